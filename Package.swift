@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+// The target graph is the architecture (see README "Layout"):
+// C modules -> thin Swift wrappers -> Ethereum primitives -> store / chain client -> engine
+// -> line protocol -> executables. Nothing imports upward.
+import PackageDescription
+
+let package = Package(
+    name: "paymentd",
+    platforms: [.macOS(.v14)],
+    products: [],
+    dependencies: [],
+    targets: [
+        // MARK: C system libraries (Debian -dev packages, found through pkg-config)
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // curl_easy_setopt/getinfo are variadic: typed C wrappers, nothing else.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // MARK: Shared error vocabulary (no dependencies)
+        .target(name: "ErrorCoding"),
+
+        // MARK: Thin Swift wrappers: the only code that touches C pointers
+        .target(name: "Postgres", dependencies: ["CLibPQ", "ErrorCoding"]),
+        .target(name: "HTTPPost", dependencies: ["CCurl", "CCurlShim", "ErrorCoding"]),
+        .target(name: "Secp256k1", dependencies: ["CSecp256k1", "ErrorCoding"]),
+        .target(name: "Systemd", dependencies: ["CSystemd", "ErrorCoding"]),
+
+        // MARK: Ethereum primitives (pure Swift above the secp256k1 wrapper)
+        .target(name: "Ethereum", dependencies: ["Secp256k1", "ErrorCoding"]),
+
+        // MARK: Store
+        .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding"]),
+
+        // MARK: Test support (throwaway Postgres cluster, devchain process)
+        .target(name: "TestHarness", dependencies: ["Postgres"]),
+
+        // MARK: Tests, one per target
+        .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
+        .testTarget(name: "EthereumTests", dependencies: ["Ethereum"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
+        .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres"]),
+    ]
+)
