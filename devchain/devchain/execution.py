@@ -1,0 +1,115 @@
+"""eth_call and eth_estimateGas: free execution on top of a block, nothing persisted.
+
+Calls run in the context of the block that would follow `parent` (its timestamp
+from the node's clock), with the base fee set to zero as geth does for calls.
+"""
+
+from dataclasses import dataclass
+
+from eth.exceptions import Revert
+from eth.vm.spoof import SpoofTransaction
+from eth_abi import decode as abi_decode
+from eth_utils import ValidationError
+
+from .rpc_errors import SERVER_ERROR, RpcError, reverted
+
+ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    sender: bytes
+    to: bytes  # b"" for contract creation
+    value: int
+    data: bytes
+    gas: int
+
+
+def call(chain, parent, timestamp: int, request: CallRequest) -> bytes:
+    """Return the output, or raise RpcError (code 3 with revert data on revert)."""
+    computation, _ = _execute(chain, parent, timestamp, request, request.gas)
+    _raise_if_failed(computation, request.gas)
+    return computation.output
+
+
+def estimate_gas(chain, parent, timestamp: int, request: CallRequest) -> int:
+    """The smallest gas limit with which the call succeeds (exact, not a 21,000 band)."""
+    cap = request.gas
+    computation, consumed = _execute(chain, parent, timestamp, request, cap)
+    _raise_if_failed(computation, cap)
+    # Success needs at least the gas consumed before refunds; usually exactly that,
+    # more only when the 63/64 rule starves a nested call.
+    if _succeeds(chain, parent, timestamp, request, consumed):
+        return consumed
+    low, high = consumed, cap
+    optimistic = min(cap, consumed * 64 // 63 + 2_300)
+    if _succeeds(chain, parent, timestamp, request, optimistic):
+        high = optimistic
+    else:
+        low = optimistic
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _succeeds(chain, parent, timestamp, request, middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _succeeds(chain, parent, timestamp, request, gas) -> bool:
+    computation, _ = _execute(chain, parent, timestamp, request, gas)
+    return computation is not None and not computation.is_error
+
+
+def _execute(chain, parent, timestamp, request: CallRequest, gas: int):
+    header = chain.create_header_from_parent(
+        parent, timestamp=timestamp, gas_limit=parent.gas_limit, coinbase=parent.coinbase
+    ).copy(base_fee_per_gas=0)
+    vm = chain.get_vm(header)
+    state = vm.state
+    unsigned = vm.create_unsigned_transaction(
+        nonce=state.get_nonce(request.sender),
+        gas_price=0,
+        gas=gas,
+        to=request.to,
+        value=request.value,
+        data=request.data,
+    )
+    tx = SpoofTransaction(unsigned, from_=request.sender)
+    snapshot = state.snapshot()
+    try:
+        computation = state.apply_transaction(tx)
+    except ValidationError as exc:
+        raise RpcError(SERVER_ERROR, _validation_message(exc)) from None
+    finally:
+        state.revert(snapshot)
+    consumed = gas - computation.get_gas_remaining()
+    return computation, consumed
+
+
+def _raise_if_failed(computation, gas: int) -> None:
+    if not computation.is_error:
+        return
+    if isinstance(computation.error, Revert):
+        output = computation.output
+        raise reverted(output, _revert_reason(output))
+    message = str(computation.error) or type(computation.error).__name__
+    if "OutOfGas" in type(computation.error).__name__:
+        message = f"gas required exceeds allowance ({gas})"
+    raise RpcError(SERVER_ERROR, message)
+
+
+def _revert_reason(output: bytes) -> str:
+    if output[:4] != ERROR_STRING_SELECTOR:
+        return ""
+    try:
+        return abi_decode(["string"], output[4:])[0]
+    except Exception:
+        return ""
+
+
+def _validation_message(exc: Exception) -> str:
+    text = str(exc)
+    if "insufficient" in text.lower() or "balance" in text.lower():
+        return "insufficient funds for gas * price + value"
+    return text
