@@ -83,7 +83,7 @@ def deploy(node, accounts: AccountSet, settings: DeploySettings) -> dict:
         tx = {
             "chainId": node.config.chain_id,
             "nonce": nonce + offset,
-            "gas": 3_000_000,
+            "gas": min(3_000_000, node.config.block_gas_limit),
             "maxFeePerGas": 100 * 10**9,
             "maxPriorityFeePerGas": 10**9,
             "value": 0,

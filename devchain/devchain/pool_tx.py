@@ -64,10 +64,10 @@ def decode_raw_transaction(raw: bytes, chain_id: int, block_gas_limit: int) -> P
     try:
         tx.validate()
     except ValidationError as exc:
-        intrinsic = tx.intrinsic_gas
-        if tx.gas < intrinsic:
-            raise pool_error(f"intrinsic gas too low: gas {tx.gas}, minimum needed {intrinsic}") from None
         raise pool_error(f"invalid transaction: {exc}") from None
+    intrinsic = tx.intrinsic_gas
+    if tx.gas < intrinsic:
+        raise pool_error(f"intrinsic gas too low: gas {tx.gas}, minimum needed {intrinsic}")
     return PoolTx(
         tx=tx,
         raw=raw,
