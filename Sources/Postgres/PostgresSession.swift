@@ -1,0 +1,64 @@
+/// An async front for one `PostgresConnection`, running on a thread of its own.
+///
+/// Each long-running piece of the daemon (send loop, confirm loop, socket handlers) owns a
+/// session, so a slow statement in one never blocks another or Swift's cooperative pool. A
+/// broken connection is reopened on the next call; the failing call still throws, so callers
+/// decide whether to retry (a statement that may have committed is never silently re-run).
+public actor PostgresSession {
+    private let executor: DedicatedThreadExecutor
+    private let conninfo: String
+    private var connection: PostgresConnection?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Creates the session; the connection opens lazily on first use.
+    public init(conninfo: String, name: String = "postgres") {
+        self.conninfo = conninfo
+        self.executor = DedicatedThreadExecutor(name: name)
+    }
+
+    deinit { executor.shutdown() }
+
+    /// Runs `body` with the connection, on the session's thread.
+    public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) throws -> T) throws -> T {
+        let conn = try open()
+        do {
+            return try body(conn)
+        } catch let error as PostgresError where error.isConnectionFailure {
+            connection = nil
+            throw error
+        } catch {
+            if !conn.isHealthy { connection = nil }
+            throw error
+        }
+    }
+
+    /// Runs `body` inside a transaction on the session's thread.
+    public func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) throws -> T) throws -> T {
+        try withConnection { conn in try conn.transaction(body) }
+    }
+
+    /// Runs one statement.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
+        try withConnection { conn in try conn.query(sql, parameters) }
+    }
+
+    /// Opens the connection now (used at start-up to fail fast with a clear error).
+    public func connect() throws {
+        _ = try open()
+    }
+
+    /// Closes the connection; the next call reopens it.
+    public func close() {
+        connection?.close()
+        connection = nil
+    }
+
+    private func open() throws(PostgresError) -> PostgresConnection {
+        if let connection, connection.isHealthy { return connection }
+        let fresh = try PostgresConnection(conninfo: conninfo)
+        connection = fresh
+        return fresh
+    }
+}
