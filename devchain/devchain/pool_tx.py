@@ -3,6 +3,7 @@
 import itertools
 from dataclasses import dataclass, field
 
+from eth.constants import SECPK1_N
 from eth.vm.forks.cancun import CancunVM
 from eth_utils import ValidationError
 
@@ -56,8 +57,10 @@ def decode_raw_transaction(raw: bytes, chain_id: int, block_gas_limit: int) -> P
     max_fee, max_tip = tx.max_fee_per_gas, tx.max_priority_fee_per_gas
     if max_tip > max_fee:
         raise pool_error("max priority fee per gas higher than max fee per gas")
+    if not 0 < tx.s <= SECPK1_N // 2 or not 0 < tx.r < SECPK1_N:  # Homestead: no malleable high-s
+        raise pool_error("invalid sender: invalid transaction v, r, s values")
     try:
-        tx.check_signature_validity()
+        # Recovery fails on out-of-range v/r/s; check_signature_validity would recover a second time.
         sender = tx.sender
     except Exception:
         raise pool_error("invalid sender: invalid transaction v, r, s values") from None

@@ -86,6 +86,18 @@ def test_wrong_chain_id_and_low_gas_are_refused(chain):
         chain.rpc.call("eth_sendRawTransaction", "0x02deadbeef")
 
 
+def test_bad_and_malleable_signatures_are_refused(chain):
+    import rlp
+    raw, _ = chain.sign_tx(chain.info["signers"][0]["private_key"], to=SINK, value=1)
+    fields = rlp.decode(bytes.fromhex(raw[4:]))
+    n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+    high_s = fields[:-1] + [(n - int.from_bytes(fields[-1], "big")).to_bytes(32, "big")]
+    zeroed = fields[:-2] + [b"", b""]
+    for bad in (high_s, zeroed):
+        message = refused(chain, "0x02" + rlp.encode(bad).hex()).message
+        assert message == "invalid sender: invalid transaction v, r, s values"
+
+
 def test_fee_cap_below_base_fee_stays_pending_until_base_fee_falls(chain):
     key = chain.info["signers"][2]["private_key"]
     base_fee = chain.base_fee()
