@@ -21,9 +21,12 @@ let package = Package(
         // MARK: Shared error vocabulary (no dependencies)
         .target(name: "ErrorCoding"),
 
+        // A serial executor on a thread of its own, for actors that own a blocking C handle.
+        .target(name: "ThreadExecutor"),
+
         // MARK: Thin Swift wrappers: the only code that touches C pointers
-        .target(name: "Postgres", dependencies: ["CLibPQ", "ErrorCoding"]),
-        .target(name: "HTTPPost", dependencies: ["CCurl", "CCurlShim", "ErrorCoding"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "ErrorCoding", "ThreadExecutor"]),
+        .target(name: "HTTPPost", dependencies: ["CCurl", "CCurlShim", "ErrorCoding", "ThreadExecutor"]),
         .target(name: "Secp256k1", dependencies: ["CSecp256k1", "ErrorCoding"]),
         .target(name: "Systemd", dependencies: ["CSystemd", "ErrorCoding"]),
 

@@ -1,3 +1,5 @@
+import ThreadExecutor
+
 /// An async front for one `PostgresConnection`, running on a thread of its own.
 ///
 /// Each long-running piece of the daemon (send loop, confirm loop, socket handlers) owns a
