@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh Debian 12 machine: installs the system packages and
+# the devchain's Python venv, builds, then runs the Swift tests (which start their own throwaway
+# PostgreSQL cluster and devchain) and the devchain's own tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+echo "== system packages" >&2
+scripts/install-system-deps.sh
+echo "== devchain venv" >&2
+devchain/setup-venv.sh
+echo "== swift build" >&2
+swift build --build-tests
+echo "== devchain tests" >&2
+devchain/.venv/bin/python -m pytest devchain/tests -q
+echo "== swift tests" >&2
+swift test --disable-swift-testing
