@@ -16,7 +16,18 @@ if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; t
 fi
 
 if [[ ! -x "$venv/bin/python" ]]; then
-    "$python" -m venv "$venv"
+    if ! "$python" -m venv "$venv"; then
+        # Debian's own python3 ships venv/ensurepip separately.
+        rm -rf "$venv"
+        if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+            echo "installing python3-venv with apt-get" >&2
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+            "$python" -m venv "$venv"
+        else
+            echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)" >&2
+            exit 1
+        fi
+    fi
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
     -r "$here/requirements.txt"
