@@ -8,7 +8,10 @@ let package = Package(
     name: "paymentd",
     platforms: [.macOS(.v14)],
     products: [],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
     targets: [
         // MARK: C system libraries (Debian -dev packages, found through pkg-config)
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -18,8 +21,9 @@ let package = Package(
         // curl_easy_setopt/getinfo are variadic: typed C wrappers, nothing else.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
-        // MARK: Shared error vocabulary (no dependencies)
+        // MARK: Shared vocabulary (no dependencies)
         .target(name: "ErrorCoding"),
+        .target(name: "JSON"),
 
         // A serial executor on a thread of its own, for actors that own a blocking C handle.
         .target(name: "ThreadExecutor"),
@@ -33,8 +37,19 @@ let package = Package(
         // MARK: Ethereum primitives (pure Swift above the secp256k1 wrapper)
         .target(name: "Ethereum", dependencies: ["Secp256k1", "ErrorCoding"]),
 
+        // MARK: The domain's value types and the service seam between engine and protocol
+        .target(name: "PaymentModel", dependencies: ["ErrorCoding", "JSON"]),
+
         // MARK: Store
         .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding"]),
+
+        // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
+        .target(name: "LineProtocol", dependencies: [
+            "PaymentModel", "JSON", "ErrorCoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // MARK: Test support (throwaway Postgres cluster, devchain process)
         .target(name: "TestHarness", dependencies: ["Postgres"]),
@@ -45,6 +60,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
         .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres"]),
     ]
 )

@@ -1,0 +1,1 @@
+// placeholder: the line protocol codec, server and client land here

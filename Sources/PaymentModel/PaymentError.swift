@@ -1,0 +1,110 @@
+import ErrorCoding
+
+/// Why the engine refused or could not do what a client asked. Every case has a stable code
+/// that the socket protocol sends as `error.code`; the description says what to do.
+public enum PaymentError: CodedError, Equatable {
+    // MARK: The request itself
+    /// A field is missing or malformed; `field` names it (e.g. `authorization.nonce`).
+    case invalidRequest(field: String, reason: String)
+    /// The signature does not parse or does not recover to anyone.
+    case invalidSignature(String)
+    /// The signature's s is in the upper half of the curve order (malleable).
+    case highSSignature
+    /// The signature recovers to a different address than `authorization.from`.
+    case signerMismatch(recovered: String, from: String)
+    /// `authorization.to` is not the configured receiver.
+    case recipientMismatch(to: String, expected: String)
+    /// `authorization.value` differs from the payment's `amount`.
+    case valueMismatch(value: String, amount: String)
+    /// `validAfter` is in the future.
+    case authorizationNotYetValid(validAfter: String)
+    /// `validBefore` is too close (or past) to leave time to settle.
+    case authorizationExpiring(validBefore: String, minimumSeconds: Int)
+    /// The payment token is not one the daemon accepts.
+    case tokenNotAllowed(String)
+    /// The chain says this authorization nonce was already used.
+    case authorizationAlreadyUsed(payer: String, nonce: String)
+    /// This authorization is already queued as another payment.
+    case duplicateAuthorization(existingPaymentID: String)
+    /// The idempotency key names a payment with a different authorization.
+    case idempotencyKeyConflict(existingPaymentID: String)
+    /// The payer already has too many unsettled payments.
+    case tooManyPending(payer: String, count: Int, limit: Int)
+
+    // MARK: Lookups and admin
+    case notFound(paymentID: String)
+    case invalidTransition(paymentID: String, status: PaymentStatus, action: String)
+    case unknownSetting(String)
+    case invalidSettingValue(key: String, value: String, reason: String)
+
+    // MARK: The daemon's own state
+    case shuttingDown
+    case unavailable(code: String, message: String)
+
+    public var code: String {
+        switch self {
+        case .invalidRequest: "invalid_request"
+        case .invalidSignature: "invalid_signature"
+        case .highSSignature: "high_s_signature"
+        case .signerMismatch: "signer_mismatch"
+        case .recipientMismatch: "recipient_mismatch"
+        case .valueMismatch: "value_mismatch"
+        case .authorizationNotYetValid: "authorization_not_yet_valid"
+        case .authorizationExpiring: "authorization_expiring"
+        case .tokenNotAllowed: "token_not_allowed"
+        case .authorizationAlreadyUsed: "authorization_already_used"
+        case .duplicateAuthorization: "duplicate_authorization"
+        case .idempotencyKeyConflict: "idempotency_key_conflict"
+        case .tooManyPending: "too_many_pending"
+        case .notFound: "not_found"
+        case .invalidTransition: "invalid_transition"
+        case .unknownSetting: "unknown_setting"
+        case .invalidSettingValue: "invalid_setting_value"
+        case .shuttingDown: "shutting_down"
+        case .unavailable(let code, _): code
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidRequest(let field, let reason):
+            "The request's \(field) is invalid: \(reason)"
+        case .invalidSignature(let reason):
+            "The authorization's signature is invalid: \(reason)"
+        case .highSSignature:
+            "The authorization's signature has a high s value (malleable); sign again with a standard library."
+        case .signerMismatch(let recovered, let from):
+            "The signature was made by \(recovered), not by authorization.from \(from)."
+        case .recipientMismatch(let to, let expected):
+            "The authorization pays \(to), but payments must go to \(expected)."
+        case .valueMismatch(let value, let amount):
+            "The authorization's value \(value) differs from the amount \(amount)."
+        case .authorizationNotYetValid(let validAfter):
+            "The authorization is not valid before \(validAfter) (unix seconds)."
+        case .authorizationExpiring(let validBefore, let minimum):
+            "The authorization expires at \(validBefore) (unix seconds), less than \(minimum) s from now: too soon to settle. Sign a new one."
+        case .tokenNotAllowed(let token):
+            "Payments in token \(token) are not accepted here."
+        case .authorizationAlreadyUsed(let payer, let nonce):
+            "Authorization \(nonce) of \(payer) was already used on-chain."
+        case .duplicateAuthorization(let id):
+            "This authorization is already queued as payment \(id)."
+        case .idempotencyKeyConflict(let id):
+            "The idempotency key already names payment \(id), which has a different authorization."
+        case .tooManyPending(let payer, let count, let limit):
+            "\(payer) already has \(count) unsettled payments (limit \(limit)); wait for them to settle."
+        case .notFound(let id):
+            "No payment has id \(id)."
+        case .invalidTransition(let id, let status, let action):
+            "Payment \(id) is \(status.rawValue) and cannot be \(action)."
+        case .unknownSetting(let key):
+            "There is no setting named \(key)."
+        case .invalidSettingValue(let key, let value, let reason):
+            "\(value) is not a valid value for \(key): \(reason)"
+        case .shuttingDown:
+            "The daemon is shutting down and accepts no new work; retry against the restarted daemon."
+        case .unavailable(_, let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// What the daemon offers its clients, independent of how they reach it.
+///
+/// The engine implements it; the socket server (`LineProtocol`) translates protocol lines into
+/// these calls and their results back into lines. Keeping the seam here lets the protocol be
+/// tested without a chain, and the engine without a socket.
+public protocol PaymentService: Sendable {
+    /// Validates and queues a payment. Idempotent per `idempotencyKey`.
+    func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult
+    func status(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
+    func stats() async throws(PaymentError) -> PaymentStats
+    func list(_ filter: PaymentListFilter) async throws(PaymentError) -> [PaymentSnapshot]
+    /// Puts a `failed` or `confirmation_failed` payment back to `pending` when the chain shows
+    /// its authorization can still settle.
+    func retry(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
+    /// Fails a payment that has not been signed yet (`pending`).
+    func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
+    func settings() async throws(PaymentError) -> [Setting]
+    /// Changes one setting; it applies to the running loops at once.
+    func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting]
+    /// State changes from now on, until the stream is dropped or the daemon stops.
+    func events() async -> AsyncStream<PaymentEvent>
+    /// Daemon version and build facts for `version`.
+    var version: String { get }
+}

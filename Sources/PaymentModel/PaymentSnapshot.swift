@@ -1,0 +1,101 @@
+import Foundation
+import JSON
+
+/// Everything known about one payment at one moment: what `status` and `list` return.
+public struct PaymentSnapshot: Sendable, Hashable {
+    public var paymentID: String
+    public var type: PaymentType
+    public var status: PaymentStatus
+    public var payer: String
+    public var amount: String
+    public var paymentToken: String
+    public var token: String?
+    /// The transaction that settled (or is settling) the payment.
+    public var txHash: String?
+    public var error: String?
+    public var createdAt: Date
+    public var processedAt: Date?
+    public var result: JSONValue?
+    public var metadata: JSONValue?
+    /// The hot wallet that relays it and the nonce it holds there, once assigned.
+    public var signer: String?
+    public var nonce: Int64?
+    /// Every transaction hash broadcast for this payment, oldest first (fee bumps add more).
+    public var attempts: [String]
+    public var mints: [MintSnapshot]
+
+    public init(paymentID: String, type: PaymentType, status: PaymentStatus, payer: String, amount: String,
+                paymentToken: String, token: String?, txHash: String?, error: String?, createdAt: Date,
+                processedAt: Date?, result: JSONValue? = nil, metadata: JSONValue? = nil, signer: String? = nil,
+                nonce: Int64? = nil, attempts: [String] = [], mints: [MintSnapshot] = []) {
+        self.paymentID = paymentID
+        self.type = type
+        self.status = status
+        self.payer = payer
+        self.amount = amount
+        self.paymentToken = paymentToken
+        self.token = token
+        self.txHash = txHash
+        self.error = error
+        self.createdAt = createdAt
+        self.processedAt = processedAt
+        self.result = result
+        self.metadata = metadata
+        self.signer = signer
+        self.nonce = nonce
+        self.attempts = attempts
+        self.mints = mints
+    }
+}
+
+/// One mint job of a payment.
+public struct MintSnapshot: Sendable, Hashable {
+    /// Position among the payment's mints (0-based); with the payment id it names the job.
+    public var index: Int
+    public var recipient: String
+    public var status: MintStatus
+    /// The on-chain dedupe key passed to `mint`/`batchMint` (derived from payment id and index).
+    public var dedupeHash: String
+    public var txHash: String?
+    public var error: String?
+
+    public init(index: Int, recipient: String, status: MintStatus, dedupeHash: String, txHash: String?, error: String?) {
+        self.index = index
+        self.recipient = recipient
+        self.status = status
+        self.dedupeHash = dedupeHash
+        self.txHash = txHash
+        self.error = error
+    }
+}
+
+/// Which payments `list` returns.
+public struct PaymentListFilter: Sendable, Hashable {
+    public var status: PaymentStatus?
+    public var payer: String?
+    /// At most this many, newest first.
+    public var limit: Int
+
+    public init(status: PaymentStatus? = nil, payer: String? = nil, limit: Int = 50) {
+        self.status = status
+        self.payer = payer
+        self.limit = limit
+    }
+}
+
+/// A state change, streamed by `watch`.
+public struct PaymentEvent: Sendable, Hashable {
+    public var paymentID: String
+    public var status: PaymentStatus
+    public var txHash: String?
+    public var error: String?
+    public var at: Date
+
+    public init(paymentID: String, status: PaymentStatus, txHash: String?, error: String?, at: Date) {
+        self.paymentID = paymentID
+        self.status = status
+        self.txHash = txHash
+        self.error = error
+        self.at = at
+    }
+}
