@@ -108,16 +108,16 @@ def test_fail_mode_drop_closes_the_connection_without_answer(chain):
 
 
 def test_latency_delays_ordinary_requests_but_not_control_calls(chain):
-    chain.rpc.call("devchain_setLatency", 300)
+    chain.rpc.call("devchain_setLatency", 1000)
     started = time.monotonic()
     chain.rpc.call("eth_chainId")
-    assert time.monotonic() - started >= 0.3
+    assert time.monotonic() - started >= 1.0
     started = time.monotonic()
     chain.rpc.call("devchain_setLatency", 0)
-    assert time.monotonic() - started < 0.25
+    assert time.monotonic() - started < 0.8
     started = time.monotonic()
     chain.rpc.call("eth_chainId")
-    assert time.monotonic() - started < 0.25
+    assert time.monotonic() - started < 0.8
 
 
 # -- reorgs -----------------------------------------------------------------------------
@@ -190,11 +190,19 @@ def test_rollback_lowers_the_head(chain):
 # -- mining modes ---------------------------------------------------------------------
 
 
+def wait_until(condition, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_interval_mining_and_stop_start(chain):
     start = chain.block_number()
     chain.rpc.call("evm_setIntervalMining", 100)
-    time.sleep(0.6)
-    assert chain.block_number() >= start + 3
+    assert wait_until(lambda: chain.block_number() >= start + 3)
     chain.rpc.call("miner_stop")
     time.sleep(0.15)
     stopped_at = chain.block_number()
@@ -203,7 +211,7 @@ def test_interval_mining_and_stop_start(chain):
     assert chain.block_number() == stopped_at
     assert chain.receipt(tx_hash) is None
     chain.rpc.call("miner_start")
-    time.sleep(0.5)
+    assert wait_until(lambda: chain.receipt(tx_hash) is not None)
     assert chain.block_number() > stopped_at
     assert chain.receipt(tx_hash)["status"] == "0x1"
     chain.rpc.call("evm_setIntervalMining", 0)
