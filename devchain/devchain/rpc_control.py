@@ -52,9 +52,14 @@ class ControlMethods:
     # -- mining ------------------------------------------------------------------------
 
     def evm_mine(self, timestamp=None):
+        """evm_mine([timestamp]) or anvil's evm_mine({timestamp, blocks})."""
+        blocks = 1
+        if isinstance(timestamp, dict):
+            blocks = _int(timestamp.get("blocks", 1), "blocks")
+            timestamp = timestamp.get("timestamp")
         if timestamp is not None:
             self.set_next_block_timestamp(timestamp)
-        self.node.mine_blocks(1)
+        self.node.mine_blocks(max(1, blocks))
         return "0x0"
 
     def anvil_mine(self, count=None, interval=None):

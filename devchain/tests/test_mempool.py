@@ -129,3 +129,23 @@ def test_txpool_content_groups_by_sender_and_nonce(chain):
     content = chain.rpc.call("txpool_content")
     assert list(content["pending"][signer["address"]]) == [str(base)]
     assert list(content["queued"][signer["address"]]) == [str(base + 2)]
+
+
+def test_legacy_and_access_list_transactions_mine_too(chain):
+    from eth_account import Account
+    signer = chain.info["signers"][0]
+    nonce = chain.nonce(signer["address"], "pending")
+    gas_price = 2 * chain.base_fee()
+    hashes = []
+    for offset, extra in enumerate([{}, {"type": 1, "accessList": []}]):
+        tx = {"chainId": chain.chain_id, "nonce": nonce + offset, "to": SINK, "value": 1, "gas": 21_000,
+              "gasPrice": gas_price, **extra}
+        signed = Account.sign_transaction(tx, signer["private_key"])
+        hashes.append(chain.rpc.call("eth_sendRawTransaction", "0x" + bytes(signed.raw_transaction).hex()))
+    pending = [chain.rpc.call("eth_getTransactionByHash", h) for h in hashes]
+    assert [t["type"] for t in pending] == ["0x0", "0x1"]
+    chain.mine()
+    mined = [chain.rpc.call("eth_getTransactionByHash", h) for h in hashes]
+    assert all(t["blockNumber"] is not None for t in mined)
+    assert [chain.receipt(h)["type"] for h in hashes] == ["0x0", "0x1"]
+    assert int(chain.receipt(hashes[0])["effectiveGasPrice"], 16) == gas_price
