@@ -40,6 +40,9 @@ let package = Package(
         // MARK: The domain's value types and the service seam between engine and protocol
         .target(name: "PaymentModel", dependencies: ["ErrorCoding", "JSON"]),
 
+        // MARK: Chain client: typed JSON-RPC over the HTTP POST wrapper
+        .target(name: "ChainClient", dependencies: ["HTTPPost", "JSON", "Ethereum", "ErrorCoding"]),
+
         // MARK: Store
         .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding"]),
 
@@ -52,7 +55,7 @@ let package = Package(
         ]),
 
         // MARK: Test support (throwaway Postgres cluster, devchain process)
-        .target(name: "TestHarness", dependencies: ["Postgres"]),
+        .target(name: "TestHarness", dependencies: ["Postgres", "JSON"]),
 
         // MARK: Tests, one per target
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON"]),
+        .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres"]),
     ]
 )
