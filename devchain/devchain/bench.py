@@ -104,6 +104,15 @@ def _send_all(url: str, batches) -> tuple:
     return time.perf_counter() - started, sorted(latencies)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc; 0.0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _wait_for_receipts(client, hashes, timeout=600) -> None:
     deadline = time.time() + timeout
     for tx_hash in hashes:
@@ -126,8 +135,10 @@ def run_bench(args) -> int:
     proc, info = _start_node(0, CONNECTIONS)
     try:
         batches = _sign_batches(info, count)
+        cpu_before = _cpu_seconds(proc.pid)
         elapsed, latencies = _send_all(info["rpc_url"], batches)
         results["ingest_tx_per_s"] = round(count / elapsed)
+        results["node_cpu_us_per_send"] = round(1e6 * (_cpu_seconds(proc.pid) - cpu_before) / count)
         results["send_p50_ms"] = round(1000 * latencies[len(latencies) // 2], 2)
         results["send_p99_ms"] = round(1000 * latencies[int(len(latencies) * 0.99)], 2)
         client = _Client(info["rpc_url"])
