@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import devchain  # noqa: E402  (sets the keccak backend first)
+import devchain  # noqa: E402,F401  (sets the keccak backend before eth_* imports)
 from devchain.service import Devchain, ServeOptions  # noqa: E402
 
 from helpers import Chain  # noqa: E402

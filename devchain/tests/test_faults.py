@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from helpers import GWEI, RpcFailure, calldata, fresh_key
+from helpers import GWEI, RpcFailure
 
 SINK = "0x000000000000000000000000000000000000dEaD"
 

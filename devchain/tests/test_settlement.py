@@ -97,7 +97,7 @@ def test_expired_authorization_reverts_after_time_travel(chain):
 
 
 def test_authorization_signed_for_another_domain_name_is_refused(chain):
-    buyer, signer = chain.info["buyers"][4], chain.info["signers"][0]
+    buyer = chain.info["buyers"][4]
     auth = chain.authorization(buyer["private_key"], chain.info["receiver"], USDC, name="USDC")
     with pytest.raises(RpcFailure) as err:
         chain.rpc.call("eth_call", {"to": chain.usdc, "data": "0x" + twa_calldata(auth).hex()}, "latest")
