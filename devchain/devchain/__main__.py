@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -62,9 +63,11 @@ def serve(args) -> int:
     )
     devchain = Devchain(options).start()
     line = json.dumps(devchain.info, separators=(",", ":"))
-    if args.deploy_json:
-        with open(args.deploy_json, "w") as f:
+    if args.deploy_json:  # written whole, then renamed: a reader never sees half a file
+        temporary = f"{args.deploy_json}.{os.getpid()}.tmp"
+        with open(temporary, "w") as f:
             f.write(line + "\n")
+        os.replace(temporary, args.deploy_json)
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
     while not stop.wait(0.5):
