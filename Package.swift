@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "ChainClient", dependencies: ["HTTPPost", "JSON", "Ethereum", "ErrorCoding"]),
 
         // MARK: Store
-        .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding"]),
+        .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding", "PaymentModel", "JSON"]),
 
         // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
         .target(name: "LineProtocol", dependencies: [
@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
-        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres"]),
+        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -9,13 +9,16 @@ import ThreadExecutor
 public actor PostgresSession {
     private let executor: DedicatedThreadExecutor
     private let conninfo: String
+    private let setupSQL: String?
     private var connection: PostgresConnection?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    /// Creates the session; the connection opens lazily on first use.
-    public init(conninfo: String, name: String = "postgres") {
+    /// Creates the session; the connection opens lazily on first use. `setupSQL` runs on every
+    /// new connection (e.g. `SET TIME ZONE 'UTC'`), so a reconnect restores session settings.
+    public init(conninfo: String, name: String = "postgres", setupSQL: String? = nil) {
         self.conninfo = conninfo
+        self.setupSQL = setupSQL
         self.executor = DedicatedThreadExecutor(name: name)
     }
 
@@ -60,6 +63,7 @@ public actor PostgresSession {
     private func open() throws(PostgresError) -> PostgresConnection {
         if let connection, connection.isHealthy { return connection }
         let fresh = try PostgresConnection(conninfo: conninfo)
+        if let setupSQL { try fresh.execute(setupSQL) }
         connection = fresh
         return fresh
     }

@@ -1,0 +1,260 @@
+import Ethereum
+import Foundation
+import JSON
+import PaymentModel
+import Postgres
+
+/// A mint job to create when its payment completes.
+public struct NewMintJob: Sendable, Hashable {
+    public var paymentID: String
+    public var index: Int
+    public var payer: String
+    public var recipient: String
+    public var tokenAddress: String
+    public var paymentTxHash: String
+    /// The on-chain dedupe key: see `MintJobKey`.
+    public var dedupeHash: String
+
+    public init(paymentID: String, index: Int, payer: String, recipient: String, tokenAddress: String, paymentTxHash: String) {
+        self.paymentID = paymentID
+        self.index = index
+        self.payer = payer
+        self.recipient = recipient
+        self.tokenAddress = tokenAddress
+        self.paymentTxHash = paymentTxHash
+        dedupeHash = MintJobKey.dedupeHash(paymentID: paymentID, index: index)
+    }
+}
+
+/// The `txHash` argument of `mint`/`batchMint` for a job: keccak256 of
+/// `"paymentd:mint:<payment uuid, lowercase>:<index>"`. It depends only on the payment and the
+/// item, never on a clock, so however often a completion is replayed the contract sees the same
+/// key and mints once.
+public enum MintJobKey {
+    public static func dedupeHash(paymentID: String, index: Int) -> String {
+        Hex.encode(Keccak256.hash(Array("paymentd:mint:\(paymentID.lowercased()):\(index)".utf8)))
+    }
+}
+
+/// One `mint_queue` row as the mint sender needs it. Legacy rows (no payment id) are included:
+/// their dedupe hash is whatever the replaced system stored.
+public struct MintJobRow: Sendable, Hashable {
+    public var id: String
+    public var paymentID: String?
+    public var index: Int?
+    public var recipient: String
+    public var tokenAddress: String
+    public var dedupeHash: String
+    public var status: MintStatus
+    public var batchID: Int64?
+    public var mintTxHash: String?
+    public var error: String?
+
+    static let columns = """
+        id::text AS id, payment_id::text AS payment_id, item_index, coalesce(recipient, payer_address) AS recipient_address,
+        token_address, tx_hash_bytes32, status, batch_id, mint_tx_hash, error_message
+        """
+
+    init(row: PostgresRow) throws {
+        id = try row.string("id")
+        paymentID = try row.text("payment_id")
+        index = try row.optionalInt64("item_index").map(Int.init)
+        recipient = try row.string("recipient_address")
+        tokenAddress = try row.text("token_address") ?? ""
+        dedupeHash = try row.string("tx_hash_bytes32")
+        status = MintStatus(rawValue: try row.string("status")) ?? .failed
+        batchID = try row.optionalInt64("batch_id")
+        mintTxHash = try row.text("mint_tx_hash")
+        error = try row.text("error_message")
+    }
+}
+
+/// A batchMint transaction and the jobs it carries.
+public struct MintBatchRow: Sendable, Hashable {
+    public var id: Int64
+    public var tokenAddress: String
+    public var signer: String
+    public var nonce: Int64?
+    public var rawTx: String?
+    public var txHash: String?
+    public var attempts: [TransactionAttempt]
+    public var status: String
+    public var jobIDs: [String]
+    public var dedupeHashes: [String]
+    public var createdAt: Double
+
+    public var allTransactionHashes: [String] {
+        var hashes = attempts.map(\.hash)
+        if let txHash, !hashes.contains(txHash) { hashes.append(txHash) }
+        return hashes
+    }
+}
+
+/// Every statement on `mint_queue` and `mint_batches`.
+public enum MintQueue {
+    /// Inserts jobs; a job that already exists (same payment and index, or same dedupe hash) is
+    /// left as it is.
+    public static func insert(_ jobs: [NewMintJob], on conn: PostgresConnection) throws {
+        guard !jobs.isEmpty else { return }
+        try conn.query("""
+            INSERT INTO mint_queue (payment_id, item_index, payer_address, recipient, token_address, payment_tx_hash,
+                                    tx_hash_bytes32, status, payment_type)
+            SELECT u.payment_id, u.item_index, u.payer, u.recipient, u.token, u.payment_tx, u.dedupe, 'pending', 'x402'
+            FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                 AS u(payment_id, item_index, payer, recipient, token, payment_tx, dedupe)
+            ON CONFLICT DO NOTHING
+            """, [
+                PostgresArrayLiteral.encode(jobs.map(\.paymentID)),
+                PostgresArrayLiteral.encode(jobs.map { String($0.index) }),
+                PostgresArrayLiteral.encode(jobs.map(\.payer)),
+                PostgresArrayLiteral.encode(jobs.map(\.recipient)),
+                PostgresArrayLiteral.encode(jobs.map(\.tokenAddress)),
+                PostgresArrayLiteral.encode(jobs.map(\.paymentTxHash)),
+                PostgresArrayLiteral.encode(jobs.map(\.dedupeHash)),
+            ])
+    }
+
+    public static func jobs(paymentID: String, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
+        try StoreError.wrap {
+            try conn.query("SELECT \(MintJobRow.columns) FROM mint_queue WHERE payment_id = $1::uuid ORDER BY item_index", [paymentID])
+                .rows.map { try MintJobRow(row: $0) }
+        }
+    }
+
+    /// Locks up to `limit` pending jobs, oldest first. Must run inside a transaction.
+    public static func claimPending(limit: Int, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT \(MintJobRow.columns) FROM mint_queue WHERE status = 'pending' AND token_address IS NOT NULL
+                ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+                """, [String(limit)]).rows.map { try MintJobRow(row: $0) }
+        }
+    }
+
+    /// Marks jobs minted outside a batch of ours (the contract already has their hash).
+    public static func markAlreadyMinted(_ ids: [String], on conn: PostgresConnection) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue SET status = 'completed', batch_id = NULL, processed_at = now(), updated_at = now(),
+                    error_message = 'already minted on-chain'
+                WHERE id = ANY($1::uuid[]) AND status <> 'completed'
+                """, [PostgresArrayLiteral.encode(ids)])
+        }
+    }
+
+    /// Records a signed batchMint transaction and attaches its jobs, before broadcast.
+    public static func createBatch(tokenAddress: String, signer: String, nonce: Int64, rawTx: String, attempt: TransactionAttempt,
+                                   jobIDs: [String], on conn: PostgresConnection) throws(StoreError) -> Int64 {
+        try StoreError.wrap {
+            let id = try conn.query("""
+                INSERT INTO mint_batches (token_address, signer, nonce, raw_tx, tx_hash, attempts, status, job_count)
+                VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'processing', $7) RETURNING id
+                """, [tokenAddress, signer, String(nonce), rawTx, attempt.hash, try JSONText.string([attempt]), String(jobIDs.count)])
+                .first!.int64("id")
+            try conn.query("""
+                UPDATE mint_queue SET status = 'processing', batch_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])
+                """, [String(id), PostgresArrayLiteral.encode(jobIDs)])
+            return id
+        }
+    }
+
+    public static func markBatchSent(_ ids: [Int64], on conn: PostgresConnection) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_batches SET status = 'sent', sent_at = coalesce(sent_at, now()), updated_at = now()
+                WHERE id = ANY($1::bigint[]) AND status = 'processing'
+                """, [PostgresArrayLiteral.encode(ids.map(String.init))])
+        }
+    }
+
+    /// Batches not yet settled, with their jobs.
+    public static func openBatches(on conn: PostgresConnection) throws(StoreError) -> [MintBatchRow] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT b.id, b.token_address, b.signer, b.nonce, b.raw_tx, b.tx_hash, b.attempts::text AS attempts_json, b.status,
+                       extract(epoch FROM b.created_at)::float8 AS created_epoch,
+                       coalesce(array_agg(j.id::text ORDER BY j.id) FILTER (WHERE j.id IS NOT NULL), '{}')::text AS job_ids,
+                       coalesce(array_agg(j.tx_hash_bytes32 ORDER BY j.id) FILTER (WHERE j.id IS NOT NULL), '{}')::text AS hashes
+                FROM mint_batches b LEFT JOIN mint_queue j ON j.batch_id = b.id AND j.status = 'processing'
+                WHERE b.status IN ('processing', 'sent')
+                GROUP BY b.id ORDER BY b.signer, b.nonce
+                """).rows.map { row in
+                    MintBatchRow(
+                        id: try row.int64("id"), tokenAddress: try row.string("token_address"), signer: try row.string("signer"),
+                        nonce: try row.optionalInt64("nonce"), rawTx: try row.text("raw_tx"), txHash: try row.text("tx_hash"),
+                        attempts: try row.text("attempts_json").flatMap { try? JSONText.decode([TransactionAttempt].self, from: Array($0.utf8)) } ?? [],
+                        status: try row.string("status"),
+                        jobIDs: PostgresArrayText.parse(try row.string("job_ids")),
+                        dedupeHashes: PostgresArrayText.parse(try row.string("hashes")),
+                        createdAt: try row.text("created_epoch").flatMap(Double.init) ?? 0)
+                }
+        }
+    }
+
+    /// The batch mined successfully: its jobs are completed with its hash.
+    public static func completeBatch(id: Int64, txHash: String, blockNumber: Int64, blockHash: String, on conn: PostgresConnection) throws(StoreError) {
+        try StoreError.wrap {
+            try conn.transaction { tx in
+                try tx.query("""
+                    UPDATE mint_batches SET status = 'completed', tx_hash = $2, confirmed_block = $3, confirmed_block_hash = $4, updated_at = now()
+                    WHERE id = $1
+                    """, [String(id), txHash, String(blockNumber), blockHash])
+                try tx.query("""
+                    UPDATE mint_queue SET status = 'completed', mint_tx_hash = $2, processed_at = now(), updated_at = now(), error_message = NULL
+                    WHERE batch_id = $1 AND status = 'processing'
+                    """, [String(id), txHash])
+            }
+        }
+    }
+
+    /// The batch reverted or can never mine: jobs whose hash is minted are done, the rest go
+    /// back to `pending` for another batch. `nonceConsumed` tells whether the batch's nonce was
+    /// used on-chain (a mined revert) or is free again.
+    public static func closeBatch(id: Int64, status: String, error: String, alreadyMintedJobIDs: [String], nonceConsumed: Bool,
+                                  on conn: PostgresConnection) throws(StoreError) {
+        try StoreError.wrap {
+            try conn.transaction { tx in
+                try tx.query("""
+                    UPDATE mint_batches SET status = $2, error = $3, updated_at = now(),
+                        nonce = CASE WHEN $4 THEN nonce ELSE NULL END
+                    WHERE id = $1
+                    """, [String(id), status, error, nonceConsumed ? "true" : "false"])
+                try tx.query("""
+                    UPDATE mint_queue SET status = 'completed', processed_at = now(), updated_at = now(),
+                        error_message = 'already minted on-chain'
+                    WHERE batch_id = $1 AND status = 'processing' AND id = ANY($2::uuid[])
+                    """, [String(id), PostgresArrayLiteral.encode(alreadyMintedJobIDs)])
+                try tx.query("""
+                    UPDATE mint_queue SET status = 'pending', batch_id = NULL, retry_count = coalesce(retry_count, 0) + 1,
+                        updated_at = now(), error_message = $2
+                    WHERE batch_id = $1 AND status = 'processing'
+                    """, [String(id), error])
+            }
+        }
+    }
+
+    public static func recordReplacement(batchID: Int64, rawTx: String, attempt: TransactionAttempt, on conn: PostgresConnection) throws(StoreError) {
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_batches SET raw_tx = $2, tx_hash = $3, attempts = attempts || $4::jsonb, updated_at = now() WHERE id = $1
+                """, [String(batchID), rawTx, attempt.hash, try JSONText.string([attempt])])
+        }
+    }
+
+    public static func highestNonce(signer: String, on conn: PostgresConnection) throws(StoreError) -> Int64? {
+        try StoreError.wrap {
+            try conn.query("SELECT max(nonce) AS n FROM mint_batches WHERE lower(signer) = lower($1)", [signer]).first?.optionalInt64("n")
+        }
+    }
+}
+
+/// Reads the text form of a one-dimensional PostgreSQL array of simple values (`{a,b}`).
+enum PostgresArrayText {
+    static func parse(_ text: String) -> [String] {
+        let inner = text.dropFirst().dropLast()
+        guard !inner.isEmpty else { return [] }
+        return inner.split(separator: ",").map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+    }
+}

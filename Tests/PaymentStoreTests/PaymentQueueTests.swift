@@ -1,0 +1,103 @@
+import Foundation
+import JSON
+import PaymentModel
+import PaymentStore
+import Postgres
+import TestHarness
+import XCTest
+
+final class PaymentQueueTests: XCTestCase {
+    private func migratedDatabase() throws -> PostgresConnection {
+        let conn = try PostgresConnection(conninfo: try ThrowawayPostgres.shared().makeDatabase(prefix: "queue"))
+        try MigrationRunner(directory: ReplacedSystemDatabaseTests.repositoryRoot + "/migrations").apply(on: conn)
+        return conn
+    }
+
+    private func payment(nonce: UInt8, key: String? = nil, payer: String = "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9") -> NewPayment {
+        let authNonce = "0x" + String(repeating: String(format: "%02x", nonce), count: 32)
+        let auth = AuthorizationPayload(from: payer, to: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084", value: "1000000",
+                                        validAfter: "0", validBefore: "1900000000", nonce: authNonce, signature: "0x" + String(repeating: "ab", count: 65))
+        return NewPayment(type: .mint, tokenAddress: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084", authorization: auth, payer: payer,
+                          amount: "1000000", paymentTokenAddress: "0x7E7e80Cd84Fb43f5FD2E92F1edD827c307e0AE6F",
+                          metadata: ["quantity": 1], idempotencyKey: key, authNonce: authNonce, validBefore: "1900000000")
+    }
+
+    func testInsertReturnsPendingRow() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        XCTAssertEqual(row.status, .pending)
+        XCTAssertEqual(row.authorization?.nonce, "0x" + String(repeating: "01", count: 32))
+        XCTAssertEqual(row.metadata, ["quantity": 1])
+    }
+
+    func testSameIdempotencyKeyReturnsExistingPayment() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let first) = try PaymentQueue.insert(payment(nonce: 1, key: "order-1"), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        guard case .existingKey(let again) = try PaymentQueue.insert(payment(nonce: 1, key: "order-1"), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        XCTAssertEqual(first.id, again.id)
+    }
+
+    func testSameAuthorizationUnderAnotherKeyIsADuplicate() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let first) = try PaymentQueue.insert(payment(nonce: 1, key: "a"), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        guard case .duplicateAuthorization(let existing) = try PaymentQueue.insert(payment(nonce: 1, key: "b"), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        XCTAssertEqual(existing.id, first.id)
+        guard case .duplicateAuthorization = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 1)
+    }
+
+    func testPayerWithTooManyUnsettledPaymentsIsRefused() throws {
+        let conn = try migratedDatabase()
+        for n in 1...3 { _ = try PaymentQueue.insert(payment(nonce: UInt8(n)), maxUnsettledPerPayer: 3, on: conn) }
+        XCTAssertEqual(try PaymentQueue.insert(payment(nonce: 9), maxUnsettledPerPayer: 3, on: conn), .tooManyPending(count: 3))
+    }
+
+    func testClaimSkipsRowsLockedByAnotherTransaction() throws {
+        let conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "claim")
+        let a = try PostgresConnection(conninfo: conninfo)
+        try MigrationRunner(directory: ReplacedSystemDatabaseTests.repositoryRoot + "/migrations").apply(on: a)
+        for n in 1...4 { _ = try PaymentQueue.insert(payment(nonce: UInt8(n)), maxUnsettledPerPayer: 10, on: a) }
+        let b = try PostgresConnection(conninfo: conninfo)
+        try a.execute("BEGIN")
+        let first = try PaymentQueue.claimPending(limit: 3, on: a)
+        try b.execute("BEGIN")
+        let second = try PaymentQueue.claimPending(limit: 3, on: b)
+        XCTAssertEqual(first.count, 3)
+        XCTAssertEqual(second.count, 1)
+        XCTAssertTrue(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+        try a.execute("ROLLBACK")
+        try b.execute("ROLLBACK")
+    }
+
+    func testCompletionCreatesMintJobsExactlyOnce() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        let jobs = (0..<3).map { NewMintJob(paymentID: row.id, index: $0, payer: row.payer, recipient: row.payer,
+                                            tokenAddress: row.tokenAddress!, paymentTxHash: "0x" + String(repeating: "77", count: 32)) }
+        let settlement = PaymentSettlement(paymentID: row.id, txHash: "0x" + String(repeating: "77", count: 32), blockNumber: 5,
+                                           blockHash: "0x" + String(repeating: "88", count: 32), result: ["settled_by": "paymentd"], mints: jobs)
+        try PaymentQueue.complete([settlement], on: conn)
+        try PaymentQueue.complete([settlement], on: conn)
+        XCTAssertEqual(try PaymentQueue.byID(row.id, on: conn)?.status, .completed)
+        let stored = try MintQueue.jobs(paymentID: row.id, on: conn)
+        XCTAssertEqual(stored.map(\.index), [0, 1, 2])
+        XCTAssertEqual(Set(stored.map(\.dedupeHash)).count, 3)
+        XCTAssertEqual(stored.first?.dedupeHash, MintJobKey.dedupeHash(paymentID: row.id, index: 0))
+    }
+
+    func testMintDedupeHashDependsOnlyOnPaymentAndIndex() {
+        let id = "8a7b6c5d-0000-4000-8000-000000000001"
+        XCTAssertEqual(MintJobKey.dedupeHash(paymentID: id, index: 0), MintJobKey.dedupeHash(paymentID: id.uppercased(), index: 0))
+        XCTAssertNotEqual(MintJobKey.dedupeHash(paymentID: id, index: 0), MintJobKey.dedupeHash(paymentID: id, index: 1))
+    }
+
+    func testSignerNonceCannotBeHeldTwice() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let a) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn),
+              case .inserted(let b) = try PaymentQueue.insert(payment(nonce: 2), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        let attempt = TransactionAttempt(hash: "0x01", nonce: 7, maxFeePerGas: "1", maxPriorityFeePerGas: "1", at: 0)
+        try PaymentQueue.recordSigned([SignedPaymentTransaction(paymentID: a.id, signer: "0xAbC", nonce: 7, rawTx: "0x02", attempt: attempt)], on: conn)
+        XCTAssertThrowsError(try PaymentQueue.recordSigned(
+            [SignedPaymentTransaction(paymentID: b.id, signer: "0xabc", nonce: 7, rawTx: "0x03", attempt: attempt)], on: conn))
+    }
+}
