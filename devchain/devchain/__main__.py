@@ -21,7 +21,11 @@ def _serve_parser(sub) -> None:
     p.add_argument("--buyers", type=int, default=8, help="USDC-funded payer wallets")
     p.add_argument("--usdc-name", default="USD Coin", help='EIP-712 domain name ("USDC" on Base Sepolia)')
     p.add_argument("--deploy-json", help="also write the JSON line to this file")
+    p.add_argument("--exit-with-parent", action="store_true", help="exit (0) when the parent process dies")
     p.add_argument("--log-level", default="INFO")
+
+
+_PARENT_AT_START = os.getppid()
 
 
 def main(argv=None) -> int:
@@ -71,7 +75,9 @@ def serve(args) -> int:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
     while not stop.wait(0.5):
-        pass
+        if args.exit_with_parent and os.getppid() != _PARENT_AT_START:
+            logging.getLogger("devchain").info("parent process gone")
+            break
     logging.getLogger("devchain").info("shutting down")
     devchain.stop()
     return 0

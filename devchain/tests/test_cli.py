@@ -47,3 +47,21 @@ def test_keys_are_deterministic_across_runs():
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert first == second and json.loads(first)["address"].startswith("0x")
+
+
+def test_exit_with_parent_stops_the_node_when_its_parent_dies():
+    # A shell starts the node in the background, prints its pid, and exits soon after.
+    script = (f"{sys.executable} -m devchain serve --block-ms 0 --exit-with-parent "
+              f"--signers 1 --buyers 1 >/dev/null 2>&1 & echo $!; sleep 1")
+    pid = int(subprocess.run(["sh", "-c", script], cwd=DEVCHAIN_DIR, capture_output=True, text=True,
+                             check=True).stdout)
+    import time
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("node outlived its parent")
