@@ -1,0 +1,58 @@
+import ErrorCoding
+import HTTPPost
+import JSON
+
+/// An error object a JSON-RPC node returned instead of a result: `{code, message, data?}`.
+///
+/// It is kept whole (code, the node's own sentence, and any data such as revert bytes) because
+/// the engine's decisions depend on it: a pool refusal, a revert and a rate limit look alike
+/// except for these fields.
+public struct RPCErrorObject: Error, Sendable, Hashable {
+    public let code: Int
+    public let message: String
+    public let data: JSONValue?
+
+    public init(code: Int, message: String, data: JSONValue? = nil) {
+        self.code = code
+        self.message = message
+        self.data = data
+    }
+}
+
+extension RPCErrorObject: CustomStringConvertible {
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Why a chain request failed.
+///
+/// Three different situations call for three different reactions: the node could not be
+/// reached or did not answer (retry later; whether a sent transaction arrived is unknown), the
+/// node refused the request (read the error), or the node answered something this client cannot
+/// read (a bug or a misbehaving node; never guessed around).
+public enum ChainError: CodedError, Equatable {
+    /// No usable HTTP answer: refused, reset, timed out, or a non-2xx status.
+    case transport(HTTPPostError)
+    /// The node answered with a JSON-RPC error object for `method`.
+    case rpc(method: String, RPCErrorObject)
+    /// The node's answer to `method` is not the JSON-RPC shape or field encoding expected.
+    case malformedResponse(method: String, String)
+
+    public var code: String {
+        switch self {
+        case .transport: "rpc_unavailable"
+        case .rpc: "rpc_error"
+        case .malformedResponse: "rpc_malformed_response"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .transport(let error):
+            "\(error.description) Check that the RPC node is running and reachable; the request may or may not have been processed."
+        case .rpc(let method, let error):
+            "The RPC node refused \(method) with error \(error.code): \(error.message)"
+        case .malformedResponse(let method, let detail):
+            "The RPC node's answer to \(method) could not be read: \(detail). Check that the URL points at an Ethereum JSON-RPC node."
+        }
+    }
+}

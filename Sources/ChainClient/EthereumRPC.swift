@@ -1,0 +1,83 @@
+import Ethereum
+import JSON
+
+/// Typed Ethereum JSON-RPC: the calls the settlement engine makes, with strictly decoded results.
+///
+/// Batch-first: the engine handles hundreds of payments per tick, so every per-item read
+/// (receipts, nonces, authorization states, broadcasts) takes a list and costs one HTTP round
+/// trip per `maxBatchSize` items. Results come back in the order asked. A node error for one
+/// item of a read throws `.rpc` naming the method (a read that half-worked is not an answer);
+/// broadcasts and calls instead return each item's own outcome, because there a refusal or a
+/// revert is information.
+public struct EthereumRPC: Sendable {
+    public let client: JSONRPCClient
+
+    public init(client: JSONRPCClient) {
+        self.client = client
+    }
+
+    /// A client for `url` with its own connection(s); see `JSONRPCClient`.
+    public init(url: String, timeoutMilliseconds: Int = 10_000, connections: Int = 1, maxBatchSize: Int = 500,
+                name: String = "eth-rpc") {
+        self.init(client: JSONRPCClient(url: url, timeoutMilliseconds: timeoutMilliseconds, connections: connections,
+                                        maxBatchSize: maxBatchSize, name: name))
+    }
+
+    // MARK: Chain and accounts
+
+    public func chainID() async throws(ChainError) -> UInt64 {
+        try RPCValue.uint64(try await client.call("eth_chainId"), method: "eth_chainId", field: "result")
+    }
+
+    public func blockNumber() async throws(ChainError) -> UInt64 {
+        try RPCValue.uint64(try await client.call("eth_blockNumber"), method: "eth_blockNumber", field: "result")
+    }
+
+    /// The block's header, or nil when the node has no such block (yet).
+    public func block(_ tag: BlockTag) async throws(ChainError) -> BlockHeader? {
+        let method = "eth_getBlockByNumber"
+        let result = try await client.call(method, params: [tag.json, false])
+        if result.isNull { return nil }
+        return try BlockHeader(rpc: result, method: method)
+    }
+
+    /// The number of transactions `address` has sent as of `block` (`.pending` counts its
+    /// gap-free run in the pool too): its next nonce.
+    public func transactionCount(_ address: Address, block: BlockTag = .latest) async throws(ChainError) -> UInt64 {
+        try await transactionCounts([(address, block)])[0]
+    }
+
+    /// `transactionCount` for many accounts in one batch.
+    public func transactionCounts(_ queries: [(address: Address, block: BlockTag)]) async throws(ChainError) -> [UInt64] {
+        let method = "eth_getTransactionCount"
+        let requests = queries.map { RPCRequest(method, [RPCParameter.address($0.address), $0.block.json]) }
+        return try await results(requests, method: method) { value, index throws(ChainError) in
+            try RPCValue.uint64(value, method: method, field: "result[\(index)]")
+        }
+    }
+
+    /// The account's ETH balance in wei.
+    public func balance(_ address: Address, block: BlockTag = .latest) async throws(ChainError) -> UInt256 {
+        let method = "eth_getBalance"
+        let result = try await client.call(method, params: [RPCParameter.address(address), block.json])
+        return try RPCValue.uint256(result, method: method, field: "result")
+    }
+
+    // MARK: Shared plumbing
+
+    /// Sends `requests` as a batch and decodes each result; the first element error throws
+    /// `.rpc(method:)`.
+    func results<T>(_ requests: [RPCRequest], method: String,
+                    decode: (JSONValue, Int) throws(ChainError) -> T) async throws(ChainError) -> [T] {
+        let outcomes = try await client.batch(requests)
+        var decoded = [T]()
+        decoded.reserveCapacity(outcomes.count)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let value): decoded.append(try decode(value, index))
+            case .failure(let error): throw .rpc(method: method, error)
+            }
+        }
+        return decoded
+    }
+}

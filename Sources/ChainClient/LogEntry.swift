@@ -1,0 +1,49 @@
+import Ethereum
+import JSON
+
+/// One event a contract emitted in a mined transaction.
+///
+/// The engine reads `AuthorizationUsed` and `Transfer` from USDC (proof that an authorization
+/// settled, by us or by a front-runner) and `TokensMinted` from the mint contract. Block number
+/// and hash are kept so a log from an orphaned block can be recognised after a reorg.
+public struct LogEntry: Sendable, Hashable {
+    public let address: Address
+    public let topics: [Bytes32]
+    public let data: [UInt8]
+    public let blockNumber: UInt64
+    public let blockHash: Bytes32
+    public let transactionHash: Bytes32
+    public let transactionIndex: UInt64
+    /// Position in the block (not in the transaction).
+    public let logIndex: UInt64
+    /// True when the node reports the log as undone by a reorg (subscriptions and filters).
+    public let removed: Bool
+
+    public init(address: Address, topics: [Bytes32], data: [UInt8], blockNumber: UInt64, blockHash: Bytes32,
+                transactionHash: Bytes32, transactionIndex: UInt64, logIndex: UInt64, removed: Bool) {
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.blockNumber = blockNumber
+        self.blockHash = blockHash
+        self.transactionHash = transactionHash
+        self.transactionIndex = transactionIndex
+        self.logIndex = logIndex
+        self.removed = removed
+    }
+
+    init(rpc value: JSONValue, method: String, what: String) throws(ChainError) {
+        let log = try RPCObjectReader(value, method: method, what: what)
+        var topics = [Bytes32]()
+        for (index, element) in try log.array("topics").enumerated() {
+            topics.append(try RPCValue.bytes32(element, method: method, field: "\(what).topics[\(index)]"))
+        }
+        let removed: Bool
+        if log.optional("removed") == nil { removed = false } else { removed = try log.bool("removed") }
+        self.init(address: try log.address("address"), topics: topics, data: try log.data("data"),
+                  blockNumber: try log.uint64("blockNumber"), blockHash: try log.bytes32("blockHash"),
+                  transactionHash: try log.bytes32("transactionHash"),
+                  transactionIndex: try log.uint64("transactionIndex"), logIndex: try log.uint64("logIndex"),
+                  removed: removed)
+    }
+}

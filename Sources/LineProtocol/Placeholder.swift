@@ -1,1 +1,0 @@
-// placeholder: the line protocol codec, server and client land here
