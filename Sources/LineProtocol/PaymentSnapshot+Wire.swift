@@ -1,0 +1,89 @@
+import JSON
+import PaymentModel
+
+extension PaymentSnapshot {
+    /// What `status`, `retry`, `cancel` and each `list` entry return. Every key is always
+    /// present (absent values are `null`), so clients can rely on the shape.
+    public var wireValue: JSONValue {
+        [
+            "payment_id": .string(paymentID),
+            "type": .string(type.rawValue),
+            "status": .string(status.rawValue),
+            "payer": .string(payer),
+            "amount": .string(amount),
+            "payment_token": .string(paymentToken),
+            "token": token.map(JSONValue.string) ?? .null,
+            "tx_hash": txHash.map(JSONValue.string) ?? .null,
+            "error": error.map(JSONValue.string) ?? .null,
+            "created_at": .string(RFC3339Time.format(createdAt)),
+            "processed_at": processedAt.map { .string(RFC3339Time.format($0)) } ?? .null,
+            "result": result ?? .null,
+            "metadata": metadata ?? .null,
+            "signer": signer.map(JSONValue.string) ?? .null,
+            "nonce": nonce.map(JSONValue.int) ?? .null,
+            "attempts": .array(attempts.map(JSONValue.string)),
+            "mints": .array(mints.map(\.wireValue)),
+        ]
+    }
+
+    public init(wire value: JSONValue) throws(WireShapeError) {
+        try self.init(wire: WireObject(value, path: ""))
+    }
+
+    init(wire object: WireObject) throws(WireShapeError) {
+        var attempts: [String] = []
+        for (index, attempt) in (try object.optionalArray("attempts") ?? []).enumerated() {
+            guard case .string(let hash) = attempt else {
+                throw object.error("attempts[\(index)]", "must be a string")
+            }
+            attempts.append(hash)
+        }
+        var mints: [MintSnapshot] = []
+        for (index, mint) in (try object.optionalArray("mints") ?? []).enumerated() {
+            mints.append(try MintSnapshot(wire: WireObject(mint, path: object.fieldPath("mints[\(index)]"))))
+        }
+        self.init(
+            paymentID: try object.paymentID("payment_id"),
+            type: try object.enumeration("type", PaymentType.self),
+            status: try object.enumeration("status", PaymentStatus.self),
+            payer: try object.string("payer"),
+            amount: try object.decimalText("amount"),
+            paymentToken: try object.string("payment_token"),
+            token: try object.optionalString("token"),
+            txHash: try object.optionalString("tx_hash"),
+            error: try object.optionalString("error"),
+            createdAt: try object.date("created_at"),
+            processedAt: try object.optionalDate("processed_at"),
+            result: object.value("result"),
+            metadata: object.value("metadata"),
+            signer: try object.optionalString("signer"),
+            nonce: try object.optionalInt("nonce"),
+            attempts: attempts,
+            mints: mints)
+    }
+}
+
+extension MintSnapshot {
+    public var wireValue: JSONValue {
+        [
+            "index": .int(Int64(index)),
+            "recipient": .string(recipient),
+            "status": .string(status.rawValue),
+            "dedupe_hash": .string(dedupeHash),
+            "tx_hash": txHash.map(JSONValue.string) ?? .null,
+            "error": error.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    init(wire object: WireObject) throws(WireShapeError) {
+        let index = try object.int("index")
+        guard index >= 0, index <= Int64(Int32.max) else { throw object.error("index", "must be a small non-negative integer") }
+        self.init(
+            index: Int(index),
+            recipient: try object.string("recipient"),
+            status: try object.enumeration("status", MintStatus.self),
+            dedupeHash: try object.string("dedupe_hash"),
+            txHash: try object.optionalString("tx_hash"),
+            error: try object.optionalString("error"))
+    }
+}

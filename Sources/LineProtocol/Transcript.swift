@@ -1,0 +1,79 @@
+import Foundation
+import JSON
+
+/// A protocol transcript: the request lines one client sends on one connection and the
+/// responses it must get, as stored in `protocol/transcripts/*.jsonl`.
+///
+/// The first line may be a header `{"transcript": {"description": …, "peer": "admin" |
+/// "non_admin"}}`; every other line is an exchange `{"request": "<line>", "response":
+/// <expected>}` with optional `"pad_to_bytes": n` (pad the request with spaces up to n bytes
+/// before the newline, for oversized lines), `"no_response": true` (nothing comes back, e.g. a
+/// blank line), `"closes_connection": true` (the daemon closes after the response) and `"note"`.
+public struct Transcript: Sendable, Hashable {
+    public enum Peer: String, Sendable, Hashable, CaseIterable {
+        case admin
+        case nonAdmin = "non_admin"
+    }
+
+    public var description: String
+    public var peer: Peer
+    public var exchanges: [TranscriptExchange]
+
+    public init(jsonLines text: String) throws(WireShapeError) {
+        var description = ""
+        var peer = Peer.admin
+        var exchanges: [TranscriptExchange] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            let value: JSONValue
+            do throws(JSONSyntaxError) {
+                value = try StrictJSONParser.parse(String(line))
+            } catch {
+                throw WireShapeError(field: "line \(number + 1)", reason: error.description)
+            }
+            if number == 0, let header = value["transcript"] {
+                let object = try WireObject(header, path: "transcript")
+                description = try object.optionalString("description") ?? ""
+                peer = try object.optionalEnumeration("peer", Peer.self) ?? .admin
+                continue
+            }
+            exchanges.append(try TranscriptExchange(wire: value, line: number + 1))
+        }
+        self.description = description
+        self.peer = peer
+        self.exchanges = exchanges
+    }
+}
+
+/// One request line and what must come back for it.
+public struct TranscriptExchange: Sendable, Hashable {
+    public var request: String
+    public var padToBytes: Int?
+    /// The expected response, with placeholders; nil when no response is expected.
+    public var response: JSONValue?
+    public var closesConnection: Bool
+    public var note: String?
+    /// The line number in the transcript file, for failure messages.
+    public var sourceLine: Int
+
+    init(wire value: JSONValue, line: Int) throws(WireShapeError) {
+        let object = try WireObject(value, path: "line \(line)")
+        request = try object.string("request")
+        padToBytes = try object.optionalInt("pad_to_bytes").map { Int($0) }
+        let noResponse = object.value("no_response") == nil ? false : try object.bool("no_response")
+        response = noResponse ? nil : object.fields["response"]
+        if !noResponse, response == nil { throw object.error("response", "is required unless no_response is true") }
+        closesConnection = object.value("closes_connection") == nil ? false : try object.bool("closes_connection")
+        note = try object.optionalString("note")
+        sourceLine = line
+    }
+
+    /// The bytes to send, newline excluded: the request (after substituting bindings) padded
+    /// with spaces to `padToBytes`.
+    public func requestBytes(using matcher: TranscriptMatcher) -> [UInt8] {
+        var bytes = Array(matcher.substitute(into: request).utf8)
+        if let padToBytes, bytes.count < padToBytes {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padToBytes - bytes.count))
+        }
+        return bytes
+    }
+}
