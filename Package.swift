@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "paymentd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -46,6 +46,12 @@ let package = Package(
         // MARK: Store
         .target(name: "PaymentStore", dependencies: ["Postgres", "Ethereum", "ErrorCoding", "PaymentModel", "JSON"]),
 
+        // MARK: Engine: the send, confirm and mint loops and the PaymentService they implement
+        .target(name: "SettlementEngine", dependencies: [
+            "PaymentStore", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON", "ErrorCoding",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
         .target(name: "LineProtocol", dependencies: [
             "PaymentModel", "JSON", "ErrorCoding",
@@ -65,6 +71,9 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
+        .testTarget(name: "SettlementEngineTests", dependencies: [
+            "SettlementEngine", "TestHarness", "ChainClient", "Ethereum", "PaymentStore", "Postgres", "PaymentModel", "JSON",
+        ]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
                     exclude: ["Fixtures"]),
     ]

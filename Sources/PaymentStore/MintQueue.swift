@@ -83,6 +83,21 @@ public struct MintBatchRow: Sendable, Hashable {
     public var dedupeHashes: [String]
     public var createdAt: Double
 
+    public init(id: Int64, tokenAddress: String, signer: String, nonce: Int64?, rawTx: String?, txHash: String?,
+                attempts: [TransactionAttempt], status: String, jobIDs: [String], dedupeHashes: [String], createdAt: Double) {
+        self.id = id
+        self.tokenAddress = tokenAddress
+        self.signer = signer
+        self.nonce = nonce
+        self.rawTx = rawTx
+        self.txHash = txHash
+        self.attempts = attempts
+        self.status = status
+        self.jobIDs = jobIDs
+        self.dedupeHashes = dedupeHashes
+        self.createdAt = createdAt
+    }
+
     public var allTransactionHashes: [String] {
         var hashes = attempts.map(\.hash)
         if let txHash, !hashes.contains(txHash) { hashes.append(txHash) }

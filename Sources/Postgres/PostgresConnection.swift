@@ -62,8 +62,16 @@ public final class PostgresConnection {
         _ = try consume(PQexec(conn, sql), conn: conn)
     }
 
-    /// Runs `body` inside `BEGIN … COMMIT`; any thrown error rolls back and is rethrown.
+    /// Whether a transaction block is open on this connection.
+    public var isInTransaction: Bool {
+        guard let handle else { return false }
+        return PQtransactionStatus(handle) != PQTRANS_IDLE
+    }
+
+    /// Runs `body` inside `BEGIN … COMMIT`; any thrown error rolls back and is rethrown. When a
+    /// transaction is already open, `body` simply joins it (the outer caller commits).
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        if isInTransaction { return try body(self) }
         try execute("BEGIN")
         do {
             let value = try body(self)

@@ -1,0 +1,158 @@
+import Ethereum
+import Foundation
+import JSON
+import PaymentModel
+import PaymentStore
+
+/// A request that passed every check that needs no chain: the signature recovers `from`, the
+/// money goes to our receiver, the value is the price, the window leaves time to settle.
+struct CheckedPayment: Sendable {
+    var transfer: TransferWithAuthorization
+    var signature: EthereumSignature
+    var token: PaymentTokenConfiguration
+    var row: NewPayment
+}
+
+/// The offline half of enqueue validation (the chain half, `authorizationState`, is the
+/// engine's). Each refusal is a typed `PaymentError`; nothing is written for a refused request.
+struct AuthorizationCheck: Sendable {
+    let configuration: EngineConfiguration
+
+    func check(_ request: PaymentRequest, settings: EngineSettings, now: Date) throws(PaymentError) -> CheckedPayment {
+        let auth = request.authorization
+        let paymentTokenAddress = try address(request.paymentToken, field: "payment.payment_token")
+        guard let token = configuration.paymentToken(paymentTokenAddress) else {
+            throw .tokenNotAllowed(paymentTokenAddress.checksummed)
+        }
+        var mintToken: Address?
+        if let text = request.token, !text.isEmpty {
+            mintToken = try address(text, field: "payment.token")
+        }
+        if request.type == .mint {
+            guard let mintToken else { throw .invalidRequest(field: "payment.token", reason: "a mint payment must name the token to mint") }
+            if !configuration.mintTokens.isEmpty && !configuration.mintTokens.contains(mintToken) {
+                throw .tokenNotAllowed(mintToken.checksummed)
+            }
+        }
+        let from = try address(auth.from, field: "authorization.from")
+        let to = try address(auth.to, field: "authorization.to")
+        let value = try number(auth.value, field: "authorization.value")
+        let amount = try number(request.amount, field: "payment.amount")
+        let validAfter = try number(auth.validAfter, field: "authorization.validAfter")
+        let validBefore = try number(auth.validBefore, field: "authorization.validBefore")
+        let nonce: Bytes32
+        do {
+            nonce = try Bytes32(hex: auth.nonce)
+        } catch {
+            throw .invalidRequest(field: "authorization.nonce", reason: "must be 0x followed by 64 hex digits")
+        }
+        guard to == configuration.receiver else {
+            throw .recipientMismatch(to: to.checksummed, expected: configuration.receiver.checksummed)
+        }
+        guard value == amount else { throw .valueMismatch(value: value.description, amount: amount.description) }
+        guard !value.isZero else { throw .invalidRequest(field: "authorization.value", reason: "must be greater than zero") }
+
+        let nowSeconds = UInt256(UInt64(max(0, now.timeIntervalSince1970)))
+        guard validAfter <= nowSeconds else { throw .authorizationNotYetValid(validAfter: validAfter.description) }
+        let (deadline, overflow) = nowSeconds.addingReportingOverflow(UInt256(UInt64(settings.minValiditySeconds)))
+        guard !overflow, validBefore > deadline else {
+            throw .authorizationExpiring(validBefore: validBefore.description, minimumSeconds: settings.minValiditySeconds)
+        }
+
+        let signature = try parseSignature(auth)
+        let transfer = TransferWithAuthorization(from: from, to: to, value: value, validAfter: validAfter, validBefore: validBefore, nonce: nonce)
+        let signer: Address
+        do {
+            signer = try transfer.recoverSigner(signature: signature, domain: configuration.domain(for: token))
+        } catch {
+            throw .invalidSignature(error.description)
+        }
+        guard signer == from else { throw .signerMismatch(recovered: signer.checksummed, from: from.checksummed) }
+
+        let metadata = try checkMetadata(request, payer: from)
+        if let key = request.idempotencyKey, key.isEmpty || key.count > 128 {
+            throw .invalidRequest(field: "idempotency_key", reason: "must be 1 to 128 characters")
+        }
+        // Store the authorization the way the replaced system did, with normalised spellings.
+        var stored = auth
+        stored.from = from.checksummed
+        stored.to = to.checksummed
+        stored.value = value.description
+        stored.validAfter = validAfter.description
+        stored.validBefore = validBefore.description
+        stored.nonce = nonce.hex
+        if auth.signature != nil {
+            stored.signature = signature.hex
+        } else {
+            stored.v = String(signature.v)
+            stored.r = signature.r.hex
+            stored.s = signature.s.hex
+        }
+        let row = NewPayment(type: request.type, tokenAddress: mintToken?.checksummed, authorization: stored, payer: from.checksummed,
+                             amount: amount.description, paymentTokenAddress: token.address.checksummed, metadata: metadata,
+                             idempotencyKey: request.idempotencyKey, authNonce: nonce.hex, validBefore: validBefore.description)
+        return CheckedPayment(transfer: transfer, signature: signature, token: token, row: row)
+    }
+
+    private func parseSignature(_ auth: AuthorizationPayload) throws(PaymentError) -> EthereumSignature {
+        do {
+            if let text = auth.signature {
+                return try EthereumSignature(hex: text)
+            }
+            guard let v = auth.v, let r = auth.r, let s = auth.s else {
+                throw PaymentError.invalidRequest(field: "authorization.signature", reason: "give either signature or all of v, r and s")
+            }
+            return try EthereumSignature(v: v, r: r, s: s)
+        } catch let error as PaymentError {
+            throw error
+        } catch let error as EthereumError {
+            if error.code == "high_s_signature" { throw .highSSignature }
+            throw .invalidSignature(error.description)
+        } catch {
+            throw .invalidSignature("\(error)")
+        }
+    }
+
+    private func checkMetadata(_ request: PaymentRequest, payer: Address) throws(PaymentError) -> JSONValue {
+        guard case .object(var fields) = request.metadata else {
+            throw .invalidRequest(field: "payment.metadata", reason: "must be a JSON object")
+        }
+        if request.type == .mint {
+            let quantity: Int64
+            switch fields["quantity"] {
+            case nil, .some(.null): quantity = 1
+            case .some(let value):
+                guard let n = value.intValue else {
+                    throw .invalidRequest(field: "payment.metadata.quantity", reason: "must be an integer")
+                }
+                quantity = n
+            }
+            guard (1...Int64(configuration.maxMintQuantity)).contains(quantity) else {
+                throw .invalidRequest(field: "payment.metadata.quantity", reason: "must be from 1 to \(configuration.maxMintQuantity)")
+            }
+            fields["quantity"] = .int(quantity)
+            if let recipient = fields["recipient"], !recipient.isNull {
+                guard let text = recipient.stringValue else {
+                    throw .invalidRequest(field: "payment.metadata.recipient", reason: "must be an address string")
+                }
+                fields["recipient"] = .string(try address(text, field: "payment.metadata.recipient").checksummed)
+            }
+        }
+        return .object(fields)
+    }
+
+    private func address(_ text: String, field: String) throws(PaymentError) -> Address {
+        do {
+            return try Address(hex: text)
+        } catch {
+            throw .invalidRequest(field: field, reason: error.description)
+        }
+    }
+
+    private func number(_ text: String, field: String) throws(PaymentError) -> UInt256 {
+        guard let n = UInt256(decimal: text) else {
+            throw .invalidRequest(field: field, reason: "must be a decimal integer below 2^256, as a string")
+        }
+        return n
+    }
+}

@@ -1,0 +1,53 @@
+import Ethereum
+
+/// An EIP-3009 token the engine accepts payment in, with the EIP-712 domain its signatures use
+/// (USDC is "USD Coin"/"2" on Base, "USDC"/"2" on Base Sepolia: the name must be right or
+/// every signature fails to verify).
+public struct PaymentTokenConfiguration: Sendable, Hashable {
+    public var address: Address
+    public var domainName: String
+    public var domainVersion: String
+
+    public init(address: Address, domainName: String, domainVersion: String) {
+        self.address = address
+        self.domainName = domainName
+        self.domainVersion = domainVersion
+    }
+}
+
+/// What the engine is fixed to for its whole life: the chain, who gets paid, which tokens are
+/// accepted, and the keys it signs with. (Tunables that may change while running live in
+/// `EngineSettings`.)
+public struct EngineConfiguration: Sendable {
+    public var chainID: UInt64
+    /// The `payTo` address: every authorization must transfer to it.
+    public var receiver: Address
+    public var paymentTokens: [PaymentTokenConfiguration]
+    /// Mint contracts payments may buy from; empty means any.
+    public var mintTokens: [Address]
+    /// Hot wallets that relay payments, one nonce sequence each.
+    public var paymentSigners: [PrivateKey]
+    /// The wallet holding the mint contract's minter role; nil disables minting.
+    public var minter: PrivateKey?
+    /// Most items one payment may mint.
+    public var maxMintQuantity: Int
+
+    public init(chainID: UInt64, receiver: Address, paymentTokens: [PaymentTokenConfiguration], mintTokens: [Address] = [],
+                paymentSigners: [PrivateKey], minter: PrivateKey?, maxMintQuantity: Int = 100) {
+        self.chainID = chainID
+        self.receiver = receiver
+        self.paymentTokens = paymentTokens
+        self.mintTokens = mintTokens
+        self.paymentSigners = paymentSigners
+        self.minter = minter
+        self.maxMintQuantity = maxMintQuantity
+    }
+
+    func paymentToken(_ address: Address) -> PaymentTokenConfiguration? {
+        paymentTokens.first { $0.address == address }
+    }
+
+    func domain(for token: PaymentTokenConfiguration) -> EIP712Domain {
+        EIP712Domain(name: token.domainName, version: token.domainVersion, chainId: chainID, verifyingContract: token.address)
+    }
+}

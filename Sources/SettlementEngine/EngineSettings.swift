@@ -1,0 +1,106 @@
+import Ethereum
+import PaymentModel
+
+/// The live tunables, parsed from `system_settings`. Every loop reads the current value at the
+/// start of each iteration, so `settings set` (or SIGHUP) changes behaviour without a restart.
+public struct EngineSettings: Sendable, Equatable {
+    public var paymentBatchIntervalMilliseconds = 2000
+    public var paymentBatchSize = 100
+    public var confirmationsRequired = 1
+    public var confirmIntervalMilliseconds = 1000
+    public var mintBatchSize = 50
+    public var mintBatchIntervalSeconds = 2
+    public var maxPendingPerPayer = 10
+    public var minValiditySeconds = 30
+    public var priorityFeeWei = UInt256(10_000_000)
+    public var maxFeePerGasWei = UInt256(500_000_000_000)
+    public var transferGasLimit: UInt64 = 150_000
+    public var maxInFlightPerSigner = 500
+    public var simulateBeforeSend = true
+
+    public init() {}
+
+    /// One known key: its description, and how to validate and apply a value.
+    struct Key: Sendable {
+        let name: String
+        let description: String
+        let apply: @Sendable (inout EngineSettings, String) -> String?
+    }
+
+    static func integer(_ name: String, _ range: ClosedRange<Int>, _ description: String,
+                        _ path: WritableKeyPath<EngineSettings, Int> & Sendable) -> Key {
+        Key(name: name, description: description) { settings, text in
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+                return "must be an integer from \(range.lowerBound) to \(range.upperBound)"
+            }
+            settings[keyPath: path] = n
+            return nil
+        }
+    }
+
+    static func wei(_ name: String, _ description: String, _ path: WritableKeyPath<EngineSettings, UInt256> & Sendable) -> Key {
+        Key(name: name, description: description) { settings, text in
+            guard let n = UInt256(decimal: text.trimmingCharacters(in: .whitespaces)) else { return "must be a decimal number of wei" }
+            settings[keyPath: path] = n
+            return nil
+        }
+    }
+
+    /// Every setting the engine understands. Other keys in the table (the replaced system's
+    /// mint-side `retry_max_attempts`, say) are kept and shown but not interpreted.
+    static let keys: [Key] = [
+        integer("payment_batch_interval_ms", 50...600_000, "Longest idle wait of the send loop in milliseconds (it also wakes at once on enqueue)",
+                \.paymentBatchIntervalMilliseconds),
+        integer("payment_batch_size", 1...5000, "Most payments the send loop claims, signs and broadcasts per iteration", \.paymentBatchSize),
+        integer("confirmations_required", 1...1000, "Blocks on top of a receipt (counting its own) before a payment is completed",
+                \.confirmationsRequired),
+        integer("confirm_interval_ms", 50...600_000, "Interval in milliseconds between receipt checks of every sent transaction",
+                \.confirmIntervalMilliseconds),
+        integer("max_batch_size", 1...500, "Most mint jobs per batchMint transaction", \.mintBatchSize),
+        integer("batch_interval_seconds", 1...3600, "Seconds between batch mint operations when mint jobs wait", \.mintBatchIntervalSeconds),
+        integer("max_pending_per_payer", 1...1_000_000, "Unsettled payments one payer may have before enqueue is refused", \.maxPendingPerPayer),
+        integer("min_validity_seconds", 0...86_400, "An authorization must stay valid at least this many seconds after enqueue", \.minValiditySeconds),
+        wei("priority_fee_wei", "Minimum priority fee (tip) per gas, in wei", \.priorityFeeWei),
+        wei("max_fee_per_gas_wei", "Ceiling on maxFeePerGas; sending waits rather than paying more", \.maxFeePerGasWei),
+        Key(name: "transfer_gas_limit", description: "Gas limit of a transferWithAuthorization transaction") { settings, text in
+            guard let n = UInt64(text.trimmingCharacters(in: .whitespaces)), (50_000...1_000_000).contains(n) else {
+                return "must be an integer from 50000 to 1000000"
+            }
+            settings.transferGasLimit = n
+            return nil
+        },
+        integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
+        Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "1", "yes", "on": settings.simulateBeforeSend = true
+            case "false", "0", "no", "off": settings.simulateBeforeSend = false
+            default: return "must be true or false"
+            }
+            return nil
+        },
+    ]
+
+    /// Parses the table's rows. An invalid stored value keeps the default and is reported, so a
+    /// typo made directly in SQL cannot stop the daemon.
+    public static func parse(_ rows: [String: String]) -> (settings: EngineSettings, problems: [String]) {
+        var settings = EngineSettings()
+        var problems: [String] = []
+        for key in keys {
+            guard let text = rows[key.name] else { continue }
+            if let problem = key.apply(&settings, text) { problems.append("\(key.name)=\(text): \(problem)") }
+        }
+        return (settings, problems)
+    }
+
+    /// Checks one new value; returns the typed error `settings set` answers with.
+    public static func validate(key: String, value: String) -> PaymentError? {
+        guard let spec = keys.first(where: { $0.name == key }) else { return .unknownSetting(key) }
+        var scratch = EngineSettings()
+        if let problem = spec.apply(&scratch, value) { return .invalidSettingValue(key: key, value: value, reason: problem) }
+        return nil
+    }
+
+    static func description(of key: String) -> String? {
+        keys.first { $0.name == key }?.description
+    }
+}

@@ -1,0 +1,206 @@
+import ChainClient
+import Ethereum
+import Foundation
+import JSON
+import Logging
+import PaymentModel
+import PaymentStore
+import Postgres
+
+/// The mint loop: settles open batchMint transactions, then sends new batches of mint jobs from
+/// the minter signer, by the same rules as payments (signed bytes recorded before broadcast,
+/// nonces from a lane).
+///
+/// Exactly once: every job's dedupe hash is checked with `hasMinted` before it is batched
+/// (a job minted by an earlier, lost batch is marked done instead of sent again), and a batch
+/// that reverts (the contract's `AlreadyMinted` reverts the whole batch) has its minted jobs
+/// marked done and the rest queued for another batch (DESIGN invariant 5).
+struct MintSender: Sendable {
+    let engine: SettlementEngine
+    let database: PostgresSession
+    let chain: EthereumRPC
+
+    init(engine: SettlementEngine) {
+        self.engine = engine
+        database = PostgresSession(conninfo: engine.conninfo, name: "mint-loop", setupSQL: DatabaseSetup.sql)
+        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-mint"))
+    }
+
+    var logger: Logger { engine.logger }
+
+    func run() async {
+        while !Task.isCancelled {
+            let settings = engine.settings.current
+            var busy = false
+            do {
+                busy = try await iterate(settings)
+            } catch {
+                logger.error("mint iteration failed", metadata: ["error": "\(error)"])
+            }
+            engine.heartbeats.beat(.mint)
+            if Task.isCancelled { break }
+            if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
+        }
+    }
+
+    /// Returns whether it sent a full batch (then the next iteration starts at once).
+    func iterate(_ settings: EngineSettings) async throws -> Bool {
+        guard let minter = engine.configuration.minter else { return false }
+        try await settleOpenBatches(settings)
+        return try await sendBatch(minter: minter, settings: settings)
+    }
+
+    // MARK: Settling
+
+    private func settleOpenBatches(_ settings: EngineSettings) async throws {
+        let batches = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
+        guard !batches.isEmpty else { return }
+        // Batches recorded but maybe never broadcast: broadcast their bytes (again).
+        let unsent = batches.filter { $0.status == "processing" }
+        if !unsent.isEmpty { try await broadcast(unsent) }
+
+        guard let head = try await chain.block(.latest) else { return }
+        let hashes = batches.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
+        let receipts = try await chain.receipts(hashes)
+        var byHash: [String: TransactionReceipt] = [:]
+        for (hash, receipt) in zip(hashes, receipts) { if let receipt { byHash[hash.hex] = receipt } }
+        for batch in batches {
+            guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else { continue }
+            let depth = head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
+            guard depth >= settings.confirmationsRequired else { continue }
+            if receipt.succeeded {
+                let txHash = receipt.transactionHash.hex
+                try await database.withConnection { conn in
+                    try MintQueue.completeBatch(id: batch.id, txHash: txHash, blockNumber: Int64(receipt.blockNumber),
+                                                blockHash: receipt.blockHash.hex, on: conn)
+                }
+                logger.info("mint batch completed", metadata: ["batch": "\(batch.id)", "jobs": "\(batch.jobIDs.count)", "tx_hash": "\(txHash)"])
+            } else {
+                try await closeReverted(batch)
+            }
+        }
+    }
+
+    /// A reverted batch: jobs already minted (by an earlier batch, or someone else) are done; the
+    /// others go back to pending for the next batch.
+    private func closeReverted(_ batch: MintBatchRow) async throws {
+        let token = try Address(hex: batch.tokenAddress)
+        let hashes = try batch.dedupeHashes.map { try Bytes32(hex: $0) }
+        let minted = hashes.isEmpty ? [] : try await chain.hasMinted(token: token, hashes: hashes)
+        let done = zip(batch.jobIDs, minted).filter(\.1).map(\.0)
+        try await database.withConnection { conn in
+            try MintQueue.closeBatch(id: batch.id, status: "reverted", error: "batchMint reverted; unminted jobs queued again",
+                                     alreadyMintedJobIDs: done, nonceConsumed: true, on: conn)
+        }
+        logger.warning("mint batch reverted", metadata: ["batch": "\(batch.id)", "already_minted": "\(done.count)",
+                                                          "requeued": "\(batch.jobIDs.count - done.count)"])
+        engine.mintWake.signal()
+    }
+
+    // MARK: Sending
+
+    private func sendBatch(minter: PrivateKey, settings: EngineSettings) async throws -> Bool {
+        let jobs = try await database.withConnection { conn in
+            try conn.execute("BEGIN")
+            return try MintQueue.claimPending(limit: settings.mintBatchSize, on: conn)
+        }
+        // One token per batchMint: take the oldest job's token now, the others next iteration.
+        guard let token = jobs.first?.tokenAddress, let tokenAddress = try? Address(hex: token) else {
+            try await database.withConnection { conn in try conn.execute("ROLLBACK") }
+            return false
+        }
+        let batchJobs = jobs.filter { $0.tokenAddress.lowercased() == token.lowercased() }
+        var reservedNonce: UInt64?
+        var recorded: MintBatchRecord?
+        do {
+            let hashes = try batchJobs.map { try Bytes32(hex: $0.dedupeHash) }
+            let minted = try await chain.hasMinted(token: tokenAddress, hashes: hashes)
+            let already = zip(batchJobs, minted).filter(\.1).map(\.0.id)
+            let todo = zip(batchJobs, minted).filter { !$0.1 }.map(\.0)
+            if !todo.isEmpty {
+                let recipients = try todo.map { try Address(hex: $0.recipient) }
+                let calldata = MintContractCalldata.batchMint(recipients: recipients, txHashes: try todo.map { try Bytes32(hex: $0.dedupeHash) })
+                let gas = try await chain.estimateGas(from: minter.address, to: tokenAddress, data: calldata)
+                let fees = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+                let nonce = await engine.mintLanes.reserve(count: 1, maxInFlight: settings.maxInFlightPerSigner).first?.nonce
+                if let nonce {
+                    reservedNonce = nonce
+                    let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce,
+                                                    maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+                                                    maxFeePerGas: min(fees.maxFeePerGas, settings.maxFeePerGasWei),
+                                                    gasLimit: gas + gas / 5 + 10_000, to: tokenAddress, value: .zero, data: calldata)
+                        .sign(with: minter)
+                    let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: signed.transaction.maxFeePerGas.description,
+                                                     maxPriorityFeePerGas: signed.transaction.maxPriorityFeePerGas.description,
+                                                     at: Date().timeIntervalSince1970)
+                    recorded = MintBatchRecord(id: 0, token: token, signer: minter.address.checksummed, nonce: Int64(nonce),
+                                               rawTx: signed.rawHex, attempt: attempt, jobIDs: todo.map(\.id))
+                }
+            }
+            let pending = recorded
+            let batchID = try await database.withConnection { conn -> Int64? in
+                guard conn.isInTransaction else { throw SendError.claimLost }
+                try MintQueue.markAlreadyMinted(already, on: conn)
+                var id: Int64?
+                if let pending {
+                    id = try MintQueue.createBatch(tokenAddress: pending.token, signer: pending.signer, nonce: pending.nonce,
+                                                   rawTx: pending.rawTx, attempt: pending.attempt, jobIDs: pending.jobIDs, on: conn)
+                }
+                try conn.execute("COMMIT")
+                return id
+            }
+            if let batchID { recorded?.id = batchID }
+            if !already.isEmpty { logger.notice("mint jobs already minted on-chain", metadata: ["count": "\(already.count)"]) }
+        } catch {
+            if let reservedNonce { await engine.mintLanes.release([(minter.address, reservedNonce)]) }
+            try? await database.withConnection { conn in if conn.isInTransaction { try conn.execute("ROLLBACK") } }
+            throw error
+        }
+        if let recorded {
+            let row = MintBatchRow(id: recorded.id, tokenAddress: recorded.token, signer: recorded.signer, nonce: recorded.nonce,
+                                   rawTx: recorded.rawTx, txHash: recorded.attempt.hash, attempts: [recorded.attempt], status: "processing",
+                                   jobIDs: recorded.jobIDs, dedupeHashes: [], createdAt: recorded.attempt.at)
+            try await broadcast([row])
+        }
+        return jobs.count >= settings.mintBatchSize
+    }
+
+    /// Broadcasts batches' stored bytes and files them by the node's answer.
+    private func broadcast(_ batches: [MintBatchRow]) async throws {
+        let ready = batches.filter { $0.rawTx != nil }
+        guard !ready.isEmpty else { return }
+        let raws = try ready.map { try Hex.decode($0.rawTx ?? "") }
+        let outcomes = try await chain.sendRawTransactions(raws)
+        for (batch, outcome) in zip(ready, outcomes) {
+            switch BroadcastVerdict(outcome) {
+            case .inPool:
+                try await database.withConnection { conn in try MintQueue.markBatchSent([batch.id], on: conn) }
+            case .unknown(let message):
+                logger.warning("mint broadcast outcome unknown; will broadcast again", metadata: ["batch": "\(batch.id)", "error": "\(message)"])
+            case .takeBack(let message), .fail(let message), .pauseSigner(let message):
+                if case .pauseSigner = BroadcastVerdict(outcome), let signer = try? Address(hex: batch.signer) {
+                    await engine.mintLanes.pause(signer, reason: "insufficient funds for gas: \(message)")
+                }
+                try await database.withConnection { conn in
+                    try MintQueue.closeBatch(id: batch.id, status: "abandoned", error: "broadcast refused: \(message)",
+                                             alreadyMintedJobIDs: [], nonceConsumed: false, on: conn)
+                }
+                if let signer = try? Address(hex: batch.signer), let nonce = batch.nonce {
+                    await engine.mintLanes.release([(signer, UInt64(nonce))])
+                }
+                logger.error("mint batch refused by the node", metadata: ["batch": "\(batch.id)", "error": "\(message)"])
+            }
+        }
+    }
+}
+
+/// A signed batch about to be recorded.
+struct MintBatchRecord: Sendable {
+    var id: Int64
+    var token: String
+    var signer: String
+    var nonce: Int64
+    var rawTx: String
+    var attempt: TransactionAttempt
+    var jobIDs: [String]
+}

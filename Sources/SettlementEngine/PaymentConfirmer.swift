@@ -1,0 +1,212 @@
+import ChainClient
+import Ethereum
+import Foundation
+import JSON
+import Logging
+import PaymentModel
+import PaymentStore
+import Postgres
+
+/// The confirmation loop: every tick, every `sent` payment's transactions are looked up in one
+/// batch (not 20 per 2 s), and each payment moves only on proof from the chain:
+/// - a successful receipt with enough confirmations → `completed` with its mint jobs;
+/// - a reverted receipt → `completed` if another transaction used the authorization (front-run),
+///   else `confirmation_failed`;
+/// - no receipt → stays `sent`, unless the authorization was used by someone else (→ completed),
+///   the signer's nonce was consumed by a transaction that is not ours (→ queued again while the
+///   authorization is valid), or the authorization expired with no attempt mined
+///   (→ `confirmation_failed`). The replaced system's 5-minute timeout is not used: time alone
+///   proves nothing (DESIGN invariant 4).
+struct PaymentConfirmer: Sendable {
+    let engine: SettlementEngine
+    let database: PostgresSession
+    let chain: EthereumRPC
+
+    init(engine: SettlementEngine) {
+        self.engine = engine
+        database = PostgresSession(conninfo: engine.conninfo, name: "confirm-loop", setupSQL: DatabaseSetup.sql)
+        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-confirm"))
+    }
+
+    var logger: Logger { engine.logger }
+
+    func run() async {
+        while !Task.isCancelled {
+            let settings = engine.settings.current
+            do {
+                try await iterate(settings)
+            } catch {
+                logger.error("confirm iteration failed", metadata: ["error": "\(error)"])
+            }
+            engine.heartbeats.beat(.confirm)
+            if Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds))
+        }
+    }
+
+    func iterate(_ settings: EngineSettings) async throws {
+        let rows = try await database.withConnection { conn in try PaymentQueue.sent(on: conn) }
+        let signers = await engine.paymentLanes.addresses
+        // Nonces first, receipts second: a nonce seen mined here has its receipt below.
+        let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
+        let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
+        await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(rows))
+        guard !rows.isEmpty else { return }
+        guard let head = try await chain.block(.latest) else { return }
+
+        let hashes = rows.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
+        let receipts = try await chain.receipts(hashes)
+        var byHash: [String: TransactionReceipt] = [:]
+        for (hash, receipt) in zip(hashes, receipts) { if let receipt { byHash[hash.hex] = receipt } }
+
+        var outcome = ConfirmOutcome()
+        var reverted: [PaymentRow] = []
+        var unmined: [PaymentRow] = []
+        for row in rows {
+            let found = row.allTransactionHashes.compactMap { byHash[$0.lowercased()] }
+            if let success = found.first(where: \.succeeded) {
+                guard confirmations(of: success, head: head) >= settings.confirmationsRequired else { continue }
+                let txHash = success.transactionHash.hex
+                outcome.settled.append(PaymentSettlement(
+                    paymentID: row.id, txHash: txHash, blockNumber: Int64(success.blockNumber), blockHash: success.blockHash.hex,
+                    result: ["settled_by": "paymentd", "tx_hash": .string(txHash), "gas_used": .int(Int64(success.gasUsed))],
+                    mints: MintPlan.jobs(for: row, settledBy: txHash)))
+            } else if let failure = found.first {
+                guard confirmations(of: failure, head: head) >= settings.confirmationsRequired else { continue }
+                reverted.append(row)
+            } else {
+                unmined.append(row)
+            }
+        }
+        try await resolveReverted(reverted, settings: settings, outcome: &outcome)
+        try await resolveUnmined(unmined, head: head, mined: mined, settings: settings, outcome: &outcome)
+        try await write(outcome)
+    }
+
+    /// A reverted attempt: paid anyway if another transaction used the authorization.
+    private func resolveReverted(_ rows: [PaymentRow], settings: EngineSettings, outcome: inout ConfirmOutcome) async throws {
+        guard !rows.isEmpty else { return }
+        let front = try await FrontRunLookup(chain: chain).settlements(for: rows, confirmations: settings.confirmationsRequired)
+        for row in rows {
+            if let settlement = front[row.id] {
+                outcome.settled.append(settlement)
+            } else {
+                outcome.failed.append((row.id, "transaction reverted on-chain and the authorization was not used", false))
+            }
+        }
+    }
+
+    private func resolveUnmined(_ rows: [PaymentRow], head: BlockHeader, mined: [Address: UInt64], settings: EngineSettings,
+                                outcome: inout ConfirmOutcome) async throws {
+        guard !rows.isEmpty else { return }
+        let used = try await authorizationStates(rows)
+        let usedRows = rows.filter { used[$0.id] == true }
+        let front = try await FrontRunLookup(chain: chain).settlements(for: usedRows, confirmations: settings.confirmationsRequired)
+        var expiredSigned: [PaymentRow] = []
+        for row in rows {
+            if used[row.id] == true {
+                // Used, but the using transaction is not yet deep enough: wait for it.
+                if let settlement = front[row.id] { outcome.settled.append(settlement) }
+                continue
+            }
+            let expired = row.validBeforeSeconds.map { $0 <= head.timestamp } ?? false
+            if let signerText = row.signer, let signer = try? Address(hex: signerText), let nonce = row.nonce,
+               let minedNonce = mined[signer], minedNonce > UInt64(nonce) {
+                // The nonce is spent, by none of our attempts (none has a receipt).
+                if expired {
+                    outcome.failed.append((row.id, "authorization expired; the relaying nonce was taken by another transaction", true))
+                } else {
+                    outcome.requeued.append((row.id, "nonce \(nonce) of \(signerText) was taken by another transaction; queued again"))
+                }
+            } else if expired {
+                expiredSigned.append(row)
+            }
+        }
+        try await failExpired(expiredSigned, outcome: &outcome)
+    }
+
+    /// Expired, unused, unmined: the payment can no longer settle. Its nonce is freed only if
+    /// the node no longer holds any attempt (otherwise that transaction will mine and revert).
+    private func failExpired(_ rows: [PaymentRow], outcome: inout ConfirmOutcome) async throws {
+        guard !rows.isEmpty else { return }
+        let hashes = rows.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
+        let known = try await chain.transactions(hashes)
+        var pooled = Set<String>()
+        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        for row in rows {
+            let inPool = row.allTransactionHashes.contains { pooled.contains($0.lowercased()) }
+            outcome.failed.append((row.id, "authorization expired before any attempt was mined", !inPool))
+            if !inPool, let signerText = row.signer, let signer = try? Address(hex: signerText), let nonce = row.nonce {
+                outcome.releasedNonces.append((signer, UInt64(nonce)))
+            }
+        }
+    }
+
+    private func authorizationStates(_ rows: [PaymentRow]) async throws -> [String: Bool] {
+        var result: [String: Bool] = [:]
+        for (_, tokenRows) in Dictionary(grouping: rows, by: { $0.paymentTokenAddress.lowercased() }) {
+            guard let token = try? Address(hex: tokenRows[0].paymentTokenAddress) else { continue }
+            var queried: [PaymentRow] = []
+            var queries: [(authorizer: Address, nonce: Bytes32)] = []
+            for row in tokenRows {
+                guard let auth = row.authorization, let from = try? Address(hex: auth.from), let nonce = try? Bytes32(hex: auth.nonce) else { continue }
+                queried.append(row)
+                queries.append((from, nonce))
+            }
+            let states = try await chain.authorizationStates(token: token, queries)
+            for (row, state) in zip(queried, states) { result[row.id] = state }
+        }
+        return result
+    }
+
+    private func write(_ outcome: ConfirmOutcome) async throws {
+        guard !outcome.isEmpty else { return }
+        try await database.withConnection { conn in
+            try conn.transaction { tx in
+                try PaymentQueue.complete(outcome.settled, on: tx)
+                try PaymentQueue.markConfirmationFailed(outcome.failed, on: tx)
+                try PaymentQueue.returnToPending(outcome.requeued, on: tx)
+            }
+        }
+        await engine.paymentLanes.release(outcome.releasedNonces)
+        for settlement in outcome.settled {
+            logger.info("payment completed", metadata: ["payment_id": "\(settlement.paymentID)", "tx_hash": "\(settlement.txHash)",
+                                                        "settled_by": "\(settlement.result["settled_by"]?.stringValue ?? "")"])
+        }
+        for failure in outcome.failed {
+            logger.warning("payment can no longer settle", metadata: ["payment_id": "\(failure.id)", "error": "\(failure.error)"])
+        }
+        engine.events.publish(ids: outcome.settled.map(\.paymentID), status: .completed, txHashes: outcome.settled.map(\.txHash))
+        engine.events.publish(ids: outcome.failed.map(\.id), status: .confirmationFailed, errors: outcome.failed.map(\.error))
+        engine.events.publish(ids: outcome.requeued.map(\.id), status: .pending, errors: outcome.requeued.map(\.reason))
+        if !outcome.settled.isEmpty { engine.mintWake.signal() }
+        if !outcome.requeued.isEmpty { engine.sendWake.signal() }
+    }
+
+    private func confirmations(of receipt: TransactionReceipt, head: BlockHeader) -> Int {
+        head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
+    }
+
+    private func inFlight(_ rows: [PaymentRow]) -> [Address: Int] {
+        var counts: [Address: Int] = [:]
+        for row in rows { if let text = row.signer, let signer = try? Address(hex: text) { counts[signer, default: 0] += 1 } }
+        return counts
+    }
+}
+
+/// What one confirmation tick decided, written in one transaction.
+struct ConfirmOutcome: Sendable {
+    var settled: [PaymentSettlement] = []
+    var failed: [(id: String, error: String, releaseNonce: Bool)] = []
+    var requeued: [(id: String, reason: String)] = []
+    var releasedNonces: [(signer: Address, nonce: UInt64)] = []
+
+    var isEmpty: Bool { settled.isEmpty && failed.isEmpty && requeued.isEmpty }
+}
+
+extension PaymentRow {
+    /// The authorization's deadline in unix seconds, when it fits.
+    var validBeforeSeconds: UInt64? {
+        authorization.flatMap { UInt256(decimal: $0.validBefore) }.map { $0.uint64Value ?? UInt64.max }
+    }
+}

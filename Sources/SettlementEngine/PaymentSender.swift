@@ -1,0 +1,356 @@
+import ChainClient
+import Ethereum
+import Foundation
+import JSON
+import Logging
+import PaymentModel
+import PaymentStore
+import Postgres
+
+/// The send loop: claims pending payments, signs one transaction each, records the signed bytes,
+/// then broadcasts the whole batch in one JSON-RPC request and marks what the node took `sent`.
+///
+/// Order is the guarantee: bytes are committed to the database before any is broadcast
+/// (invariant 2), and a nonce is taken back only when the node proved the transaction is in no
+/// pool (invariant 3). Rows found `processing` at the start of an iteration are leftovers of a
+/// broadcast whose answer was lost; their stored bytes are broadcast again.
+struct PaymentSender: Sendable {
+    let engine: SettlementEngine
+    let database: PostgresSession
+    let chain: EthereumRPC
+
+    init(engine: SettlementEngine) {
+        self.engine = engine
+        database = PostgresSession(conninfo: engine.conninfo, name: "send-loop", setupSQL: DatabaseSetup.sql)
+        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-send"))
+    }
+
+    var logger: Logger { engine.logger }
+
+    func run() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let settings = engine.settings.current
+            var busy = false
+            do {
+                busy = try await iterate(settings)
+                failures = 0
+            } catch {
+                failures += 1
+                logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(failures)"])
+            }
+            engine.heartbeats.beat(.send)
+            if Task.isCancelled { break }
+            if failures > 0 {
+                try? await Task.sleep(for: .milliseconds(min(5_000, 200 * (1 << min(failures, 5)))))
+            } else if !busy {
+                await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds))
+            }
+        }
+    }
+
+    /// One iteration; returns whether it did work (then the next starts at once).
+    func iterate(_ settings: EngineSettings) async throws -> Bool {
+        try await rebroadcastLeftovers()
+        try await resumePaidSigners(settings)
+        if await engine.paymentLanes.allPaused { return false }
+        let claimed = try await sendBatch(settings)
+        if claimed == 0 { try await fillHoles(settings) }
+        return claimed >= settings.paymentBatchSize
+    }
+
+    // MARK: The batch
+
+    private func sendBatch(_ settings: EngineSettings) async throws -> Int {
+        let (claimed, records) = try await prepareBatch(settings)
+        try await broadcast(records)
+        return claimed
+    }
+
+    /// Claims, screens, signs and records a batch (one database transaction), without
+    /// broadcasting. Returns how many rows were claimed and the recorded transactions. A crash
+    /// right after this leaves exactly what recovery must handle: bytes stored, never broadcast.
+    func prepareBatch(_ settings: EngineSettings) async throws -> (claimed: Int, records: [SignedPaymentTransaction]) {
+        let rows = try await database.withConnection { conn in
+            try conn.execute("BEGIN")
+            return try PaymentQueue.claimPending(limit: settings.paymentBatchSize, on: conn)
+        }
+        guard !rows.isEmpty else {
+            try await database.withConnection { conn in try conn.execute("ROLLBACK") }
+            return (0, [])
+        }
+        var plan = SendPlan()
+        var reserved: [(key: PrivateKey, nonce: UInt64)] = []
+        do {
+            let ready = try await screen(rows, settings: settings, plan: &plan)
+            if !ready.isEmpty {
+                let fees = try await fees(settings)
+                reserved = await engine.paymentLanes.reserve(count: ready.count, maxInFlight: settings.maxInFlightPerSigner)
+                for (index, candidate) in ready.enumerated() {
+                    guard index < reserved.count, let fees else {
+                        plan.untouched.append(candidate.row.id)
+                        continue
+                    }
+                    plan.signed.append(sign(candidate, key: reserved[index].key, nonce: reserved[index].nonce, fees: fees, settings: settings))
+                }
+            }
+            let recorded = plan
+            try await database.withConnection { conn in
+                guard conn.isInTransaction else { throw SendError.claimLost }
+                try PaymentQueue.markFailed(recorded.failed, on: conn)
+                try PaymentQueue.complete(recorded.settled, on: conn)
+                try PaymentQueue.recordSigned(recorded.signed.map(\.record), on: conn)
+                try conn.execute("COMMIT")
+            }
+        } catch {
+            await engine.paymentLanes.release(reserved.map { ($0.key.address, $0.nonce) })
+            try? await database.withConnection { conn in if conn.isInTransaction { try conn.execute("ROLLBACK") } }
+            if case SendError.claimLost = error { throw error }
+            if let postgres = error as? PostgresError, postgres.isConnectionFailure {
+                // The COMMIT may or may not have happened: rebuild nonce state from chain and database.
+                try? await NonceRecovery(engine: engine).run()
+            }
+            throw error
+        }
+        publish(plan)
+        // Give back nonces reserved for candidates that found no fees or no lane.
+        if reserved.count > plan.signed.count {
+            await engine.paymentLanes.release(reserved[plan.signed.count...].map { ($0.key.address, $0.nonce) })
+        }
+        return (rows.count, plan.signed.map(\.record))
+    }
+
+    /// Simulates each claimed payment (when enabled) and sorts out the ones that cannot be relayed.
+    private func screen(_ rows: [PaymentRow], settings: EngineSettings, plan: inout SendPlan) async throws -> [SendCandidate] {
+        var candidates: [SendCandidate] = []
+        for row in rows {
+            guard let candidate = SendCandidate(row: row, configuration: engine.configuration) else {
+                plan.failed.append((row.id, "the stored authorization cannot be relayed (unreadable or unsupported token)"))
+                continue
+            }
+            candidates.append(candidate)
+        }
+        guard settings.simulateBeforeSend, !candidates.isEmpty else { return candidates }
+        let outcomes = try await chain.calls(candidates.map { CallRequest(to: $0.token, data: $0.calldata) })
+        var ready: [SendCandidate] = []
+        var used: [SendCandidate] = []
+        for (candidate, outcome) in zip(candidates, outcomes) {
+            switch outcome {
+            case .returned:
+                ready.append(candidate)
+            case .reverted(let reason, _):
+                let text = reason.description
+                if text.contains("used or canceled") || text.contains("authorization is used") {
+                    used.append(candidate)
+                } else if text.contains("not yet valid") {
+                    plan.untouched.append(candidate.row.id)
+                } else {
+                    plan.failed.append((candidate.row.id, "simulation reverted: \(text)"))
+                }
+            }
+        }
+        try await settleAlreadyUsed(used, plan: &plan)
+        return ready
+    }
+
+    /// Authorizations the token says are used: if someone else's transaction used them (x402
+    /// payloads can be front-run), the payment is paid; otherwise (cancelled) it failed.
+    private func settleAlreadyUsed(_ used: [SendCandidate], plan: inout SendPlan) async throws {
+        guard !used.isEmpty else { return }
+        let found = try await FrontRunLookup(chain: chain).settlements(for: used.map(\.row))
+        for candidate in used {
+            if let settlement = found[candidate.row.id] {
+                plan.settled.append(settlement)
+            } else {
+                plan.failed.append((candidate.row.id, "the authorization was cancelled or used without a visible transfer"))
+            }
+        }
+    }
+
+    private func fees(_ settings: EngineSettings) async throws -> FeeSuggestion? {
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        let (floor, overflow) = suggestion.nextBaseFee.addingReportingOverflow(suggestion.maxPriorityFeePerGas)
+        if overflow || floor > settings.maxFeePerGasWei {
+            logger.warning("fees above the configured ceiling; waiting",
+                           metadata: ["next_base_fee": "\(suggestion.nextBaseFee)", "ceiling": "\(settings.maxFeePerGasWei)"])
+            return nil
+        }
+        let cap = min(suggestion.maxFeePerGas, settings.maxFeePerGasWei)
+        return FeeSuggestion(nextBaseFee: suggestion.nextBaseFee, maxPriorityFeePerGas: suggestion.maxPriorityFeePerGas, maxFeePerGas: cap)
+    }
+
+    private func sign(_ candidate: SendCandidate, key: PrivateKey, nonce: UInt64, fees: FeeSuggestion, settings: EngineSettings) -> SignedCandidate {
+        let transaction = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce,
+                                             maxPriorityFeePerGas: fees.maxPriorityFeePerGas, maxFeePerGas: fees.maxFeePerGas,
+                                             gasLimit: settings.transferGasLimit, to: candidate.token, value: .zero, data: candidate.calldata)
+        let signed = transaction.sign(with: key)
+        let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: fees.maxFeePerGas.description,
+                                         maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, at: Date().timeIntervalSince1970)
+        return SignedCandidate(record: SignedPaymentTransaction(paymentID: candidate.row.id, signer: key.address.checksummed,
+                                                                nonce: Int64(nonce), rawTx: signed.rawHex, attempt: attempt))
+    }
+
+    // MARK: Broadcast
+
+    /// Broadcasts recorded transactions (signer, then nonce order) and files each by the node's
+    /// answer. A transport failure leaves every one `processing`, to be broadcast again.
+    func broadcast(_ records: [SignedPaymentTransaction]) async throws {
+        guard !records.isEmpty else { return }
+        let ordered = records.sorted { ($0.signer.lowercased(), $0.nonce) < ($1.signer.lowercased(), $1.nonce) }
+        var raws: [[UInt8]] = []
+        for record in ordered { raws.append(try Hex.decode(record.rawTx)) }
+        let outcomes = try await chain.sendRawTransactions(raws)
+        var sent: [String] = []
+        var takeBack: [(id: String, reason: String)] = []
+        var failed: [(id: String, error: String)] = []
+        var released: [(signer: Address, nonce: UInt64)] = []
+        var paused: [Address: String] = [:]
+        for (record, outcome) in zip(ordered, outcomes) {
+            let signer = try Address(hex: record.signer)
+            switch BroadcastVerdict(outcome) {
+            case .inPool:
+                sent.append(record.paymentID)
+            case .unknown(let message):
+                logger.warning("broadcast outcome unknown; will broadcast again",
+                               metadata: ["payment_id": "\(record.paymentID)", "tx_hash": "\(record.attempt.hash)", "error": "\(message)"])
+            case .takeBack(let message):
+                takeBack.append((record.paymentID, "broadcast refused, queued again: \(message)"))
+                released.append((signer, UInt64(record.nonce)))
+            case .pauseSigner(let message):
+                takeBack.append((record.paymentID, "signer \(record.signer) cannot pay for gas: \(message)"))
+                released.append((signer, UInt64(record.nonce)))
+                paused[signer] = "insufficient funds for gas: \(message)"
+            case .fail(let message):
+                failed.append((record.paymentID, "broadcast refused: \(message)"))
+                released.append((signer, UInt64(record.nonce)))
+            }
+        }
+        let sentIDs = sent, takeBackItems = takeBack, failedItems = failed
+        try await database.withConnection { conn in
+            try conn.transaction { tx in
+                try PaymentQueue.markSent(sentIDs, on: tx)
+                try PaymentQueue.returnToPending(takeBackItems, on: tx)
+                try PaymentQueue.markFailed(failedItems, on: tx)
+            }
+        }
+        await engine.paymentLanes.release(released)
+        for (signer, reason) in paused {
+            await engine.paymentLanes.pause(signer, reason: reason)
+            logger.critical("signer paused", metadata: ["signer": "\(signer.checksummed)", "reason": "\(reason)"])
+        }
+        let hashes = Dictionary(ordered.map { ($0.paymentID, $0.attempt.hash) }, uniquingKeysWith: { $1 })
+        engine.events.publish(ids: sent, status: .sent, txHashes: sent.map { hashes[$0] })
+        engine.events.publish(ids: takeBack.map(\.id), status: .pending, errors: takeBack.map(\.reason))
+        engine.events.publish(ids: failed.map(\.id), status: .failed, errors: failed.map(\.error))
+        if !sent.isEmpty { logger.debug("batch sent", metadata: ["count": "\(sent.count)"]) }
+    }
+
+    /// Broadcasts again the stored bytes of rows left `processing`.
+    private func rebroadcastLeftovers() async throws {
+        let rows = try await database.withConnection { conn in try PaymentQueue.processing(on: conn) }
+        let records = rows.compactMap { row -> SignedPaymentTransaction? in
+            guard let raw = row.rawTx, let signer = row.signer, let nonce = row.nonce, let hash = row.txHash else { return nil }
+            let attempt = row.attempts.last ?? TransactionAttempt(hash: hash, nonce: nonce, maxFeePerGas: "0", maxPriorityFeePerGas: "0", at: 0)
+            return SignedPaymentTransaction(paymentID: row.id, signer: signer, nonce: nonce, rawTx: raw, attempt: attempt)
+        }
+        // Legacy rows (the replaced system's) never stored bytes: queue them to be signed anew.
+        // If their old transaction did go out, the new one reverts and the confirmer finds
+        // the authorization used by that transaction: paid once either way.
+        let unsigned = rows.filter { $0.rawTx == nil }.map { (id: $0.id, reason: "left processing without a signed transaction; queued again") }
+        if !unsigned.isEmpty {
+            try await database.withConnection { conn in try PaymentQueue.returnToPending(unsigned, on: conn) }
+        }
+        if !records.isEmpty {
+            logger.notice("broadcasting stored transactions again", metadata: ["count": "\(records.count)"])
+            try await broadcast(records)
+        }
+    }
+
+    // MARK: Signers
+
+    /// A paused signer resumes once its balance covers a few transactions at current fees.
+    private func resumePaidSigners(_ settings: EngineSettings) async throws {
+        let paused = await engine.paymentLanes.pausedSigners()
+        guard !paused.isEmpty else { return }
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        let (perTransaction, overflow) = UInt256(settings.transferGasLimit).multipliedReportingOverflow(by: suggestion.maxFeePerGas)
+        let needed = overflow ? UInt256.max : perTransaction.multipliedReportingOverflow(by: 3).partialValue
+        for signer in paused {
+            let balance = try await chain.balance(signer)
+            if balance >= needed {
+                await engine.paymentLanes.resume(signer)
+                logger.notice("signer resumed", metadata: ["signer": "\(signer.checksummed)", "balance": "\(balance)"])
+            }
+        }
+    }
+
+    /// Holes below a lane's next nonce stall every later transaction of that signer. With no
+    /// payment to put in them, fill them with a zero-value transfer to itself.
+    private func fillHoles(_ settings: EngineSettings) async throws {
+        for key in await engine.paymentLanes.keys {
+            let holes = await engine.paymentLanes.holes(of: key.address)
+            guard !holes.isEmpty, let fees = try await fees(settings) else { continue }
+            let raws = holes.map { nonce in
+                EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+                                   maxFeePerGas: fees.maxFeePerGas, gasLimit: 21_000, to: key.address, value: .zero, data: []).sign(with: key).raw
+            }
+            let outcomes = try await chain.sendRawTransactions(raws)
+            var filled: [UInt64] = []
+            for (nonce, outcome) in zip(holes, outcomes) where BroadcastVerdict(outcome) == .inPool { filled.append(nonce) }
+            logger.notice("filled nonce holes", metadata: ["signer": "\(key.address.checksummed)", "nonces": "\(filled)"])
+            await engine.paymentLanes.markFilled(key.address, nonces: filled)
+        }
+    }
+
+    private func publish(_ plan: SendPlan) {
+        engine.events.publish(ids: plan.failed.map(\.id), status: .failed, errors: plan.failed.map(\.error))
+        engine.events.publish(ids: plan.settled.map(\.paymentID), status: .completed, txHashes: plan.settled.map(\.txHash))
+        if !plan.settled.isEmpty { engine.mintWake.signal() }
+    }
+}
+
+/// What one iteration decided, written in one transaction.
+struct SendPlan: Sendable {
+    var failed: [(id: String, error: String)] = []
+    var settled: [PaymentSettlement] = []
+    var signed: [SignedCandidate] = []
+    /// Claimed but left pending this time (not yet valid, no fees, no free lane).
+    var untouched: [String] = []
+}
+
+struct SignedCandidate: Sendable {
+    var record: SignedPaymentTransaction
+}
+
+/// A claimed payment with its relay calldata built.
+struct SendCandidate: Sendable {
+    let row: PaymentRow
+    let token: Address
+    let calldata: [UInt8]
+
+    init?(row: PaymentRow, configuration: EngineConfiguration) {
+        guard let auth = row.authorization,
+              let token = try? Address(hex: row.paymentTokenAddress), configuration.paymentToken(token) != nil,
+              let from = try? Address(hex: auth.from), let to = try? Address(hex: auth.to),
+              let value = UInt256(decimal: auth.value), let validAfter = UInt256(decimal: auth.validAfter),
+              let validBefore = UInt256(decimal: auth.validBefore), let nonce = try? Bytes32(hex: auth.nonce) else { return nil }
+        let signature: EthereumSignature
+        if let text = auth.signature, let parsed = try? EthereumSignature(hex: text) {
+            signature = parsed
+        } else if let v = auth.v, let r = auth.r, let s = auth.s, let parsed = try? EthereumSignature(v: v, r: r, s: s) {
+            signature = parsed
+        } else {
+            return nil
+        }
+        self.row = row
+        self.token = token
+        calldata = USDCCalldata.transferWithAuthorization(
+            TransferWithAuthorization(from: from, to: to, value: value, validAfter: validAfter, validBefore: validBefore, nonce: nonce),
+            signature: signature)
+    }
+}
+
+enum SendError: Error {
+    /// The claiming transaction ended (its connection broke) before the signed bytes were recorded.
+    case claimLost
+}

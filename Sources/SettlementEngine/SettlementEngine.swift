@@ -1,0 +1,257 @@
+import ChainClient
+import Ethereum
+import Foundation
+import Logging
+import PaymentModel
+import PaymentStore
+import Postgres
+
+/// The settlement engine: validates and queues payments, relays them from the hot wallets,
+/// confirms them and mints what they bought, exactly once.
+///
+/// It implements `PaymentService` for the socket server and runs three loops (`run()`): the
+/// payment sender, the confirmer and the mint sender. Each loop owns a database session and an
+/// RPC connection, so none waits behind another. State shared between them is small and
+/// explicit: the signer lanes (nonces), the live settings, the wake signals and the event hub.
+public final class SettlementEngine: PaymentService {
+    public let configuration: EngineConfiguration
+    public let heartbeats = LoopHeartbeats()
+    public let version: String
+    let logger: Logger
+    let settings: LiveSettings
+    let events = EventHub()
+    let paymentLanes: SignerLanes
+    let mintLanes: SignerLanes
+    let sendWake = WakeSignal()
+    let mintWake = WakeSignal()
+    let requests: SessionPool
+    let requestChain: EthereumRPC
+    let conninfo: String
+    let rpcURL: String
+    let offline: AuthorizationCheck
+
+    public init(configuration: EngineConfiguration, conninfo: String, rpcURL: String, version: String = "dev",
+                logger: Logger = Logger(label: "paymentd.engine")) {
+        self.configuration = configuration
+        self.conninfo = conninfo
+        self.rpcURL = rpcURL
+        self.version = version
+        self.logger = logger
+        settings = LiveSettings(EngineSettings())
+        paymentLanes = SignerLanes(configuration.paymentSigners.map { NonceLane(key: $0, role: .payment, next: 0) })
+        mintLanes = SignerLanes(configuration.minter.map { [NonceLane(key: $0, role: .mint, next: 0)] } ?? [])
+        requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
+        requestChain = EthereumRPC(client: JSONRPCClient(url: rpcURL, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests"))
+        offline = AuthorizationCheck(configuration: configuration)
+    }
+
+    // MARK: Lifecycle
+
+    /// Everything that must hold before the daemon says READY: the database answers and has the
+    /// schema, the chain is the configured one, settings are loaded, nonce state is rebuilt from
+    /// chain and database, and anything signed but maybe not broadcast has been rebroadcast.
+    public func prepare(migrationsDirectory: String) async throws {
+        let session = requests.next
+        let applied = try await session.withConnection { conn in try MigrationRunner(directory: migrationsDirectory).apply(on: conn) }
+        if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
+        try await reloadSettings()
+        let chainID = try await requestChain.chainID()
+        guard chainID == configuration.chainID else {
+            throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
+        }
+        try await NonceRecovery(engine: self).run()
+    }
+
+    /// Runs the loops until the task is cancelled. A loop that is cancelled finishes the
+    /// iteration it is in (its broadcasts and their database writes) before returning.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await PaymentSender(engine: self).run() }
+            group.addTask { await PaymentConfirmer(engine: self).run() }
+            group.addTask { await MintSender(engine: self).run() }
+        }
+        events.finishAll()
+    }
+
+    /// Re-reads `system_settings` (SIGHUP, or after `settings set`).
+    public func reloadSettings() async throws {
+        let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
+        let (parsed, problems) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
+        for problem in problems { logger.warning("ignoring invalid setting", metadata: ["setting": "\(problem)"]) }
+        settings.replace(parsed)
+        sendWake.signal()
+        mintWake.signal()
+    }
+
+    public var currentSettings: EngineSettings { settings.current }
+
+    // MARK: PaymentService
+
+    public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
+        let current = settings.current
+        let checked = try offline.check(request, settings: current, now: Date())
+        let session = requests.next
+        if let key = request.idempotencyKey {
+            let existing = try await database { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
+            if let existing { return try sameAuthorization(existing, checked) }
+        }
+        let used: [Bool]
+        do {
+            used = try await requestChain.authorizationStates(token: checked.token.address,
+                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
+        } catch {
+            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
+        }
+        if used.first == true {
+            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
+        }
+        let row = checked.row
+        let limit = current.maxPendingPerPayer
+        let outcome = try await database { try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) } }
+        switch outcome {
+        case .inserted(let inserted):
+            sendWake.signal()
+            events.publish(ids: [inserted.id], status: .pending)
+            return EnqueueResult(paymentID: inserted.id, status: .pending, duplicate: false)
+        case .existingKey(let existing):
+            return try sameAuthorization(existing, checked)
+        case .duplicateAuthorization(let existing):
+            throw .duplicateAuthorization(existingPaymentID: existing.id)
+        case .tooManyPending(let count):
+            throw .tooManyPending(payer: row.payer, count: count, limit: limit)
+        }
+    }
+
+    private func sameAuthorization(_ existing: PaymentRow, _ checked: CheckedPayment) throws(PaymentError) -> EnqueueResult {
+        guard existing.authNonce == checked.row.authNonce, existing.payer.lowercased() == checked.row.payer.lowercased() else {
+            throw .idempotencyKeyConflict(existingPaymentID: existing.id)
+        }
+        return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
+    }
+
+    public func status(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
+        let id = try Self.uuid(paymentID)
+        let found = try await database {
+            try await requests.next.withConnection { conn -> (PaymentRow, [MintJobRow])? in
+                guard let row = try PaymentQueue.byID(id, on: conn) else { return nil }
+                return (row, try MintQueue.jobs(paymentID: id, on: conn))
+            }
+        }
+        guard let (row, mints) = found else { throw .notFound(paymentID: paymentID) }
+        return PaymentSnapshots.make(row, mints: mints)
+    }
+
+    public func list(_ filter: PaymentListFilter) async throws(PaymentError) -> [PaymentSnapshot] {
+        let limit = min(max(filter.limit, 1), 1000)
+        let rows = try await database {
+            try await requests.next.withConnection { conn in
+                try PaymentQueue.list(status: filter.status, payer: filter.payer, limit: limit, on: conn)
+            }
+        }
+        return rows.map { PaymentSnapshots.make($0, mints: []) }
+    }
+
+    public func stats() async throws(PaymentError) -> PaymentStats {
+        let queue = try await database { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
+        let signers = await paymentLanes.snapshot + mintLanes.snapshot
+        return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
+                            oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
+                            confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
+                            mintCounts: queue.mintCounts, signers: signers)
+    }
+
+    public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
+        let id = try Self.uuid(paymentID)
+        let cancelled = try await database { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
+        let snapshot = try await status(paymentID: id)
+        guard cancelled else { throw .invalidTransition(paymentID: id, status: snapshot.status, action: "cancelled (only pending payments can be)") }
+        events.publish(ids: [id], status: .failed, errors: ["cancelled by operator"])
+        return snapshot
+    }
+
+    public func retry(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
+        let id = try Self.uuid(paymentID)
+        let snapshot = try await status(paymentID: id)
+        guard snapshot.status == .failed || snapshot.status == .confirmationFailed else {
+            throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried (only failed payments can be)")
+        }
+        let row = try await database { try await requests.next.withConnection { conn in try PaymentQueue.byID(id, on: conn) } }
+        guard let row, let auth = row.authorization else {
+            throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried: its stored authorization is unreadable")
+        }
+        let request = PaymentRequest(type: row.type, token: row.tokenAddress, paymentToken: row.paymentTokenAddress, amount: row.amount,
+                                     authorization: auth, metadata: row.metadata ?? .object([:]))
+        let checked = try offline.check(request, settings: settings.current, now: Date())
+        let used: [Bool]
+        do {
+            used = try await requestChain.authorizationStates(token: checked.token.address,
+                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
+        } catch {
+            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
+        }
+        if used.first == true {
+            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
+        }
+        try await database { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
+        sendWake.signal()
+        events.publish(ids: [id], status: .pending)
+        return try await status(paymentID: id)
+    }
+
+    public func settings() async throws(PaymentError) -> [Setting] {
+        let rows = try await database { try await requests.next.withConnection { conn in try SystemSettings.all(on: conn) } }
+        return rows.map { Setting(key: $0.key, value: $0.value, description: $0.description ?? EngineSettings.description(of: $0.key) ?? "") }
+    }
+
+    public func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting] {
+        if let problem = EngineSettings.validate(key: key, value: value) { throw problem }
+        let description = EngineSettings.description(of: key)
+        try await database { try await requests.next.withConnection { conn in try SystemSettings.set(key: key, value: value, description: description, on: conn) } }
+        do {
+            try await reloadSettings()
+        } catch {
+            throw .unavailable(code: "database_unavailable", message: "The setting was saved but could not be reloaded: \(error)")
+        }
+        logger.notice("setting changed", metadata: ["key": "\(key)", "value": "\(value)"])
+        return try await settings()
+    }
+
+    public func events() async -> AsyncStream<PaymentEvent> {
+        events.subscribe()
+    }
+
+    // MARK: Helpers
+
+    /// Runs a database call, turning its failure into the protocol's error.
+    @discardableResult
+    func database<T>(_ body: () async throws -> T) async throws(PaymentError) -> T {
+        do {
+            return try await body()
+        } catch let error as PaymentError {
+            throw error
+        } catch let error as StoreError {
+            throw .unavailable(code: error.code, message: error.description)
+        } catch let error as PostgresError {
+            throw .unavailable(code: error.code, message: error.description)
+        } catch {
+            throw .unavailable(code: "internal_error", message: "\(error)")
+        }
+    }
+
+    static func uuid(_ text: String) throws(PaymentError) -> String {
+        guard let uuid = UUID(uuidString: text) else { throw .invalidRequest(field: "payment_id", reason: "must be a UUID") }
+        return uuid.uuidString.lowercased()
+    }
+}
+
+/// Why the engine cannot start.
+public enum EngineError: Error, CustomStringConvertible {
+    case wrongChain(expected: UInt64, actual: UInt64)
+
+    public var description: String {
+        switch self {
+        case .wrongChain(let expected, let actual):
+            "The RPC endpoint serves chain \(actual), but paymentd is configured for chain \(expected). Fix the RPC URL or the chain id."
+        }
+    }
+}

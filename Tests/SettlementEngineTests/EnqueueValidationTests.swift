@@ -1,0 +1,146 @@
+import Ethereum
+import Foundation
+import PaymentModel
+@testable import SettlementEngine
+import XCTest
+
+/// Enqueue refuses every authorization that cannot settle, with a code, and writes nothing.
+final class EnqueueValidationTests: XCTestCase {
+    private func assertRefused(_ testbed: EngineTestbed, _ request: PaymentRequest, code: String,
+                               file: StaticString = #filePath, line: UInt = #line) async throws {
+        do {
+            _ = try await testbed.engine.enqueue(request)
+            XCTFail("expected \(code)", file: file, line: line)
+        } catch {
+            XCTAssertEqual(error.code, code, "\(error)", file: file, line: line)
+        }
+        XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 0,
+                       "a refused request must write nothing", file: file, line: line)
+    }
+
+    func testRejectsAuthorizationSignedByAnotherKey() async throws {
+        let testbed = try await EngineTestbed()
+        let request = try testbed.request(buyer: try testbed.buyerKey(0), signWith: try testbed.buyerKey(1))
+        try await assertRefused(testbed, request, code: "signer_mismatch")
+    }
+
+    func testRejectsPaymentToAnotherReceiver() async throws {
+        let testbed = try await EngineTestbed()
+        let request = try testbed.request(buyer: try testbed.buyerKey(0), to: try testbed.buyerKey(2).address)
+        try await assertRefused(testbed, request, code: "recipient_mismatch")
+    }
+
+    func testRejectsValueDifferentFromAmount() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0))
+        request.amount = "999999"
+        try await assertRefused(testbed, request, code: "value_mismatch")
+    }
+
+    func testRejectsExpiredAuthorization() async throws {
+        let testbed = try await EngineTestbed()
+        let request = try testbed.request(buyer: try testbed.buyerKey(0), validFor: 5)
+        try await assertRefused(testbed, request, code: "authorization_expiring")
+    }
+
+    func testRejectsHighSSignature() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0), useVRS: true)
+        // s' = n - s is the malleable twin of a valid signature.
+        let n = UInt256(hexString: "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")!
+        let s = try Bytes32(hex: request.authorization.s!).uint256Value
+        request.authorization.s = Bytes32(n - s).hex
+        request.authorization.v = request.authorization.v == "27" ? "28" : "27"
+        try await assertRefused(testbed, request, code: "high_s_signature")
+    }
+
+    func testRejectsMalformedNonce() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0))
+        request.authorization.nonce = "0x1234"
+        try await assertRefused(testbed, request, code: "invalid_request")
+    }
+
+    func testRejectsMalformedSignatureHex() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0))
+        request.authorization.signature = "0xzz" + String(repeating: "0", count: 128)
+        try await assertRefused(testbed, request, code: "invalid_signature")
+    }
+
+    func testRejectsUnknownPaymentToken() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0))
+        request.paymentToken = testbed.mintToken.checksummed
+        try await assertRefused(testbed, request, code: "token_not_allowed")
+    }
+
+    func testRejectsAuthorizationAlreadyUsedOnChain() async throws {
+        let testbed = try await EngineTestbed()
+        let request = try testbed.request(buyer: try testbed.buyerKey(0))
+        try await FrontRunner(testbed: testbed).relay(request)
+        try await assertRefused(testbed, request, code: "authorization_already_used")
+    }
+
+    func testAcceptsVRSFormWithZeroOneV() async throws {
+        let testbed = try await EngineTestbed()
+        var request = try testbed.request(buyer: try testbed.buyerKey(0), useVRS: true)
+        request.authorization.v = request.authorization.v == "27" ? "0" : "1"
+        let result = try await testbed.engine.enqueue(request)
+        XCTAssertEqual(result.status, .pending)
+        XCTAssertFalse(result.duplicate)
+    }
+
+    func testDuplicateEnqueueIsRejectedAndIdempotencyKeyReturnsSamePayment() async throws {
+        let testbed = try await EngineTestbed()
+        let request = try testbed.request(buyer: try testbed.buyerKey(0), idempotencyKey: "order-42")
+        let first = try await testbed.engine.enqueue(request)
+        let again = try await testbed.engine.enqueue(request)
+        XCTAssertEqual(again.paymentID, first.paymentID)
+        XCTAssertTrue(again.duplicate)
+        var otherKey = request
+        otherKey.idempotencyKey = "order-43"
+        do {
+            _ = try await testbed.engine.enqueue(otherKey)
+            XCTFail("the same authorization must not be queued twice")
+        } catch {
+            XCTAssertEqual(error.code, "duplicate_authorization")
+        }
+        var conflicting = try testbed.request(buyer: try testbed.buyerKey(0))
+        conflicting.idempotencyKey = "order-42"
+        do {
+            _ = try await testbed.engine.enqueue(conflicting)
+            XCTFail("a key naming a different authorization is a conflict")
+        } catch {
+            XCTAssertEqual(error.code, "idempotency_key_conflict")
+        }
+        XCTAssertEqual(try testbed.count(.pending), 1)
+    }
+}
+
+/// Another account relaying a buyer's authorization directly: how x402 payloads get front-run.
+struct FrontRunner {
+    let testbed: EngineTestbed
+
+    /// Relays `request`'s authorization from the deployer's account and waits for its receipt.
+    @discardableResult
+    func relay(_ request: PaymentRequest) async throws -> Bytes32 {
+        let key = try PrivateKey(hex: testbed.chain.deployer.privateKey)
+        let auth = request.authorization
+        let signature = try auth.signature.map { try EthereumSignature(hex: $0) } ?? EthereumSignature(v: auth.v!, r: auth.r!, s: auth.s!)
+        let transfer = TransferWithAuthorization(
+            from: try Address(hex: auth.from), to: try Address(hex: auth.to), value: UInt256(decimal: auth.value)!,
+            validAfter: UInt256(decimal: auth.validAfter)!, validBefore: UInt256(decimal: auth.validBefore)!, nonce: try Bytes32(hex: auth.nonce))
+        let nonce = try await testbed.rpc.transactionCount(key.address, block: .pending)
+        let fees = try await testbed.rpc.suggestFees(policy: .init(minimumPriorityFee: UInt256(2_000_000_000)))
+        let signed = EIP1559Transaction(chainId: testbed.chain.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+                                        maxFeePerGas: fees.maxFeePerGas, gasLimit: 200_000, to: testbed.usdc, value: .zero,
+                                        data: USDCCalldata.transferWithAuthorization(transfer, signature: signature)).sign(with: key)
+        let outcome = try await testbed.rpc.sendRawTransactions([signed.raw])
+        XCTAssertTrue(outcome[0].isInPool, "front-run broadcast refused: \(outcome[0])")
+        try await testbed.wait("front-run transaction mined", seconds: 30) {
+            try await testbed.rpc.receipt(signed.hash) != nil
+        }
+        return signed.hash
+    }
+}
