@@ -68,6 +68,14 @@ final class JSONRPCEnvelopeTests: XCTestCase {
         }
     }
 
+    func testNumbersBeyondDoubleAndAbsurdNestingAreMalformedNotACrash() {
+        for text in [#"{"id":1,"result":1e400}"#, String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)] {
+            XCTAssertThrowsError(try JSONRPCResponseDecoder.single(bytes(text), method: "m", id: 1)) { error in
+                guard case ChainError.malformedResponse = error else { return XCTFail("\(error)") }
+            }
+        }
+    }
+
     func testParsedNumbersKeepTheirKinds() throws {
         let value = try JSONRPCResponseDecoder.parse(bytes(#"[true,false,0,1.5,0.0,-7,18446744073709551615]"#), method: "m")
         XCTAssertEqual(value, [true, false, 0, .double(1.5), .double(0), -7, .double(18446744073709551616)])
