@@ -1,0 +1,103 @@
+import JSON
+import NIOCore
+import PaymentModel
+
+extension PaymentdClient {
+    /// Opens a connection of its own, sends `watch`, and once the daemon acknowledged returns
+    /// its events (of every payment, or of `paymentID` only) as they happen. The stream ends by
+    /// throwing `connection_closed` when the daemon closes it (e.g. it is stopping); ending the
+    /// iteration (or cancelling its task) closes the connection.
+    public func watch(paymentID: String? = nil) async throws(PaymentdClientError) -> AsyncThrowingStream<PaymentEvent, any Error> {
+        let (events, continuation) = AsyncThrowingStream.makeStream(of: PaymentEvent.self)
+        let acknowledged = eventLoopGroup.next().makePromise(of: Void.self)
+        let connecting = Self.connect(socketPath: socketPath, group: eventLoopGroup,
+                                      maximumResponseBytes: LineBoundary.maximumResponseLineBytes) { channel in
+            try channel.pipeline.syncOperations.addHandler(EventStreamHandler(acknowledged: acknowledged, events: continuation))
+        }
+        let channel: any Channel
+        do {
+            channel = try await connecting.get()
+        } catch {
+            acknowledged.fail(PaymentdClientError.connectionClosed)
+            continuation.finish()
+            throw .connectionFailed(path: socketPath, reason: "\(error)")
+        }
+        continuation.onTermination = { _ in channel.close(promise: nil) }
+        let request = ProtocolRequest(id: .int(nextRequestID()), command: .watch(paymentID: paymentID))
+        channel.writeAndFlush(channel.allocator.buffer(bytes: request.line), promise: nil)
+        do {
+            try await acknowledged.futureResult.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error as? PaymentdClientError ?? .connectionClosed
+        }
+        return events
+    }
+}
+
+/// The client side of a watch connection: the first line is the acknowledgement (or an error
+/// response), every later line an event. Completes the acknowledgement promise exactly once
+/// and finishes the event stream when the connection ends.
+final class EventStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = FramedLine
+
+    private var acknowledged: EventLoopPromise<Void>?
+    private let events: AsyncThrowingStream<PaymentEvent, any Error>.Continuation
+
+    init(acknowledged: EventLoopPromise<Void>, events: AsyncThrowingStream<PaymentEvent, any Error>.Continuation) {
+        self.acknowledged = acknowledged
+        self.events = events
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        do throws(PaymentdClientError) {
+            let value = try parse(unwrapInboundIn(data))
+            if let acknowledged {
+                self.acknowledged = nil
+                let response: ProtocolResponse
+                do throws(WireShapeError) {
+                    response = try ProtocolResponse(wire: value)
+                } catch {
+                    throw .malformedResponse(error.description)
+                }
+                switch response.outcome {
+                case .success: acknowledged.succeed()
+                case .failure(let error): acknowledged.fail(PaymentdClientError.remote(error))
+                }
+                return
+            }
+            do throws(WireShapeError) {
+                events.yield(try EventLine(wire: value).event)
+            } catch {
+                throw .malformedResponse(error.description)
+            }
+        } catch {
+            end(with: error)
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        end(with: .connectionClosed)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        end(with: .connectionClosed)
+    }
+
+    private func parse(_ framed: FramedLine) throws(PaymentdClientError) -> JSONValue {
+        guard case .line(let bytes) = framed else { throw .responseTooLong(limit: LineBoundary.maximumResponseLineBytes) }
+        do throws(JSONSyntaxError) {
+            return try StrictJSONParser.parse(bytes, maximumDepth: 128)
+        } catch {
+            throw .malformedResponse("a line is not JSON: \(error)")
+        }
+    }
+
+    private func end(with error: PaymentdClientError) {
+        acknowledged?.fail(error)
+        acknowledged = nil
+        events.finish(throwing: error)
+    }
+}
