@@ -21,11 +21,11 @@ public final class PaymentdClient: Sendable {
 
     /// - Parameter requestTimeout: how long a call waits for its response (nil: forever).
     public init(socketPath: String, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                requestTimeout: TimeAmount? = .seconds(30),
+                requestTimeout: Duration? = .seconds(30),
                 maximumResponseBytes: Int = LineBoundary.maximumResponseLineBytes) {
         self.socketPath = socketPath
         self.eventLoopGroup = eventLoopGroup
-        self.requestTimeout = requestTimeout
+        self.requestTimeout = requestTimeout.map(TimeAmount.init)
         self.maximumResponseBytes = maximumResponseBytes
         self.state = ClientConnectionState()
     }

@@ -39,9 +39,10 @@ public final class ProtocolServer: Sendable {
     ///   should start the daemon's shutdown (which calls `shutdown()`) and return; `run()`
     ///   returns only after it returned, so it must not wait for `run()`.
     public static func bind(configuration: ProtocolServerConfiguration, service: any PaymentService,
-                            logger: Logger, onStop: @escaping @Sendable () async -> Void) async throws(ProtocolServerError) -> ProtocolServer {
+                            logger: Logger = Logger(label: "paymentd.protocol"),
+                            onStop: @escaping @Sendable () async -> Void) async throws(ProtocolServerError) -> ProtocolServer {
         let maximumLineBytes = configuration.maximumLineBytes
-        let idleTimeout = configuration.idleTimeout
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
             PeerCredentials.read(from: channel).flatMapThrowing { peer in
                 let pipeline = channel.pipeline.syncOperations
@@ -103,12 +104,12 @@ public final class ProtocolServer: Sendable {
             registry: registry,
             maximumLineBytes: configuration.maximumLineBytes,
             maximumPipelinedRequests: configuration.maximumPipelinedRequests,
-            watchWriteTimeout: configuration.watchWriteTimeout,
+            watchWriteTimeout: TimeAmount(configuration.watchWriteTimeout),
             requestStop: { sink.yield(()) },
             logger: logger)
         self.onStop = onStop
         self.socketFile = socketFile
-        self.drainTimeout = configuration.drainTimeout
+        self.drainTimeout = TimeAmount(configuration.drainTimeout)
         self.logger = logger
         self.address = address
     }

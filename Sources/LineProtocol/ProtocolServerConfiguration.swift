@@ -25,18 +25,18 @@ public struct ProtocolServerConfiguration: Sendable {
     public var maximumPipelinedRequests: Int
     /// A connection with no complete line read and no response written for this long is
     /// closed (watchers are exempt: they are quiet by design).
-    public var idleTimeout: TimeAmount
+    public var idleTimeout: Duration
     /// A watcher that does not take an event within this long is disconnected.
-    public var watchWriteTimeout: TimeAmount
+    public var watchWriteTimeout: Duration
     /// After `shutdown()`, connections still open this long are closed without waiting.
-    public var drainTimeout: TimeAmount
+    public var drainTimeout: Duration
     public var backlog: Int32
     public var eventLoopGroup: any EventLoopGroup
 
     public init(listener: Listener, adminPolicy: AdminPolicy = AdminPolicy(), maximumConnections: Int = 4096,
                 maximumLineBytes: Int = LineBoundary.maximumRequestLineBytes, maximumPipelinedRequests: Int = 64,
-                idleTimeout: TimeAmount = .minutes(5), watchWriteTimeout: TimeAmount = .seconds(30),
-                drainTimeout: TimeAmount = .seconds(30), backlog: Int32 = 4096,
+                idleTimeout: Duration = .seconds(300), watchWriteTimeout: Duration = .seconds(30),
+                drainTimeout: Duration = .seconds(30), backlog: Int32 = 4096,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.listener = listener
         self.adminPolicy = adminPolicy
@@ -50,3 +50,4 @@ public struct ProtocolServerConfiguration: Sendable {
         self.eventLoopGroup = eventLoopGroup
     }
 }
+

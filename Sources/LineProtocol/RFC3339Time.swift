@@ -6,7 +6,9 @@ import Foundation
 /// same on every platform.
 public enum RFC3339Time {
     public static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Round to the microsecond first: a time meant as x.125 s may be stored as x.12499999.
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let milliseconds = floorDivision(microseconds, 1000).0
         let (days, millisecondOfDay) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         let hour = millisecondOfDay / 3_600_000
@@ -37,13 +39,13 @@ public enum RFC3339Time {
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second <= 60 else { return nil }
         var index = 19
-        var fraction = 0.0
+        var nanoseconds: Int64 = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
+            var scale: Int64 = 100_000_000
             let digitsStart = index
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                fraction += Double(bytes[index] - 48) * scale
+                nanoseconds += Int64(bytes[index] - 48) * scale
                 scale /= 10
                 index += 1
             }
@@ -65,7 +67,7 @@ public enum RFC3339Time {
         guard index == bytes.count else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1_000_000_000)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
