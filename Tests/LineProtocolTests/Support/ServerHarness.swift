@@ -14,9 +14,10 @@ final class ServerHarness: Sendable {
     private let running: Task<Void, Never>
 
     static func start(service: InMemoryPaymentService = InMemoryPaymentService(),
-                      socketName: String = "paymentd.sock",
+                      directory: String? = nil,
                       configure: (inout ProtocolServerConfiguration) -> Void = { _ in }) async throws -> ServerHarness {
-        let directory = try makeTemporaryDirectory()
+        let directory = try directory ?? makeTemporaryDirectory()
+        let socketName = "paymentd.sock"
         let socketPath = directory + "/" + socketName
         var configuration = ProtocolServerConfiguration(listener: .path(socketPath))
         configure(&configuration)
@@ -45,10 +46,10 @@ final class ServerHarness: Sendable {
     }
 
     /// Shuts the server down and waits until `run()` returned.
-    func stop() async {
+    func stop(removingDirectory: Bool = true) async {
         server.shutdown()
         await running.value
-        try? FileManager.default.removeItem(atPath: directory)
+        if removingDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     /// Waits until `run()` returned (after a shutdown started elsewhere).
