@@ -75,6 +75,10 @@ struct ConnectionSession {
                 }
                 if case .watch(let paymentID) = request.command {
                     await window.acquire()
+                    if environment.registry.isDraining {
+                        slots.yield(.ready(.failure(id: request.id, error: WireError(ProtocolError.shuttingDown))))
+                        continue
+                    }
                     slots.yield(.watch(id: request.id, paymentID: paymentID))
                     watching = true
                     break
@@ -86,6 +90,12 @@ struct ConnectionSession {
                     runningClass = schedulingClass
                 }
                 await window.acquire()
+                // Checked after waiting for the requests before it: once draining began, no
+                // state change starts, even one that was already read.
+                if request.command.changesState, environment.registry.isDraining {
+                    slots.yield(.ready(.failure(id: request.id, error: WireError(ProtocolError.shuttingDown))))
+                    continue
+                }
                 let promise = connection.channel.eventLoop.makePromise(of: ProtocolResponse.self)
                 let dispatcher = environment.dispatcher
                 group.addTask { promise.succeed(await dispatcher.respond(to: request)) }
@@ -106,15 +116,12 @@ struct ConnectionSession {
         if watching { connection.channel.close(promise: nil) }
     }
 
-    /// Why a well-formed request is not run, if it is not: admin commands need an admin peer,
-    /// and a draining server takes no new work.
+    /// Why a well-formed request is not run, if it is not: admin commands need an admin peer.
+    /// (Draining is checked later, just before a request would start.)
     private func refusal(of command: ProtocolCommand) -> ProtocolError? {
         if command.requiresAdmin, !environment.adminPolicy.permits(uid: peer?.uid) {
             logger.notice("admin command refused", metadata: peerMetadata.merging(["command": "\(command.displayName)"]) { $1 })
             return .permissionDenied(command: command.displayName, uid: peer?.uid)
-        }
-        if command.changesState || command.name == .watch, environment.registry.isDraining {
-            return .shuttingDown
         }
         return nil
     }
