@@ -7,7 +7,8 @@ import JSON
 /// versioning rule); arrays element by element; numbers by value (`1` equals `1.0`). A
 /// placeholder with a name (`"<uuid:p1>"`) captures the value the first time and requires the
 /// same value afterwards, and `substitute(into:)` puts captured values into later requests
-/// (`"status {{p1}}"`), so a transcript can enqueue a payment and then ask about it.
+/// (`"status {{p1}}"`), so a transcript can enqueue a payment and then ask about it. An expected
+/// string that is exactly `"{{name}}"` must equal that binding.
 public struct TranscriptMatcher: Sendable {
     public private(set) var bindings: [String: JSONValue]
 
@@ -38,6 +39,10 @@ public struct TranscriptMatcher: Sendable {
 
     private func compare(_ actual: JSONValue?, _ expected: JSONValue, path: String,
                          captured: inout [String: JSONValue], into mismatches: inout [TranscriptMismatch]) {
+        if case .string(let text) = expected, let name = Self.bindingName(text), let bound = captured[name] {
+            compare(actual, bound, path: path, captured: &captured, into: &mismatches)
+            return
+        }
         if case .string(let text) = expected, let placeholder = TranscriptPlaceholder(text) {
             guard let actual else {
                 if !placeholder.kinds.contains(.absent) {
@@ -80,6 +85,13 @@ public struct TranscriptMatcher: Sendable {
                 mismatches.append(TranscriptMismatch(path: path, expected: JSONLineWriter.string(expected), actual: actual))
             }
         }
+    }
+
+    /// `name` for a string that is exactly `{{name}}`.
+    static func bindingName(_ text: String) -> String? {
+        guard text.hasPrefix("{{"), text.hasSuffix("}}"), text.count > 4 else { return nil }
+        let name = text.dropFirst(2).dropLast(2)
+        return name.contains("{") || name.contains("}") ? nil : String(name)
     }
 
     private static func equal(_ left: JSONValue, _ right: JSONValue) -> Bool {

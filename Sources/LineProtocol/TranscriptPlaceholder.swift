@@ -1,15 +1,17 @@
 import JSON
+import PaymentModel
 
 /// A placeholder inside an expected transcript response: a string such as `"<uuid>"`,
 /// `"<tx_hash|null>"` or `"<uuid:first_payment>"` (which also captures the value under a name).
 ///
 /// Kinds: `any`, `absent` (the key must not be there), `null`, `string`, `number`, `integer`,
 /// `boolean`, `object`, `array`, `uuid`, `rfc3339`, `tx_hash` (0x + 64 hex), `address`
-/// (0x + 40 hex), `hex` (0x + even number of hex digits), `decimal` (a string of digits).
+/// (0x + 40 hex), `hex` (0x + even number of hex digits), `decimal` (a string of digits),
+/// `status` (one of the six payment statuses).
 struct TranscriptPlaceholder: Equatable {
     enum Kind: String, CaseIterable {
         case any, absent, null, string, number, integer, boolean, object, array
-        case uuid, rfc3339, address, hex, decimal
+        case uuid, rfc3339, address, hex, decimal, status
         case txHash = "tx_hash"
     }
 
@@ -54,6 +56,7 @@ struct TranscriptPlaceholder: Equatable {
         case (.address, .string(let text)): isHex(text, digits: 40)
         case (.hex, .string(let text)): isHex(text, digits: nil)
         case (.decimal, .string(let text)): !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        case (.status, .string(let text)): PaymentStatus(rawValue: text) != nil
         default: false
         }
     }
