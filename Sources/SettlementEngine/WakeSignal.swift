@@ -1,55 +1,56 @@
+import Foundation
 import Synchronization
 
 /// Lets enqueue wake the send loop at once instead of waiting out its interval. A signal sent
-/// while the loop is busy is remembered, so no enqueue is ever slept through.
+/// while the loop is busy is remembered, so no enqueue is ever slept through; a cancelled
+/// waiter returns at once, so shutdown never waits out an interval.
 final class WakeSignal: Sendable {
     private struct State {
         var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
     private let state = Mutex(State())
 
     func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
-            state.pending = true
-            return nil
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            let all = Array(state.waiters.values)
+            state.waiters.removeAll()
+            if all.isEmpty { state.pending = true }
+            return all
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Returns when signalled or after `timeout`, whichever comes first.
+    /// Returns when signalled, after `timeout`, or when the task is cancelled, whichever is first.
     func wait(timeout: Duration) async {
-        let alreadySignalled = state.withLock { state -> Bool in
-            defer { state.pending = false }
-            return state.pending
-        }
-        if alreadySignalled { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let resumeNow = self.state.withLock { state -> Bool in
-                        if state.pending {
-                            state.pending = false
-                            return true
-                        }
-                        state.waiter = continuation
-                        return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending || Task.isCancelled {
+                        state.pending = false
+                        return true
                     }
-                    if resumeNow { continuation.resume() }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow {
+                    continuation.resume()
+                    return
+                }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.resume(id)
                 }
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { self.signal() }
-            }
-            await group.next()
-            group.cancelAll()
+        } onCancel: {
+            resume(id)
         }
-        // If the timer and a real signal raced, one spurious early wake follows: harmless.
+    }
+
+    private func resume(_ id: UUID) {
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+        waiter?.resume()
     }
 }

@@ -46,6 +46,15 @@ final class EngineTestbed: @unchecked Sendable {
         }
     }
 
+    /// Waits until the devchain's pool is empty, so transactions left by an earlier test (a mint
+    /// batch still in flight when it stopped) cannot land inside this test's measurements.
+    func drainPool() async throws {
+        try await wait("the devchain pool to drain", seconds: 60) {
+            let status = try self.chain.control("txpool_status")
+            return status["pending"]?.stringValue == "0x0" && status["queued"]?.stringValue == "0x0"
+        }
+    }
+
     /// Prepares (recovery included) and starts the loops.
     func start() async throws {
         try await engine.prepare(migrationsDirectory: Self.repositoryRoot + "/migrations")

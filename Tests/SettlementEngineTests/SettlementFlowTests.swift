@@ -12,6 +12,7 @@ import XCTest
 final class SettlementFlowTests: XCTestCase {
     func testTwoHundredPaymentsCompleteWithTheirMintsOnChain() async throws {
         let testbed = try await EngineTestbed()
+        try await testbed.drainPool()
         let receiverBefore = try await testbed.usdcBalance(testbed.configuration.receiver)
         let buyers = try (0..<8).map { try testbed.buyerKey($0) }
         var mintsBefore: [Address: UInt256] = [:]
@@ -92,6 +93,7 @@ final class SettlementFlowTests: XCTestCase {
         try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
         let buyer = try testbed.buyerKey(3)
         let request = try testbed.request(buyer: buyer, quantity: 2)
+        try await testbed.drainPool()
         let payment = try await testbed.engine.enqueue(request)
         let mintedBefore = try await testbed.mintBalance(buyer.address)
         // Someone who saw the payload relays it first.
