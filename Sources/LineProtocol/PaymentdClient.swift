@@ -120,7 +120,11 @@ public final class PaymentdClient: Sendable {
     private func exchange(_ line: [UInt8]) async throws(PaymentdClientError) -> JSONValue {
         let channel = try await connectedChannel()
         let promise = channel.eventLoop.makePromise(of: JSONValue.self)
-        channel.writeAndFlush(ClientRequest(line: line, promise: promise, timeout: requestTimeout), promise: nil)
+        // If the channel closed meanwhile, the write never reaches the matching handler: fail
+        // the response promise here too (a second completion is ignored).
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in promise.fail(PaymentdClientError.connectionClosed) }
+        channel.writeAndFlush(ClientRequest(line: line, promise: promise, timeout: requestTimeout), promise: written)
         do {
             return try await promise.futureResult.get()
         } catch let error as PaymentdClientError {

@@ -15,9 +15,12 @@ import PaymentModel
 /// `shutdown()` stops accepting and reading, lets requests already read finish and be
 /// answered, then closes (connections still open after `drainTimeout` are closed anyway).
 public final class ProtocolServer: Sendable {
-    private struct AcceptedConnection: Sendable {
-        let channel: NIOAsyncChannel<FramedLine, Never>
-        let peer: PeerCredentials?
+    /// An accepted connection ready to serve, or one whose set-up failed (already closed). The
+    /// initializer must never fail: NIO neither closes nor reports a child channel whose async
+    /// initializer failed.
+    private enum AcceptedConnection: Sendable {
+        case ready(NIOAsyncChannel<FramedLine, Never>, peer: PeerCredentials?)
+        case unusable(any Channel, reason: String)
     }
 
     private let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
@@ -44,14 +47,19 @@ public final class ProtocolServer: Sendable {
         let maximumLineBytes = configuration.maximumLineBytes
         let idleTimeout = TimeAmount(configuration.idleTimeout)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { channel in
-            PeerCredentials.read(from: channel).flatMapThrowing { peer in
-                let pipeline = channel.pipeline.syncOperations
-                try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maximumLineBytes)))
-                try pipeline.addHandler(IdleConnectionHandler(timeout: idleTimeout), name: IdleConnectionHandler.name)
-                let wrapped = try NIOAsyncChannel<FramedLine, Never>(
-                    wrappingChannelSynchronously: channel,
-                    configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
-                return AcceptedConnection(channel: wrapped, peer: peer)
+            PeerCredentials.read(from: channel).map { peer in
+                do {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maximumLineBytes)))
+                    try pipeline.addHandler(IdleConnectionHandler(timeout: idleTimeout), name: IdleConnectionHandler.name)
+                    let wrapped = try NIOAsyncChannel<FramedLine, Never>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
+                    return .ready(wrapped, peer: peer)
+                } catch {
+                    channel.close(promise: nil)
+                    return .unusable(channel, reason: "\(error)")
+                }
             }
         }
         let bootstrap = ServerBootstrap(group: configuration.eventLoopGroup)
@@ -105,8 +113,7 @@ public final class ProtocolServer: Sendable {
             maximumLineBytes: configuration.maximumLineBytes,
             maximumPipelinedRequests: configuration.maximumPipelinedRequests,
             watchWriteTimeout: TimeAmount(configuration.watchWriteTimeout),
-            requestStop: { sink.yield(()) },
-            logger: logger)
+            requestStop: { sink.yield(()) })
         self.onStop = onStop
         self.socketFile = socketFile
         self.drainTimeout = TimeAmount(configuration.drainTimeout)
@@ -164,23 +171,27 @@ public final class ProtocolServer: Sendable {
                     }
                 }
             } catch {
-                logger.error("accepting connections failed", metadata: ["error": "\(error)"])
+                logger.error("accepting connections failed; the server stops", metadata: ["error": "\(error)"])
             }
         }
     }
 
     private func serve(_ accepted: AcceptedConnection) async {
-        let channel = accepted.channel.channel
+        guard case .ready(let connection, let peer) = accepted else {
+            if case .unusable(_, let reason) = accepted { logger.debug("connection set-up failed", metadata: ["error": "\(reason)"]) }
+            return
+        }
+        let channel = connection.channel
         switch registry.admit(channel) {
         case .refused:
             logger.warning("connection refused: too many connections", metadata: ["limit": "\(registry.limit)"])
-            await ConnectionSession.refuse(accepted.channel, error: .tooManyConnections(limit: registry.limit))
+            await ConnectionSession.refuse(connection, error: .tooManyConnections(limit: registry.limit))
         case .admitted(let draining):
             defer { registry.remove(channel) }
             if draining { channel.close(mode: .input, promise: nil) }
             var logger = self.logger
-            logger[metadataKey: "peer_uid"] = "\(accepted.peer.map { String($0.uid) } ?? "unknown")"
-            await ConnectionSession(connection: accepted.channel, peer: accepted.peer, environment: environment, logger: logger).run()
+            logger[metadataKey: "peer_uid"] = "\(peer.map { String($0.uid) } ?? "unknown")"
+            await ConnectionSession(connection: connection, peer: peer, environment: environment, logger: logger).run()
         }
     }
 }

@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 
 /// What every connection session shares with the server: the dispatcher, the policy and
@@ -11,5 +10,4 @@ struct SessionEnvironment: Sendable {
     let maximumPipelinedRequests: Int
     let watchWriteTimeout: TimeAmount
     let requestStop: @Sendable () -> Void
-    let logger: Logger
 }
