@@ -126,10 +126,13 @@ public final class ProtocolServer: Sendable {
 
     /// Serves until `shutdown()` (or cancellation, which shuts down the same way), then
     /// returns when every connection is closed. Removes the socket file it created.
-    public func run() async {
+    ///
+    /// Throws `listener_failed` (after draining the open connections) if the listening socket
+    /// stopped accepting without `shutdown()`: the daemon must not keep running deaf.
+    public func run() async throws(ProtocolServerError) {
         logger.info("protocol server listening", metadata: ["address": "\(address)"])
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
+        let failure = await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self, returning: ProtocolServerError?.self) { group in
                 let stopRequests = self.stopRequests
                 let onStop = self.onStop
                 group.addTask {
@@ -138,9 +141,10 @@ public final class ProtocolServer: Sendable {
                         break
                     }
                 }
-                await acceptConnections()
+                let failure = await acceptConnections()
                 stopRequestSink.finish()
                 await group.waitForAll()
+                return failure
             }
         } onCancel: {
             shutdown()
@@ -148,6 +152,7 @@ public final class ProtocolServer: Sendable {
         registry.cancelDrainDeadline()
         if let socketFile { UnixSocketFile.removeIfOurs(path: socketFile.path, identity: socketFile.identity) }
         logger.info("protocol server stopped", metadata: ["address": "\(address)"])
+        if let failure { throw failure }
     }
 
     /// Stops accepting and reading; requests already read are answered, then connections
@@ -162,7 +167,10 @@ public final class ProtocolServer: Sendable {
         registry.setDrainDeadline(deadline)
     }
 
-    private func acceptConnections() async {
+    /// Accepts until the listener closes, serving each connection in a child task; returns
+    /// once every connection is done, with an error if the listener closed by itself.
+    private func acceptConnections() async -> ProtocolServerError? {
+        var failure: ProtocolServerError?
         await withDiscardingTaskGroup { sessions in
             do {
                 try await serverChannel.executeThenClose { inbound in
@@ -171,9 +179,15 @@ public final class ProtocolServer: Sendable {
                     }
                 }
             } catch {
-                logger.error("accepting connections failed; the server stops", metadata: ["error": "\(error)"])
+                failure = .listenerFailed(address: address, reason: "\(error)")
+            }
+            if !registry.isDraining {
+                failure = failure ?? .listenerFailed(address: address, reason: "the listening socket closed")
+                logger.error("the protocol server stopped accepting connections; draining", metadata: ["address": "\(address)"])
+                shutdown()
             }
         }
+        return failure
     }
 
     private func serve(_ accepted: AcceptedConnection) async {

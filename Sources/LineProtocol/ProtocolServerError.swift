@@ -1,6 +1,6 @@
 import ErrorCoding
 
-/// Why the protocol server could not start listening. Each says what to do, because the
+/// Why the protocol server could not start listening, or stopped. Each says what to do, because the
 /// operator reads it in `journalctl` at start-up.
 public enum ProtocolServerError: CodedError, Equatable {
     /// Another process answers on the socket path: a second daemon would steal its clients.
@@ -14,6 +14,8 @@ public enum ProtocolServerError: CodedError, Equatable {
     /// The fd handed over by systemd is not a listening Unix stream socket.
     case invalidInheritedSocket(descriptor: Int32, reason: String)
     case bindFailed(address: String, reason: String)
+    /// The listening socket stopped accepting connections without a shutdown.
+    case listenerFailed(address: String, reason: String)
 
     public var code: String {
         switch self {
@@ -23,6 +25,7 @@ public enum ProtocolServerError: CodedError, Equatable {
         case .socketPermissionsFailed: "socket_permissions_failed"
         case .invalidInheritedSocket: "invalid_inherited_socket"
         case .bindFailed: "bind_failed"
+        case .listenerFailed: "listener_failed"
         }
     }
 
@@ -40,6 +43,8 @@ public enum ProtocolServerError: CodedError, Equatable {
             "The inherited fd \(descriptor) is not usable: \(reason); check ListenStream= in paymentd.socket."
         case .bindFailed(let address, let reason):
             "Cannot listen on \(address): \(reason)."
+        case .listenerFailed(let address, let reason):
+            "The socket server on \(address) stopped accepting connections (\(reason)); restart the daemon."
         }
     }
 }

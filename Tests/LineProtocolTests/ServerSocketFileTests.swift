@@ -71,7 +71,7 @@ final class ServerSocketFileTests: XCTestCase {
         let server = try await ProtocolServer.bind(
             configuration: ProtocolServerConfiguration(listener: .inheritedDescriptor(descriptor)), service: service) {}
         XCTAssertEqual(server.address, "fd:\(descriptor)")
-        let running = Task { await server.run() }
+        let running = Task { try? await server.run() }
         let version = try await RawSocketClient.blocking { try RawSocketClient(path: path).exchange("version") }
         XCTAssertEqual(version["result"]?["protocol"], 1)
         XCTAssertEqual(version["result"]?["daemon"], "test-double 1.0")

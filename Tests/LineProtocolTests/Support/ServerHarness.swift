@@ -34,7 +34,7 @@ final class ServerHarness: Sendable {
         self.directory = directory
         self.socketPath = socketPath
         self.stopRequests = stopRequests
-        running = Task { await server.run() }
+        running = Task { try? await server.run() }
     }
 
     func client(requestTimeout: Duration? = .seconds(10)) -> PaymentdClient {
