@@ -8,6 +8,7 @@ import PaymentStore
 /// way, the payment is paid (DESIGN invariant 4). The settlement carries that transaction.
 struct FrontRunLookup: Sendable {
     let chain: EthereumRPC
+    let configuration: EngineConfiguration
     /// How far back to search for `AuthorizationUsed` (providers cap `eth_getLogs` ranges; a
     /// payment's authorization was unused when it was enqueued, so its use is recent).
     static let lookbackBlocks: UInt64 = 10_000
@@ -23,7 +24,7 @@ struct FrontRunLookup: Sendable {
         var found: [String: PaymentSettlement] = [:]
         let byToken = Dictionary(grouping: rows) { $0.paymentTokenAddress.lowercased() }
         for (_, tokenRows) in byToken {
-            guard let token = try? Address(hex: tokenRows[0].paymentTokenAddress) else { continue }
+            guard let token = try? Address(hex: tokenRows[0].paymentTokenAddress), configuration.paymentToken(token) != nil else { continue }
             var keyed: [String: PaymentRow] = [:]
             var queries: [(authorizer: Address, nonce: Bytes32)] = []
             for row in tokenRows {

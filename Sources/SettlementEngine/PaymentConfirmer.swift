@@ -86,7 +86,8 @@ struct PaymentConfirmer: Sendable {
     /// A reverted attempt: paid anyway if another transaction used the authorization.
     private func resolveReverted(_ rows: [PaymentRow], settings: EngineSettings, outcome: inout ConfirmOutcome) async throws {
         guard !rows.isEmpty else { return }
-        let front = try await FrontRunLookup(chain: chain).settlements(for: rows, confirmations: settings.confirmationsRequired)
+        let front = try await FrontRunLookup(chain: chain, configuration: engine.configuration)
+            .settlements(for: rows, confirmations: settings.confirmationsRequired)
         for row in rows {
             if let settlement = front[row.id] {
                 outcome.settled.append(settlement)
@@ -96,15 +97,23 @@ struct PaymentConfirmer: Sendable {
         }
     }
 
-    private func resolveUnmined(_ rows: [PaymentRow], head: BlockHeader, mined: [Address: UInt64], settings: EngineSettings,
+    private func resolveUnmined(_ candidates: [PaymentRow], head: BlockHeader, mined: [Address: UInt64], settings: EngineSettings,
                                 outcome: inout ConfirmOutcome) async throws {
+        // Rows in a token this daemon does not accept (left by the replaced system under another
+        // configuration) can only be settled by a receipt of their own hash; the token's state
+        // cannot be asked of a contract that is not there.
+        let rows = candidates.filter { row in
+            (try? Address(hex: row.paymentTokenAddress)).flatMap { engine.configuration.paymentToken($0) } != nil
+        }
         guard !rows.isEmpty else { return }
         let used = try await authorizationStates(rows)
         let usedRows = rows.filter { used[$0.id] == true }
-        let front = try await FrontRunLookup(chain: chain).settlements(for: usedRows, confirmations: settings.confirmationsRequired)
+        let front = try await FrontRunLookup(chain: chain, configuration: engine.configuration)
+            .settlements(for: usedRows, confirmations: settings.confirmationsRequired)
         var expiredSigned: [PaymentRow] = []
         for row in rows {
-            if used[row.id] == true {
+            guard let state = used[row.id] else { continue }
+            if state {
                 // Used, but the using transaction is not yet deep enough: wait for it.
                 if let settlement = front[row.id] { outcome.settled.append(settlement) }
                 continue
@@ -153,8 +162,14 @@ struct PaymentConfirmer: Sendable {
                 queried.append(row)
                 queries.append((from, nonce))
             }
-            let states = try await chain.authorizationStates(token: token, queries)
-            for (row, state) in zip(queried, states) { result[row.id] = state }
+            // One token's failure (a contract that answers nonsense) must not stall the others.
+            do {
+                let states = try await chain.authorizationStates(token: token, queries)
+                for (row, state) in zip(queried, states) { result[row.id] = state }
+            } catch {
+                logger.error("cannot read authorization state; leaving those payments sent",
+                             metadata: ["token": "\(token.checksummed)", "error": "\(error)"])
+            }
         }
         return result
     }

@@ -157,7 +157,7 @@ struct PaymentSender: Sendable {
     /// payloads can be front-run), the payment is paid; otherwise (cancelled) it failed.
     private func settleAlreadyUsed(_ used: [SendCandidate], plan: inout SendPlan) async throws {
         guard !used.isEmpty else { return }
-        let found = try await FrontRunLookup(chain: chain).settlements(for: used.map(\.row))
+        let found = try await FrontRunLookup(chain: chain, configuration: engine.configuration).settlements(for: used.map(\.row))
         for candidate in used {
             if let settlement = found[candidate.row.id] {
                 plan.settled.append(settlement)
