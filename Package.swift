@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages, found through pkg-config)
@@ -60,6 +61,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MARK: The daemon: configuration, systemd glue, and the engine behind the socket
+        .target(name: "PaymentDaemon", dependencies: [
+            "SettlementEngine", "LineProtocol", "Systemd", "Ethereum", "PaymentModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Executables (thin: parse arguments, build the services, run them)
+        .executableTarget(name: "paymentd", dependencies: [
+            "PaymentDaemon", "SettlementEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .executableTarget(name: "paymentd-demo", dependencies: [
+            "LineProtocol", "ChainClient", "Ethereum", "PaymentModel", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Test support (throwaway Postgres cluster, devchain process)
         .target(name: "TestHarness", dependencies: ["Postgres", "JSON"]),
 
@@ -73,6 +92,9 @@ let package = Package(
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
         .testTarget(name: "SettlementEngineTests", dependencies: [
             "SettlementEngine", "TestHarness", "ChainClient", "Ethereum", "PaymentStore", "Postgres", "PaymentModel", "JSON",
+        ]),
+        .testTarget(name: "PaymentDaemonTests", dependencies: [
+            "PaymentDaemon", "LineProtocol", "TestHarness", "Ethereum", "PaymentModel", "JSON", "Postgres", "PaymentStore",
         ]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
                     exclude: ["Fixtures"]),

@@ -1,0 +1,36 @@
+import Ethereum
+import Foundation
+
+/// Reads private keys from files: never from argv, the environment or the socket
+/// (DESIGN invariant 6). A relative name is looked up in `$CREDENTIALS_DIRECTORY` (systemd's
+/// `LoadCredential=`) before the working directory. Error messages name the file, never its
+/// contents.
+public struct KeyFiles: Sendable {
+    public let credentialsDirectory: String?
+
+    public init(credentialsDirectory: String? = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"]) {
+        self.credentialsDirectory = credentialsDirectory
+    }
+
+    public func path(for name: String) -> String {
+        if name.hasPrefix("/") { return name }
+        if let credentialsDirectory {
+            let candidate = credentialsDirectory + "/" + name
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        return name
+    }
+
+    public func read(_ name: String) throws(DaemonError) -> PrivateKey {
+        let path = path(for: name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .keyFile("cannot read \(path) (for systemd, use LoadCredential= and name the credential)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            return try PrivateKey(hex: text)
+        } catch {
+            throw .keyFile("\(path) does not hold a 32-byte hex private key")
+        }
+    }
+}
