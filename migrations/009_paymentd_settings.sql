@@ -24,5 +24,7 @@ INSERT INTO system_settings (key, value, description) VALUES
     ('max_in_flight_per_signer', '500',
      'Most unconfirmed transactions one signer may have at once'),
     ('simulate_before_send', 'true',
-     'Simulate each transferWithAuthorization with eth_call before signing it')
+     'Simulate each transferWithAuthorization with eth_call before signing it'),
+    ('rebroadcast_after_seconds', '30',
+     'A sent transaction the node no longer knows (dropped from its pool) is broadcast again after this many seconds')
 ON CONFLICT (key) DO NOTHING;

@@ -17,6 +17,7 @@ public struct EngineSettings: Sendable, Equatable {
     public var transferGasLimit: UInt64 = 150_000
     public var maxInFlightPerSigner = 500
     public var simulateBeforeSend = true
+    public var rebroadcastAfterSeconds = 30
 
     public init() {}
 
@@ -69,6 +70,9 @@ public struct EngineSettings: Sendable, Equatable {
             settings.transferGasLimit = n
             return nil
         },
+        integer("rebroadcast_after_seconds", 1...86_400,
+                "A sent transaction the node no longer knows (dropped from its pool) is broadcast again after this many seconds",
+                \.rebroadcastAfterSeconds),
         integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
         Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -46,6 +46,8 @@ struct MintSender: Sendable {
     /// Returns whether it sent a full batch (then the next iteration starts at once).
     func iterate(_ settings: EngineSettings) async throws -> Bool {
         guard let minter = engine.configuration.minter else { return false }
+        let mined = try await chain.transactionCount(minter.address)
+        await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
         try await settleOpenBatches(settings)
         return try await sendBatch(minter: minter, settings: settings)
     }

@@ -111,6 +111,7 @@ struct PaymentConfirmer: Sendable {
         let front = try await FrontRunLookup(chain: chain, configuration: engine.configuration)
             .settlements(for: usedRows, confirmations: settings.confirmationsRequired)
         var expiredSigned: [PaymentRow] = []
+        var waiting: [PaymentRow] = []
         for row in rows {
             guard let state = used[row.id] else { continue }
             if state {
@@ -129,9 +130,32 @@ struct PaymentConfirmer: Sendable {
                 }
             } else if expired {
                 expiredSigned.append(row)
+            } else {
+                waiting.append(row)
             }
         }
         try await failExpired(expiredSigned, outcome: &outcome)
+        try await rebroadcastDropped(waiting, settings: settings)
+    }
+
+    /// A transaction the node no longer knows (dropped from its pool, or lost in a node
+    /// restart) would leave its nonce a gap that stalls every later one of its signer: its
+    /// stored bytes are broadcast again once it has waited `rebroadcast_after_seconds`.
+    private func rebroadcastDropped(_ rows: [PaymentRow], settings: EngineSettings) async throws {
+        let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
+        let old = rows.filter { ($0.sentAt ?? $0.processedAt ?? $0.createdAt) < cutoff && $0.rawTx != nil }
+        guard !old.isEmpty else { return }
+        let hashes = old.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
+        let known = try await chain.transactions(hashes)
+        var pooled = Set<String>()
+        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        let dropped = old.filter { row in !row.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
+        guard !dropped.isEmpty else { return }
+        let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
+        let outcomes = try await chain.sendRawTransactions(raws)
+        let accepted = outcomes.filter { BroadcastVerdict($0) == .inPool }.count
+        logger.notice("broadcast dropped transactions again",
+                      metadata: ["count": "\(dropped.count)", "accepted": "\(accepted)", "payment_ids": "\(dropped.map(\.id))"])
     }
 
     /// Expired, unused, unmined: the payment can no longer settle. Its nonce is freed only if

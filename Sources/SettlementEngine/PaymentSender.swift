@@ -168,7 +168,8 @@ struct PaymentSender: Sendable {
     }
 
     private func fees(_ settings: EngineSettings) async throws -> FeeSuggestion? {
-        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        let minimumTip = engine.feeEscalation.minimumTip(settings.priorityFeeWei)
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: minimumTip, blocks: 5))
         let (floor, overflow) = suggestion.nextBaseFee.addingReportingOverflow(suggestion.maxPriorityFeePerGas)
         if overflow || floor > settings.maxFeePerGasWei {
             logger.warning("fees above the configured ceiling; waiting",
@@ -205,7 +206,11 @@ struct PaymentSender: Sendable {
         var failed: [(id: String, error: String)] = []
         var released: [(signer: Address, nonce: UInt64)] = []
         var paused: [Address: String] = [:]
+        var priceRefused = false
         for (record, outcome) in zip(ordered, outcomes) {
+            if let rejection = outcome.rejection, rejection == .underpriced || rejection == .feeCapBelowBaseFee {
+                priceRefused = true
+            }
             let signer = try Address(hex: record.signer)
             switch BroadcastVerdict(outcome) {
             case .inPool:
@@ -234,6 +239,13 @@ struct PaymentSender: Sendable {
             }
         }
         await engine.paymentLanes.release(released)
+        if priceRefused {
+            engine.feeEscalation.escalate()
+            logger.warning("transactions refused as underpriced; raising the tip",
+                           metadata: ["tip_percent": "\(engine.feeEscalation.current)"])
+        } else if !sent.isEmpty {
+            engine.feeEscalation.relax()
+        }
         for (signer, reason) in paused {
             await engine.paymentLanes.pause(signer, reason: reason)
             logger.critical("signer paused", metadata: ["signer": "\(signer.checksummed)", "reason": "\(reason)"])

@@ -22,6 +22,7 @@ public final class SettlementEngine: PaymentService {
     let events = EventHub()
     let paymentLanes: SignerLanes
     let mintLanes: SignerLanes
+    let feeEscalation = FeeEscalation()
     let sendWake = WakeSignal()
     let mintWake = WakeSignal()
     let requests: SessionPool
