@@ -96,13 +96,10 @@ struct AuthorizationCheck: Sendable {
 
     private func parseSignature(_ auth: AuthorizationPayload) throws(PaymentError) -> EthereumSignature {
         do {
-            if let text = auth.signature {
-                return try EthereumSignature(hex: text)
-            }
-            guard let v = auth.v, let r = auth.r, let s = auth.s else {
+            guard let signature = try auth.parsedSignature() else {
                 throw PaymentError.invalidRequest(field: "authorization.signature", reason: "give either signature or all of v, r and s")
             }
-            return try EthereumSignature(v: v, r: r, s: s)
+            return signature
         } catch let error as PaymentError {
             throw error
         } catch let error as EthereumError {
@@ -154,5 +151,15 @@ struct AuthorizationCheck: Sendable {
             throw .invalidRequest(field: field, reason: "must be a decimal integer below 2^256, as a string")
         }
         return n
+    }
+}
+
+extension AuthorizationPayload {
+    /// The signature in whichever form was given (65-byte `signature`, or `v`/`r`/`s` with v
+    /// 0/1/27/28); nil when neither form is complete.
+    func parsedSignature() throws(EthereumError) -> EthereumSignature? {
+        if let signature { return try EthereumSignature(hex: signature) }
+        guard let v, let r, let s else { return nil }
+        return try EthereumSignature(v: v, r: r, s: s)
     }
 }

@@ -346,14 +346,7 @@ struct SendCandidate: Sendable {
               let from = try? Address(hex: auth.from), let to = try? Address(hex: auth.to),
               let value = UInt256(decimal: auth.value), let validAfter = UInt256(decimal: auth.validAfter),
               let validBefore = UInt256(decimal: auth.validBefore), let nonce = try? Bytes32(hex: auth.nonce) else { return nil }
-        let signature: EthereumSignature
-        if let text = auth.signature, let parsed = try? EthereumSignature(hex: text) {
-            signature = parsed
-        } else if let v = auth.v, let r = auth.r, let s = auth.s, let parsed = try? EthereumSignature(v: v, r: r, s: s) {
-            signature = parsed
-        } else {
-            return nil
-        }
+        guard let signature = (try? auth.parsedSignature()) ?? nil else { return nil }
         self.row = row
         self.token = token
         calldata = USDCCalldata.transferWithAuthorization(

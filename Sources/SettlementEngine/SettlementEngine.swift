@@ -96,16 +96,7 @@ public final class SettlementEngine: PaymentService {
             let existing = try await database { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
             if let existing { return try sameAuthorization(existing, checked) }
         }
-        let used: [Bool]
-        do {
-            used = try await requestChain.authorizationStates(token: checked.token.address,
-                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
-        } catch {
-            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
-        }
-        if used.first == true {
-            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
-        }
+        try await ensureUnused(checked)
         let row = checked.row
         let limit = current.maxPendingPerPayer
         let outcome = try await database { try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) } }
@@ -120,6 +111,21 @@ public final class SettlementEngine: PaymentService {
             throw .duplicateAuthorization(existingPaymentID: existing.id)
         case .tooManyPending(let count):
             throw .tooManyPending(payer: row.payer, count: count, limit: limit)
+        }
+    }
+
+    /// The chain half of validation: the authorization must not be used already. An RPC failure
+    /// refuses the request: an unchecked authorization could be one already spent elsewhere.
+    private func ensureUnused(_ checked: CheckedPayment) async throws(PaymentError) {
+        let used: [Bool]
+        do {
+            used = try await requestChain.authorizationStates(token: checked.token.address,
+                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
+        } catch {
+            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
+        }
+        if used.first == true {
+            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
         }
     }
 
@@ -183,16 +189,7 @@ public final class SettlementEngine: PaymentService {
         let request = PaymentRequest(type: row.type, token: row.tokenAddress, paymentToken: row.paymentTokenAddress, amount: row.amount,
                                      authorization: auth, metadata: row.metadata ?? .object([:]))
         let checked = try offline.check(request, settings: settings.current, now: Date())
-        let used: [Bool]
-        do {
-            used = try await requestChain.authorizationStates(token: checked.token.address,
-                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
-        } catch {
-            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
-        }
-        if used.first == true {
-            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
-        }
+        try await ensureUnused(checked)
         try await database { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()
         events.publish(ids: [id], status: .pending)
