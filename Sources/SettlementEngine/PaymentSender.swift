@@ -54,17 +54,19 @@ struct PaymentSender: Sendable {
         try await rebroadcastLeftovers()
         try await resumePaidSigners(settings)
         if await engine.paymentLanes.allPaused { return false }
-        let claimed = try await sendBatch(settings)
+        let (claimed, signed) = try await sendBatch(settings)
         if claimed == 0 { try await fillHoles(settings) }
-        return claimed >= settings.paymentBatchSize
+        // Busy only when a full batch went out: rows claimed but left pending (no free lane,
+        // fees above the ceiling) wait for the interval instead of spinning.
+        return signed >= settings.paymentBatchSize
     }
 
     // MARK: The batch
 
-    private func sendBatch(_ settings: EngineSettings) async throws -> Int {
+    private func sendBatch(_ settings: EngineSettings) async throws -> (claimed: Int, signed: Int) {
         let (claimed, records) = try await prepareBatch(settings)
         try await broadcast(records)
-        return claimed
+        return (claimed, records.count)
     }
 
     /// Claims, screens, signs and records a batch (one database transaction), without
