@@ -66,8 +66,12 @@ struct MintSender: Sendable {
         let receipts = try await chain.receipts(hashes)
         var byHash: [String: TransactionReceipt] = [:]
         for (hash, receipt) in zip(hashes, receipts) { if let receipt { byHash[hash.hex] = receipt } }
+        var waiting: [MintBatchRow] = []
         for batch in batches {
-            guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else { continue }
+            guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else {
+                if batch.status == "sent" { waiting.append(batch) }
+                continue
+            }
             let depth = head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
             guard depth >= settings.confirmationsRequired else { continue }
             if receipt.succeeded {
@@ -81,6 +85,24 @@ struct MintSender: Sendable {
                 try await closeReverted(batch)
             }
         }
+        try await rebroadcastDropped(waiting, settings: settings)
+    }
+
+    /// A batch the node no longer knows would leave the minter's nonce a gap: broadcast its
+    /// stored bytes again once it has waited `rebroadcast_after_seconds`.
+    private func rebroadcastDropped(_ batches: [MintBatchRow], settings: EngineSettings) async throws {
+        let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
+        let old = batches.filter { $0.createdAt < cutoff }
+        guard !old.isEmpty else { return }
+        let hashes = old.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
+        let known = try await chain.transactions(hashes)
+        var pooled = Set<String>()
+        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        let dropped = old.filter { batch in !batch.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
+        let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
+        guard !raws.isEmpty else { return }
+        _ = try await chain.sendRawTransactions(raws)
+        logger.notice("broadcast dropped mint batches again", metadata: ["batches": "\(dropped.map(\.id))"])
     }
 
     /// A reverted batch: jobs already minted (by an earlier batch, or someone else) are done; the

@@ -58,6 +58,11 @@ final class EngineTestbed: @unchecked Sendable {
     /// Prepares (recovery included) and starts the loops.
     func start() async throws {
         try await engine.prepare(migrationsDirectory: Self.repositoryRoot + "/migrations")
+        startLoops()
+    }
+
+    /// Starts the loops of an engine already prepared.
+    func startLoops() {
         let engine = self.engine
         runTask = Task { await engine.run() }
     }

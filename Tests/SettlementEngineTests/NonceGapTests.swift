@@ -14,6 +14,7 @@ final class NonceGapTests: XCTestCase {
         let chain = try EngineTestbed.sharedChain.get()
         let testbed = try await EngineTestbed(signerKeys: [try PrivateKey(hex: chain.signers[2].privateKey)],
                                               settings: ["rebroadcast_after_seconds": "1"])
+        addTeardownBlock { await testbed.stop() }
         try await testbed.drainPool()
         try chain.control("miner_stop")
         var miningStopped = true

@@ -12,6 +12,7 @@ import XCTest
 final class SettlementFlowTests: XCTestCase {
     func testTwoHundredPaymentsCompleteWithTheirMintsOnChain() async throws {
         let testbed = try await EngineTestbed()
+        addTeardownBlock { await testbed.stop() }
         try await testbed.drainPool()
         let receiverBefore = try await testbed.usdcBalance(testbed.configuration.receiver)
         let buyers = try (0..<8).map { try testbed.buyerKey($0) }
@@ -66,6 +67,7 @@ final class SettlementFlowTests: XCTestCase {
 
     func testRecoveryBroadcastsStoredBytesAfterCrashBetweenPersistAndBroadcast() async throws {
         let testbed = try await EngineTestbed()
+        addTeardownBlock { await testbed.stop() }
         try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
         for index in 0..<5 {
             _ = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(index)))
@@ -90,6 +92,7 @@ final class SettlementFlowTests: XCTestCase {
 
     func testFrontRunAuthorizationCompletesWithThatTransactionAndMintsOnce() async throws {
         let testbed = try await EngineTestbed(settings: ["simulate_before_send": "false"])
+        addTeardownBlock { await testbed.stop() }
         try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
         let buyer = try testbed.buyerKey(3)
         let request = try testbed.request(buyer: buyer, quantity: 2)
@@ -117,6 +120,7 @@ final class SettlementFlowTests: XCTestCase {
 
     func testRevertedPaymentBecomesConfirmationFailedWithoutMints() async throws {
         let testbed = try await EngineTestbed(settings: ["simulate_before_send": "false"])
+        addTeardownBlock { await testbed.stop() }
         let broke = try PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 1...200) })
         let payment = try await testbed.engine.enqueue(try testbed.request(buyer: broke))
         try await testbed.start()
@@ -129,6 +133,7 @@ final class SettlementFlowTests: XCTestCase {
 
     func testSimulatedRevertFailsBeforeBroadcastWithoutBurningANonce() async throws {
         let testbed = try await EngineTestbed(signerKeys: [try PrivateKey(hex: EngineTestbed.sharedChain.get().signers[1].privateKey)])
+        addTeardownBlock { await testbed.stop() }
         let broke = try PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 1...200) })
         let bad = try await testbed.engine.enqueue(try testbed.request(buyer: broke))
         try await testbed.start()
@@ -144,6 +149,7 @@ final class SettlementFlowTests: XCTestCase {
     func testUnfundedSignerPausesThenResumesWhenFunded() async throws {
         let poor = try PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 1...200) })
         let testbed = try await EngineTestbed(signerKeys: [poor])
+        addTeardownBlock { await testbed.stop() }
         try await testbed.start()
         let payment = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(5)))
         try await testbed.wait("signer paused") {
@@ -162,6 +168,7 @@ final class SettlementFlowTests: XCTestCase {
 
     func testSettingChangeAppliesWithoutRestart() async throws {
         let testbed = try await EngineTestbed()
+        addTeardownBlock { await testbed.stop() }
         try await testbed.start()
         XCTAssertEqual(testbed.engine.currentSettings.paymentBatchSize, 100)
         _ = try await testbed.engine.updateSetting(key: "payment_batch_size", value: "7")
