@@ -1,0 +1,208 @@
+import Foundation
+import JSON
+import LineProtocol
+import PaymentModel
+import TestHarness
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `paymentd` under `systemd-socket-activate`, observed the way systemd observes it:
+/// readiness on NOTIFY_SOCKET, and every command of the protocol over the inherited socket.
+final class SocketActivationTests: XCTestCase {
+    func testReadyComesOnlyOnceTheSchemaAndNonceStateAreReadyAndTheInheritedSocketAnswers() async throws {
+        let bed = try await DaemonTestbed()
+        let daemon = try PaymentdProcess.start(bed.workspace, .init(mode: .socketActivated))
+        let socketPath = bed.workspace.socketPath
+        try await bed.wait("systemd-socket-activate to bind \(socketPath)", seconds: 30) {
+            FileManager.default.fileExists(atPath: socketPath)
+        }
+        let inode = try Self.inode(socketPath)
+        let conn = try bed.database()
+        defer { conn.close() }
+        XCTAssertEqual(try conn.query("SELECT to_regclass('schema_migrations') IS NULL AS missing").first?.bool("missing"), true,
+                       "nothing may touch the database before the first connection activates the daemon")
+
+        // The first connection activates the daemon; its request waits in the backlog.
+        let first = try RawConnection(path: socketPath, receiveTimeoutSeconds: 90)
+        try first.send(line: #"{"id":"early","cmd":"ping"}"#)
+        try await daemon.notifications.waitFor("READY=1", timeout: 90, givingUpIf: { daemon.exitDescription() })
+
+        let migrationFiles = try FileManager.default.contentsOfDirectory(atPath: PaymentdWorkspace.repositoryRoot + "/migrations")
+            .filter { $0.hasSuffix(".sql") }
+        let applied = try conn.query("SELECT count(*) AS n FROM schema_migrations").first?.int64("n")
+        XCTAssertEqual(applied, Int64(migrationFiles.count), "READY=1 before every migration was applied")
+        XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM system_settings WHERE key = 'payment_batch_size'").first?.int64("n"), 1)
+
+        let early = try await PaymentdSpawn.onThread { try first.readJSON() }
+        XCTAssertEqual(early?["id"], "early")
+        XCTAssertEqual(early?["result"], ["pong": true], "the request queued before activation is answered")
+        first.close()
+
+        // Nonce state is part of readiness: every signer lane knows its next nonce.
+        let client = bed.client()
+        let stats = try await client.stats()
+        let lanes = stats.signers.filter { $0.role == .payment }
+        XCTAssertEqual(lanes.count, bed.workspace.signerKeyPaths.count, "\(stats.signers)")
+        XCTAssertEqual(Set(stats.signers.map { $0.address.lowercased() }),
+                       Set((bed.chain.signers.map(\.address) + [bed.chain.minter.address]).map { $0.lowercased() }))
+        for lane in stats.signers { XCTAssertNotNil(lane.minedNonce, "\(lane)") }
+
+        // Notifications: a start-up STATUS first, READY=1 with the live counts, nothing else ready-ish.
+        let messages = daemon.notifications.messages
+        let readyIndex = try XCTUnwrap(messages.firstIndex { $0.lines.contains("READY=1") })
+        XCTAssertTrue(messages[..<readyIndex].contains { $0.lines.contains { $0.hasPrefix("STATUS=starting") } },
+                      daemon.notifications.transcript)
+        XCTAssertTrue(messages[readyIndex].lines.contains("STATUS=pending 0, processing 0, sent 0, completed 0, failed 0, confirmation_failed 0"),
+                      daemon.notifications.transcript)
+        XCTAssertEqual(daemon.notifications.messages(containing: "READY=1").count, 1)
+
+        // The socket file is the activator's: the daemon adopted it rather than binding its own,
+        // and leaves it in place when it exits.
+        XCTAssertEqual(try Self.inode(socketPath), inode)
+        try await client.stop()
+        await client.close()
+        try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
+        let status = try await daemon.waitForExit(timeout: 90)
+        XCTAssertEqual(status, 0, daemon.logTail())
+        XCTAssertTrue(FileManager.default.fileExists(atPath: socketPath), "with socket activation the file belongs to systemd")
+    }
+
+    func testEveryCommandWorksOverTheInheritedSocket() async throws {
+        let bed = try await DaemonTestbed()
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
+        let client = bed.client()
+
+        try await client.ping()
+        let version = try await client.version()
+        XCTAssertEqual(version.protocolVersion, 1)
+        XCTAssertFalse(version.daemon.isEmpty)
+
+        // settings get and set (admin: this test runs as root, or as the daemon's own user).
+        let before = try await client.settings()
+        XCTAssertTrue(before.contains { $0.key == "payment_batch_size" }, "\(before)")
+        XCTAssertEqual(before.first { $0.key == "max_pending_per_payer" }?.value, "10")
+        let afterSet = try await client.updateSetting(key: "max_pending_per_payer", value: "100000")
+        XCTAssertEqual(afterSet.first { $0.key == "max_pending_per_payer" }?.value, "100000")
+        let got = try await client.settings()
+        XCTAssertEqual(got.first { $0.key == "max_pending_per_payer" }?.value, "100000")
+        do {
+            _ = try await client.updateSetting(key: "payment_batch_size", value: "many")
+            XCTFail("an invalid value must be refused")
+        } catch {
+            XCTAssertEqual(error.code, "invalid_setting_value")
+        }
+
+        // enqueue, watched from another connection, until completed with its mint.
+        let events = try await client.watch()
+        let buyer = try bed.buyerKey(0)
+        let request = try bed.request(buyer: buyer, value: 1_234_567, idempotencyKey: "order-\(UUID().uuidString)")
+        let enqueued = try await client.enqueue(request)
+        XCTAssertEqual(enqueued.status, .pending)
+        XCTAssertFalse(enqueued.duplicate)
+        let again = try await client.enqueue(request)
+        XCTAssertEqual(again.paymentID, enqueued.paymentID)
+        XCTAssertTrue(again.duplicate)
+
+        var seen: [PaymentStatus] = []
+        let watching = Task { () -> [PaymentStatus] in
+            var statuses: [PaymentStatus] = []
+            for try await event in events where event.paymentID == enqueued.paymentID {
+                statuses.append(event.status)
+                if event.status == .completed || event.status == .failed || event.status == .confirmationFailed { break }
+            }
+            return statuses
+        }
+        var payment = try await client.status(paymentID: enqueued.paymentID)
+        try await bed.wait("the payment to complete with its mint", seconds: 120) {
+            payment = try await client.status(paymentID: enqueued.paymentID)
+            return payment.status == .completed && payment.mints.allSatisfy { $0.status == .completed } && !payment.mints.isEmpty
+        }
+        seen = try await Self.value(of: watching, within: 30)
+        XCTAssertEqual(seen.first, .pending, "\(seen)")
+        XCTAssertTrue(seen.contains(.sent), "\(seen)")
+        XCTAssertEqual(seen.last, .completed, "\(seen)")
+        XCTAssertEqual(payment.payer.lowercased(), buyer.address.checksummed.lowercased())
+        XCTAssertEqual(payment.amount, "1234567")
+        XCTAssertNotNil(payment.txHash)
+        XCTAssertEqual(payment.mints.count, 1)
+        XCTAssertTrue(try bed.hasMinted(payment.mints[0].dedupeHash))
+
+        // stats: the six counts (and the replaced system's shape beside them).
+        let raw = try await client.send(.stats)
+        for key in ["pending", "processing", "sent", "completed", "failed", "confirmation_failed"] {
+            XCTAssertNotNil(raw["counts"]?[key]?.intValue, "counts.\(key) in \(raw)")
+            XCTAssertNotNil(raw[key]?.intValue, "\(key) in \(raw)")
+        }
+        XCTAssertEqual(raw["counts"]?["completed"], 1)
+        let stats = try await client.stats()
+        XCTAssertEqual(stats.counts[.completed], 1)
+        XCTAssertEqual(stats.mintCounts[.completed], 1)
+
+        // list, with and without a filter.
+        let listed = try await client.list()
+        XCTAssertEqual(listed.map(\.paymentID), [enqueued.paymentID])
+        let none = try await client.list(PaymentListFilter(status: .pending))
+        XCTAssertEqual(none, [])
+
+        // The STATUS= line follows the counts.
+        try await daemon.notifications.waitFor(after: 0, timeout: 30, description: "a STATUS= line counting the completed payment") {
+            $0.hasPrefix("STATUS=") && $0.contains("completed 1")
+        }
+
+        // cancel and retry: a fee ceiling no block can meet keeps the next payment pending.
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
+        let held = try await client.enqueue(try bed.request(buyer: buyer, value: 42))
+        let cancelled = try await client.cancel(paymentID: held.paymentID)
+        XCTAssertEqual(cancelled.status, .failed)
+        XCTAssertEqual(cancelled.error, "cancelled by operator")
+        do {
+            _ = try await client.cancel(paymentID: held.paymentID)
+            XCTFail("a failed payment cannot be cancelled")
+        } catch {
+            XCTAssertEqual(error.code, "invalid_transition")
+        }
+        do {
+            _ = try await client.retry(paymentID: enqueued.paymentID)
+            XCTFail("a completed payment cannot be retried")
+        } catch {
+            XCTAssertEqual(error.code, "invalid_transition")
+        }
+        let retried = try await client.retry(paymentID: held.paymentID)
+        XCTAssertEqual(retried.status, .pending)
+        try await Task.sleep(for: .seconds(3))
+        let stillHeld = try await client.status(paymentID: held.paymentID)
+        XCTAssertEqual(stillHeld.status, .pending, "max_fee_per_gas_wei=1 (set over the socket) must keep it from being sent")
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "500000000000")
+        try await bed.wait("the retried payment to complete", seconds: 120) {
+            try await client.status(paymentID: held.paymentID).status == .completed
+        }
+
+        // stop: acknowledged, STOPPING=1, exit 0.
+        let stopped = try await client.send(.stop)
+        XCTAssertEqual(stopped, ["stopping": true])
+        await client.close()
+        try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
+        let status = try await daemon.waitForExit(timeout: 90)
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
+    // MARK: Helpers
+
+    static func inode(_ path: String) throws -> UInt64 {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw HarnessError("lstat \(path): \(String(cString: strerror(errno)))") }
+        return UInt64(info.st_ino)
+    }
+
+    /// The task's value, or a failure after `seconds` (the task is cancelled).
+    static func value<T: Sendable>(of task: Task<T, any Error>, within seconds: Double) async throws -> T {
+        let timer = Task {
+            try await Task.sleep(for: .seconds(seconds))
+            task.cancel()
+        }
+        defer { timer.cancel() }
+        return try await task.value
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import JSON
+import LineProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deliberately plain blocking Unix-socket client for what `PaymentdClient` never does:
+/// raw bytes, half-closes, oversized lines, abandoned connections. Responses are framed by the
+/// protocol's own `LineFramer`. Blocking calls belong on a thread of their own
+/// (`PaymentdSpawn.onThread`), never on Swift's cooperative pool.
+final class RawConnection: @unchecked Sendable {
+    // @unchecked Sendable: each connection is used by one thread at a time (a test hands it to
+    // one `onThread` block after another, awaiting each), so `framer` is never shared.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let descriptor: Int32
+    private var framer = LineFramer(maximumLineBytes: LineBoundary.maximumResponseLineBytes)
+    private var sawEOF = false
+    private var isClosed = false
+
+    init(path: String, receiveTimeoutSeconds: Int = 30) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let error = errno
+            Glibc.close(descriptor)
+            throw Failure(description: "connect \(path): \(String(cString: strerror(error)))")
+        }
+        var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        Glibc.close(descriptor)
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+            offset += written
+        }
+    }
+
+    func send(line: String) throws {
+        try send(Array(line.utf8) + [UInt8(ascii: "\n")])
+    }
+
+    func shutdownWrite() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// The next line, or nil at the end of the stream (EOF, or a reset after the daemon closed).
+    func readLine() throws -> [UInt8]? {
+        while true {
+            if let framed = framer.nextLine() {
+                guard case .line(let line) = framed else { throw Failure(description: "response line too long") }
+                return line
+            }
+            if sawEOF { return nil }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                framer.append(chunk[0..<count])
+            } else if count == 0 || errno == ECONNRESET {
+                sawEOF = true
+                if case .line(let line)? = framer.finish() { return line }
+                return nil
+            } else if errno != EINTR {
+                throw Failure(description: "recv: \(String(cString: strerror(errno))) (no response in time?)")
+            }
+        }
+    }
+
+    /// The next line as JSON, or nil at the end of the stream.
+    func readJSON() throws -> JSONValue? {
+        guard let line = try readLine() else { return nil }
+        do {
+            return try StrictJSONParser.parse(line, maximumDepth: 256)
+        } catch {
+            throw Failure(description: "the daemon sent a line that is not JSON: \(String(decoding: line.prefix(300), as: UTF8.self))")
+        }
+    }
+
+    /// Sends one line and reads one JSON response.
+    func exchange(_ line: String) throws -> JSONValue {
+        try send(line: line)
+        guard let response = try readJSON() else { throw Failure(description: "the connection closed instead of answering \(line)") }
+        return response
+    }
+
+    /// Reads until the daemon closes the connection; returns the lines that came first.
+    func readUntilClosed() throws -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        while let line = try readLine() { lines.append(line) }
+        return lines
+    }
+}
