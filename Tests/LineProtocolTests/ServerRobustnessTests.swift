@@ -46,6 +46,7 @@ final class ServerRobustnessTests: XCTestCase {
         XCTAssertTrue(freed)
         let newcomer = try await RawSocketClient.blocking { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(newcomer["result"], ["pong": true])
+        withExtendedLifetime(held) {}
         await harness.stop()
     }
 
