@@ -1,0 +1,106 @@
+import Foundation
+import PaymentModel
+import TestHarness
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stopping the real process while payments are in flight: gracefully (SIGTERM) and not at all
+/// (kill -9). Either way a restart on the same database settles every payment exactly once.
+final class ShutdownAndCrashTests: XCTestCase {
+    func testSIGTERMWithPaymentsInFlightFinishesWhatItStartedAndARestartSettlesTheRest() async throws {
+        let bed = try await DaemonTestbed()
+        let batch = try PaymentBatch(bed, count: 120)
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
+        let client = bed.client()
+        try await bed.allowManyPendingPayments(client)
+        _ = try await client.updateSetting(key: "payment_batch_size", value: "10")
+
+        let enqueueing = Task { await batch.enqueueAll(client) }
+        try await bed.wait("payments to be in flight", seconds: 60) {
+            let counts = try bed.statusCounts()
+            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 5
+        }
+        daemon.signal(SIGTERM)
+        try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
+        let status = try await daemon.waitForExit(timeout: 120)
+        XCTAssertEqual(status, 0, daemon.logTail())
+        let first = await enqueueing.value
+        await client.close()
+
+        // Nothing half-done: no payment signed but not known broadcast, no mint batch either.
+        let counts = try bed.statusCounts()
+        XCTAssertNil(counts["processing"], "rows left processing: \(counts)")
+        XCTAssertEqual(Set(counts.keys).subtracting(["pending", "sent", "completed"]), [], "\(counts)")
+        let conn = try bed.database()
+        defer { conn.close() }
+        XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM mint_batches WHERE status = 'processing'").first?.int64("n"), 0)
+        XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM payment_queue WHERE status = 'sent' AND raw_tx IS NULL").first?.int64("n"), 0)
+        XCTAssertTrue(daemon.log().contains("paymentd stopped"), daemon.logTail())
+        print("SIGTERM left \(counts) after \(first.acknowledged) acknowledged enqueues (failures: \(Set(first.failures)))")
+
+        // Restart: enqueue everything again (the keys make it exactly once) and let it settle.
+        let restarted = try await bed.startDaemon(.init(mode: .socketActivated))
+        let again = bed.client()
+        let second = await batch.enqueueAll(again)
+        XCTAssertEqual(second.failures, [], "re-enqueueing with the same idempotency keys")
+        try await batch.waitUntilSettled(bed)
+        try batch.verifySettledExactlyOnce(bed)
+        await again.close()
+        restarted.signal(SIGTERM)
+        let restartedStatus = try await restarted.waitForExit(timeout: 120)
+        XCTAssertEqual(restartedStatus, 0, restarted.logTail())
+    }
+
+    func testKill9WithHundredsOfPaymentsInFlightLosesNothingAndPaysEachExactlyOnce() async throws {
+        let bed = try await DaemonTestbed()
+        let batch = try PaymentBatch(bed, count: 300)
+        let queued = PaymentBatch(batch, range: 0..<200)
+        let late = PaymentBatch(batch, range: 200..<300)
+        let daemon = try await bed.startDaemon()
+        let client = bed.client()
+        try await bed.allowManyPendingPayments(client)
+        _ = try await client.updateSetting(key: "payment_batch_size", value: "25")
+
+        // 200 payments queued while a fee ceiling holds the send loop back, then released while
+        // the last 100 are still being enqueued: hundreds in flight at once.
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
+        let held = await queued.enqueueAll(client)
+        XCTAssertEqual(held.failures, [])
+        let enqueueing = Task { await late.enqueueAll(client) }
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "500000000000")
+        try await bed.wait("payments to be signed and broadcast", seconds: 60) {
+            let counts = try bed.statusCounts()
+            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 25
+        }
+        daemon.kill9()
+        let first = await enqueueing.value
+        await client.close()
+        let counts = try bed.statusCounts()
+        print("kill -9 left \(counts) after \(200 + first.acknowledged) acknowledged enqueues")
+        XCTAssertLessThan(counts["completed"] ?? 0, 300, "the kill came too late to test anything: \(counts)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: bed.workspace.socketPath), "a killed daemon leaves its socket file")
+
+        // Restart on the same database (over the stale socket file) and kill it again while it
+        // recovers and re-enqueues; then restart once more and let everything settle.
+        let second = try await bed.startDaemon()
+        let secondClient = bed.client()
+        let reenqueueing = Task { await batch.enqueueAll(secondClient) }
+        try await Task.sleep(for: .milliseconds(300))
+        second.kill9()
+        _ = await reenqueueing.value
+        await secondClient.close()
+
+        let third = try await bed.startDaemon()
+        let thirdClient = bed.client()
+        let last = await batch.enqueueAll(thirdClient)
+        XCTAssertEqual(last.failures, [], "re-enqueueing with the same idempotency keys")
+        try await batch.waitUntilSettled(bed)
+        try batch.verifySettledExactlyOnce(bed)
+        await thirdClient.close()
+        third.signal(SIGTERM)
+        let status = try await third.waitForExit(timeout: 120)
+        XCTAssertEqual(status, 0, third.logTail())
+    }
+}

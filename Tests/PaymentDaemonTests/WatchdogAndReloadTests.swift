@@ -1,0 +1,109 @@
+import Foundation
+import PaymentModel
+import TestHarness
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The sd_notify side of the daemon that systemd acts on: WATCHDOG=1 only while the loops make
+/// progress, RELOADING=1 … READY=1 around a SIGHUP settings reload.
+final class WatchdogAndReloadTests: XCTestCase {
+    func testWatchdogPingsStopWhileALoopIsWedgedAndResumeOnceItMovesAgain() async throws {
+        let bed = try await DaemonTestbed()
+        // WATCHDOG_USEC=2 s: a ping every 0.5 s while every loop heartbeat is younger than 1 s.
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated, watchdogMicroseconds: 2_000_000))
+        let notifications = daemon.notifications
+
+        let start = notifications.count
+        try await bed.wait("WATCHDOG=1 pings from a healthy daemon", seconds: 30) {
+            notifications.messages(containing: "WATCHDOG=1", after: start).count >= 4
+        }
+
+        // Wedge the send and confirm loops: each iteration reads payment_queue, and this
+        // transaction holds the table's strongest lock (the daemon's lock_timeout is 10 s, after
+        // which the loops fail an iteration, beat once and block again).
+        let locker = try bed.database()
+        defer { locker.close() }
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE payment_queue IN ACCESS EXCLUSIVE MODE")
+        let wedgedAt = Date()
+
+        // Pings come every 0.5 s when they come at all: 3 s without one means they stopped.
+        let silence = 3.0
+        try await bed.wait("\(silence) s without WATCHDOG=1 while the loops are wedged", seconds: 30) {
+            let lastPing = max(wedgedAt, notifications.messages(containing: "WATCHDOG=1").last?.receivedAt ?? wedgedAt)
+            return Date().timeIntervalSince(lastPing) >= silence
+        }
+        XCTAssertTrue(daemon.isRunning, "the process stays alive; only the pings stop")
+        try await bed.wait("the daemon to log why it withholds pings", seconds: 10) {
+            daemon.log().contains("withholding watchdog pings")
+        }
+        // The socket still answers: the daemon is alive, its loops are not.
+        let client = bed.client()
+        try await client.ping()
+
+        try locker.execute("ROLLBACK")
+        let releasedAt = Date()
+        try await bed.wait("WATCHDOG=1 to resume after the loops are unwedged", seconds: 30) {
+            notifications.messages(containing: "WATCHDOG=1").contains { $0.receivedAt > releasedAt }
+        }
+        let resumed = notifications.count
+        try await bed.wait("pings to keep coming", seconds: 30) {
+            notifications.messages(containing: "WATCHDOG=1", after: resumed).count >= 3
+        }
+        XCTAssertTrue(daemon.log().contains("watchdog pings resumed"), daemon.logTail())
+
+        await client.close()
+        daemon.signal(SIGTERM)
+        let status = try await daemon.waitForExit(timeout: 90)
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
+    func testSIGHUPReloadsSettingsChangedInTheTableBetweenReloadingAndReady() async throws {
+        let bed = try await DaemonTestbed()
+        let daemon = try await bed.startDaemon()
+        let notifications = daemon.notifications
+        let client = bed.client()
+
+        // Edited directly in the table, the way an operator with psql would: not applied yet.
+        let conn = try bed.database()
+        defer { conn.close() }
+        _ = try conn.query("UPDATE system_settings SET value = '1' WHERE key = 'max_pending_per_payer'")
+        let first = try bed.buyerKey(1)
+        _ = try await client.enqueue(try bed.request(buyer: first, value: 11))
+        _ = try await client.enqueue(try bed.request(buyer: first, value: 12))
+
+        let mark = notifications.count
+        daemon.signal(SIGHUP)
+        let reloading = try await notifications.waitFor("RELOADING=1", after: mark, timeout: 30, givingUpIf: { daemon.exitDescription() })
+        let ready = try await notifications.waitFor("READY=1", after: reloading.index + 1, timeout: 30)
+        XCTAssertTrue(ready.message.lines.contains { $0.hasPrefix("STATUS=pending ") }, notifications.transcript)
+        XCTAssertEqual(notifications.messages(containing: "READY=1", after: mark).count, 1)
+        XCTAssertTrue(daemon.isRunning)
+
+        // Applied now: a payer with one unsettled payment may not queue a second.
+        let second = try bed.buyerKey(2)
+        let accepted = try await client.enqueue(try bed.request(buyer: second, value: 21))
+        let refused = try bed.request(buyer: second, value: 22)
+        do {
+            _ = try await client.enqueue(refused)
+            XCTFail("max_pending_per_payer = 1 must apply after SIGHUP")
+        } catch {
+            XCTAssertEqual(error.code, "too_many_pending", "\(error)")
+        }
+        let settings = try await client.settings()
+        XCTAssertEqual(settings.first { $0.key == "max_pending_per_payer" }?.value, "1")
+        try await bed.wait("the accepted payment to complete", seconds: 120) {
+            try await client.status(paymentID: accepted.paymentID).status == .completed
+        }
+        XCTAssertTrue(daemon.log().contains("settings reloaded"), daemon.logTail())
+        XCTAssertEqual(notifications.messages(containing: "WATCHDOG=1").count, 0, "no WATCHDOG_USEC, no pings")
+
+        await client.close()
+        daemon.signal(SIGTERM)
+        try await notifications.waitFor("STOPPING=1", timeout: 60)
+        let status = try await daemon.waitForExit(timeout: 90)
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+}
