@@ -64,6 +64,10 @@ public final class PaymentDaemon: Sendable {
                 return error.description
             }
         }
+        // A listener that dies by itself must not leave a deaf daemon running: stop, exit 1.
+        let listenerWatch = Task {
+            if await serving.value != nil { signals.requestStop() }
+        }
         let helpers = Task {
             await withTaskGroup(of: Void.self) { group in
                 if let watchdog { group.addTask { await WatchdogPinger(interval: watchdog, heartbeats: engine.heartbeats, logger: logger).run() } }
@@ -96,6 +100,7 @@ public final class PaymentDaemon: Sendable {
         await loops.value
         helpers.cancel()
         await helpers.value
+        await listenerWatch.value
         signals.finish()
         logger.notice("paymentd stopped")
         if let serverFailure {
