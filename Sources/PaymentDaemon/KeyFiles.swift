@@ -22,6 +22,11 @@ public struct KeyFiles: Sendable {
     }
 
     public func read(_ name: String) throws(DaemonError) -> PrivateKey {
+        // A key pasted where its file's name belongs must not be echoed into the log by the
+        // "cannot read" message below.
+        if (try? PrivateKey(hex: name.trimmingCharacters(in: .whitespacesAndNewlines))) != nil {
+            throw .keyFile("a key file name is a private key itself; name the file that holds the key instead, and replace that key: it was on a command line or in a config file")
+        }
         let path = path(for: name)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .keyFile("cannot read \(path) (for systemd, use LoadCredential= and name the credential)")
