@@ -31,8 +31,21 @@ WHERE p.auth_nonce IS NULL
       FROM payment_queue
       WHERE "authorization" ->> 'nonce' ~* '^0x[0-9a-f]{64}$'
       ORDER BY lower(payment_token_address), lower(payer), lower("authorization" ->> 'nonce'),
-               (status = 'completed') DESC, created_at
+               CASE status WHEN 'completed' THEN 0 WHEN 'sent' THEN 1 WHEN 'processing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END,
+               created_at
   );
+-- The other copies of an authorization can never be paid for a second time: one still waiting
+-- would at best be credited with the winner's transaction and mint twice. They fail, saying why.
+UPDATE payment_queue p
+SET status = 'failed', processed_at = now(),
+    error = 'duplicate of another queued payment with the same authorization (found by paymentd migration 007)'
+WHERE p.auth_nonce IS NULL
+  AND p.status IN ('pending', 'processing', 'sent')
+  AND p."authorization" ->> 'nonce' ~* '^0x[0-9a-f]{64}$'
+  AND EXISTS (SELECT 1 FROM payment_queue w
+              WHERE w.auth_nonce = lower(p."authorization" ->> 'nonce')
+                AND lower(w.payment_token_address) = lower(p.payment_token_address)
+                AND lower(w.payer) = lower(p.payer));
 UPDATE payment_queue
 SET valid_before = ("authorization" ->> 'validBefore')::numeric
 WHERE valid_before IS NULL AND "authorization" ->> 'validBefore' ~ '^[0-9]{1,78}$';

@@ -283,6 +283,8 @@ public enum PaymentQueue {
                         result = u.result::jsonb, error = NULL, processed_at = now(), updated_at = now()
                     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, tx_hash, block, block_hash, result)
                     WHERE p.id = u.id AND p.status <> 'completed'
+                      AND NOT EXISTS (SELECT 1 FROM payment_queue q
+                                      WHERE q.tx_hash = u.tx_hash AND q.id <> u.id AND q.status = 'completed')
                     RETURNING p.id::text AS id
                     """, [
                         PostgresArrayLiteral.encode(settlements.map(\.paymentID)),

@@ -33,9 +33,16 @@ struct FrontRunLookup: Sendable {
                 queries.append((from, nonce))
             }
             let logs = try await chain.authorizationUsedLogs(token: token, queries, fromBlock: oldest, toBlock: .number(newest))
-            for log in logs where !log.removed && log.topics.count >= 3 {
+            let candidates = logs.filter { !$0.removed && $0.topics.count >= 3 }
+            // The EIP-3009 nonce is the payer's choice and binds neither `to` nor `value`: a payer
+            // can spend the same nonce on a transfer to himself. Only a transaction whose
+            // receipt shows this token moving exactly the authorized value from the payer to
+            // the authorized recipient paid for this payment.
+            let receipts = try await chain.receipts(candidates.map(\.transactionHash))
+            for (log, receipt) in zip(candidates, receipts) {
                 let authorizer = try Address(bytes: Array(log.topics[1].bytes.suffix(20)))
-                guard let row = keyed[Self.key(authorizer, log.topics[2])] else { continue }
+                guard let row = keyed[Self.key(authorizer, log.topics[2])], let receipt, receipt.succeeded,
+                      Self.paid(row, by: receipt, token: token) else { continue }
                 let txHash = log.transactionHash.hex
                 let ours = row.allTransactionHashes.contains { $0.lowercased() == txHash }
                 found[row.id] = PaymentSettlement(
@@ -45,6 +52,19 @@ struct FrontRunLookup: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether `receipt` holds a `Transfer(from → to, value)` of `token` matching the row's
+    /// authorization.
+    static func paid(_ row: PaymentRow, by receipt: TransactionReceipt, token: Address) -> Bool {
+        guard let auth = row.authorization, let from = try? Address(hex: auth.from), let to = try? Address(hex: auth.to),
+              let value = UInt256(decimal: auth.value) else { return false }
+        return receipt.logs(of: EventTopic.transfer, from: token).contains { log in
+            log.topics.count >= 3 && !log.removed
+                && Array(log.topics[1].bytes.suffix(20)) == from.bytes
+                && Array(log.topics[2].bytes.suffix(20)) == to.bytes
+                && (try? UInt256(bigEndian: log.data)) == value
+        }
     }
 
     private static func key(_ authorizer: Address, _ nonce: Bytes32) -> String {

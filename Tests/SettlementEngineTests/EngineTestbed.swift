@@ -85,9 +85,9 @@ final class EngineTestbed: @unchecked Sendable {
     /// A payment signed by `buyer` as an x402 client would sign it.
     func request(buyer: PrivateKey, value: UInt64 = 1_000_000, quantity: Int = 1, validFor seconds: UInt64 = 3600,
                  to: Address? = nil, signWith: PrivateKey? = nil, idempotencyKey: String? = nil,
-                 useVRS: Bool = false) throws -> PaymentRequest {
+                 useVRS: Bool = false, nonce fixedNonce: Bytes32? = nil) throws -> PaymentRequest {
         let now = UInt64(Date().timeIntervalSince1970)
-        let nonce = try Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        let nonce = try fixedNonce ?? Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let transfer = TransferWithAuthorization(from: buyer.address, to: to ?? configuration.receiver, value: UInt256(value),
                                                  validAfter: UInt256(now - 600), validBefore: UInt256(now + seconds), nonce: nonce)
         let domain = EIP712Domain(name: chain.usdcName, version: chain.usdcVersion, chainId: chain.chainID, verifyingContract: usdc)
