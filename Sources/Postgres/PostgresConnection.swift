@@ -62,6 +62,13 @@ public final class PostgresConnection {
         _ = try consume(PQexec(conn, sql), conn: conn)
     }
 
+    /// Whether the open transaction block has failed: every statement but ROLLBACK will be
+    /// refused until it ends.
+    public var isInFailedTransaction: Bool {
+        guard let handle else { return false }
+        return PQtransactionStatus(handle) == PQTRANS_INERROR
+    }
+
     /// Whether a transaction block is open on this connection.
     public var isInTransaction: Bool {
         guard let handle else { return false }

@@ -33,7 +33,13 @@ public actor PostgresSession {
             connection = nil
             throw error
         } catch {
-            if !conn.isHealthy { connection = nil }
+            if !conn.isHealthy {
+                connection = nil
+            } else if conn.isInFailedTransaction {
+                // A failed transaction refuses everything until it ends; nothing in it can be
+                // saved, so end it here rather than let the session refuse every later call.
+                try? conn.execute("ROLLBACK")
+            }
             throw error
         }
     }

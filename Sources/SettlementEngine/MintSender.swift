@@ -32,14 +32,18 @@ struct MintSender: Sendable {
         while !Task.isCancelled {
             let settings = engine.settings.current
             var busy = false
+            var failed = false
             do {
                 busy = try await iterate(settings)
+                engine.heartbeats.beat(.mint)
             } catch {
+                failed = true
                 logger.error("mint iteration failed", metadata: ["error": "\(error)"])
             }
-            engine.heartbeats.beat(.mint)
             if Task.isCancelled { break }
-            if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
+            if failed {
+                try? await Task.sleep(for: .seconds(1))
+            } else if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
         }
     }
 
@@ -48,13 +52,26 @@ struct MintSender: Sendable {
         guard let minter = engine.configuration.minter else { return false }
         let mined = try await chain.transactionCount(minter.address)
         await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
-        try await settleOpenBatches(settings)
+        try await resumeIfFunded(minter, settings: settings)
+        try await settleOpenBatches(settings, minedNonce: mined)
         return try await sendBatch(minter: minter, settings: settings)
     }
 
     // MARK: Settling
 
-    private func settleOpenBatches(_ settings: EngineSettings) async throws {
+    /// A minter paused for lack of gas money resumes once it can pay for a large batch.
+    private func resumeIfFunded(_ minter: PrivateKey, settings: EngineSettings) async throws {
+        guard await engine.mintLanes.pausedSigners().contains(minter.address) else { return }
+        let fees = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        let (needed, overflow) = fees.maxFeePerGas.multipliedReportingOverflow(by: UInt256(2_000_000))
+        let balance = try await chain.balance(minter.address)
+        if !overflow && balance >= needed {
+            await engine.mintLanes.resume(minter.address)
+            logger.notice("minter resumed", metadata: ["minter": "\(minter.address.checksummed)", "balance": "\(balance)"])
+        }
+    }
+
+    private func settleOpenBatches(_ settings: EngineSettings, minedNonce: UInt64) async throws {
         let batches = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
         guard !batches.isEmpty else { return }
         // Batches recorded but maybe never broadcast: broadcast their bytes (again).
@@ -69,7 +86,13 @@ struct MintSender: Sendable {
         var waiting: [MintBatchRow] = []
         for batch in batches {
             guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else {
-                if batch.status == "sent" { waiting.append(batch) }
+                if let nonce = batch.nonce, UInt64(nonce) < minedNonce {
+                    // Its nonce was used by a transaction that is none of its attempts: it can
+                    // never mine. Jobs already minted are done, the rest go to another batch.
+                    try await closeReverted(batch, status: "abandoned", reason: "nonce taken by another transaction")
+                } else if batch.status == "sent" {
+                    waiting.append(batch)
+                }
                 continue
             }
             let depth = head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
@@ -107,13 +130,14 @@ struct MintSender: Sendable {
 
     /// A reverted batch: jobs already minted (by an earlier batch, or someone else) are done; the
     /// others go back to pending for the next batch.
-    private func closeReverted(_ batch: MintBatchRow) async throws {
+    private func closeReverted(_ batch: MintBatchRow, status: String = "reverted",
+                               reason: String = "batchMint reverted") async throws {
         let token = try Address(hex: batch.tokenAddress)
         let hashes = try batch.dedupeHashes.map { try Bytes32(hex: $0) }
         let minted = hashes.isEmpty ? [] : try await chain.hasMinted(token: token, hashes: hashes)
         let done = zip(batch.jobIDs, minted).filter(\.1).map(\.0)
         try await database.withConnection { conn in
-            try MintQueue.closeBatch(id: batch.id, status: "reverted", error: "batchMint reverted; unminted jobs queued again",
+            try MintQueue.closeBatch(id: batch.id, status: status, error: "\(reason); unminted jobs queued again",
                                      alreadyMintedJobIDs: done, nonceConsumed: true, on: conn)
         }
         logger.warning("mint batch reverted", metadata: ["batch": "\(batch.id)", "already_minted": "\(done.count)",
@@ -124,19 +148,20 @@ struct MintSender: Sendable {
     // MARK: Sending
 
     private func sendBatch(minter: PrivateKey, settings: EngineSettings) async throws -> Bool {
-        let jobs = try await database.withConnection { conn in
-            try conn.execute("BEGIN")
-            return try MintQueue.claimPending(limit: settings.mintBatchSize, on: conn)
-        }
-        // One token per batchMint: take the oldest job's token now, the others next iteration.
-        guard let token = jobs.first?.tokenAddress, let tokenAddress = try? Address(hex: token) else {
-            try await database.withConnection { conn in try conn.execute("ROLLBACK") }
-            return false
-        }
-        let batchJobs = jobs.filter { $0.tokenAddress.lowercased() == token.lowercased() }
         var reservedNonce: UInt64?
         var recorded: MintBatchRecord?
+        let jobs: [MintJobRow]
         do {
+            jobs = try await database.withConnection { conn in
+                try conn.execute("BEGIN")
+                return try MintQueue.claimPending(limit: settings.mintBatchSize, on: conn)
+            }
+            // One token per batchMint: take the oldest job's token now, the others next iteration.
+            guard let token = jobs.first?.tokenAddress, let tokenAddress = try? Address(hex: token) else {
+                try await database.withConnection { conn in try conn.execute("ROLLBACK") }
+                return false
+            }
+            let batchJobs = jobs.filter { $0.tokenAddress.lowercased() == token.lowercased() }
             let hashes = try batchJobs.map { try Bytes32(hex: $0.dedupeHash) }
             let minted = try await chain.hasMinted(token: tokenAddress, hashes: hashes)
             let already = zip(batchJobs, minted).filter(\.1).map(\.0.id)
@@ -186,7 +211,8 @@ struct MintSender: Sendable {
                                    jobIDs: recorded.jobIDs, dedupeHashes: [], createdAt: recorded.attempt.at)
             try await broadcast([row])
         }
-        return jobs.count >= settings.mintBatchSize
+        // Busy only when a full batch went out; otherwise wait (no hot loop on stuck jobs).
+        return recorded != nil && jobs.count >= settings.mintBatchSize
     }
 
     /// Broadcasts batches' stored bytes and files them by the node's answer.

@@ -13,10 +13,13 @@ import PaymentStore
 struct NonceRecovery: Sendable {
     let engine: SettlementEngine
 
-    func run() async throws {
+    /// `paymentLanesOnly`: rebuild only the payment lanes (the send loop's own, after a failed
+    /// iteration), leaving the mint lane to the loop that owns it.
+    func run(paymentLanesOnly: Bool = false) async throws {
         let chain = engine.requestChain
         let session = engine.requests.next
-        for (lanes, role) in [(engine.paymentLanes, "payment"), (engine.mintLanes, "mint")] {
+        let all = [(engine.paymentLanes, "payment"), (engine.mintLanes, "mint")]
+        for (lanes, role) in paymentLanesOnly ? Array(all.prefix(1)) : all {
             for signer in await lanes.addresses {
                 let counts = try await chain.transactionCounts([(signer, .latest), (signer, .pending)])
                 let (latest, pending) = (counts[0], counts[1])

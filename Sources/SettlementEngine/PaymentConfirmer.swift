@@ -35,10 +35,10 @@ struct PaymentConfirmer: Sendable {
             let settings = engine.settings.current
             do {
                 try await iterate(settings)
+                engine.heartbeats.beat(.confirm)
             } catch {
                 logger.error("confirm iteration failed", metadata: ["error": "\(error)"])
             }
-            engine.heartbeats.beat(.confirm)
             if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds))
         }
@@ -78,8 +78,18 @@ struct PaymentConfirmer: Sendable {
                 unmined.append(row)
             }
         }
-        try await resolveReverted(reverted, settings: settings, outcome: &outcome)
-        try await resolveUnmined(unmined, head: head, mined: mined, settings: settings, outcome: &outcome)
+        // A question the chain cannot answer now (a log query a provider refuses, say) leaves
+        // those rows for the next tick; it must not hold back the payments already proven.
+        do {
+            try await resolveReverted(reverted, settings: settings, outcome: &outcome)
+        } catch {
+            logger.error("cannot resolve reverted payments this tick", metadata: ["count": "\(reverted.count)", "error": "\(error)"])
+        }
+        do {
+            try await resolveUnmined(unmined, head: head, mined: mined, settings: settings, outcome: &outcome)
+        } catch {
+            logger.error("cannot resolve unmined payments this tick", metadata: ["count": "\(unmined.count)", "error": "\(error)"])
+        }
         try await write(outcome)
     }
 

@@ -33,13 +33,18 @@ struct PaymentSender: Sendable {
             let settings = engine.settings.current
             var busy = false
             do {
+                // After a failed iteration, what the lanes believe may differ from chain and
+                // database (a commit whose outcome is unknown, nonces taken back by a write that
+                // failed): rebuild them before handing out another nonce.
+                if failures > 0 { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) }
                 busy = try await iterate(settings)
                 failures = 0
+                // Progress means an iteration that finished (idle or not), not one that failed.
+                engine.heartbeats.beat(.send)
             } catch {
                 failures += 1
                 logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(failures)"])
             }
-            engine.heartbeats.beat(.send)
             if Task.isCancelled { break }
             if failures > 0 {
                 try? await Task.sleep(for: .milliseconds(min(5_000, 200 * (1 << min(failures, 5)))))
@@ -73,17 +78,18 @@ struct PaymentSender: Sendable {
     /// broadcasting. Returns how many rows were claimed and the recorded transactions. A crash
     /// right after this leaves exactly what recovery must handle: bytes stored, never broadcast.
     func prepareBatch(_ settings: EngineSettings) async throws -> (claimed: Int, records: [SignedPaymentTransaction]) {
-        let rows = try await database.withConnection { conn in
-            try conn.execute("BEGIN")
-            return try PaymentQueue.claimPending(limit: settings.paymentBatchSize, on: conn)
-        }
-        guard !rows.isEmpty else {
-            try await database.withConnection { conn in try conn.execute("ROLLBACK") }
-            return (0, [])
-        }
         var plan = SendPlan()
         var reserved: [(key: PrivateKey, nonce: UInt64)] = []
+        let rows: [PaymentRow]
         do {
+            rows = try await database.withConnection { conn in
+                try conn.execute("BEGIN")
+                return try PaymentQueue.claimPending(limit: settings.paymentBatchSize, on: conn)
+            }
+            guard !rows.isEmpty else {
+                try await database.withConnection { conn in try conn.execute("ROLLBACK") }
+                return (0, [])
+            }
             let ready = try await screen(rows, settings: settings, plan: &plan)
             if !ready.isEmpty {
                 let fees = try await fees(settings)
@@ -108,10 +114,8 @@ struct PaymentSender: Sendable {
             await engine.paymentLanes.release(reserved.map { ($0.key.address, $0.nonce) })
             try? await database.withConnection { conn in if conn.isInTransaction { try conn.execute("ROLLBACK") } }
             if case SendError.claimLost = error { throw error }
-            if let postgres = error as? PostgresError, postgres.isConnectionFailure {
-                // The COMMIT may or may not have happened: rebuild nonce state from chain and database.
-                try? await NonceRecovery(engine: engine).run()
-            }
+            // The loop rebuilds the lanes before its next iteration (the COMMIT may or may not
+            // have happened).
             throw error
         }
         publish(plan)
@@ -159,7 +163,17 @@ struct PaymentSender: Sendable {
     /// payloads can be front-run), the payment is paid; otherwise (cancelled) it failed.
     private func settleAlreadyUsed(_ used: [SendCandidate], plan: inout SendPlan) async throws {
         guard !used.isEmpty else { return }
-        let found = try await FrontRunLookup(chain: chain, configuration: engine.configuration).settlements(for: used.map(\.row))
+        let found: [String: PaymentSettlement]
+        do {
+            // Depth 1: a mined transfer to the receiver is the proof; waiting deeper here would
+            // turn "not deep enough yet" into "not found" and fail a paid payment.
+            found = try await FrontRunLookup(chain: chain, configuration: engine.configuration).settlements(for: used.map(\.row))
+        } catch {
+            // Leave them pending for another look; the rest of the batch goes on.
+            logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])
+            plan.untouched += used.map(\.row.id)
+            return
+        }
         for candidate in used {
             if let settlement = found[candidate.row.id] {
                 plan.settled.append(settlement)
@@ -197,7 +211,11 @@ struct PaymentSender: Sendable {
 
     /// Broadcasts recorded transactions (signer, then nonce order) and files each by the node's
     /// answer. A transport failure leaves every one `processing`, to be broadcast again.
-    func broadcast(_ records: [SignedPaymentTransaction]) async throws {
+    ///
+    /// `leftovers`: the bytes may already have been accepted earlier (the answer was lost), so a
+    /// refusal now proves nothing about them: they become `sent` and the confirmer decides from
+    /// receipts, the mined nonce and expiry. Only fresh transactions are taken back or failed.
+    func broadcast(_ records: [SignedPaymentTransaction], leftovers: Bool = false) async throws {
         guard !records.isEmpty else { return }
         let ordered = records.sorted { ($0.signer.lowercased(), $0.nonce) < ($1.signer.lowercased(), $1.nonce) }
         var raws: [[UInt8]] = []
@@ -214,7 +232,17 @@ struct PaymentSender: Sendable {
                 priceRefused = true
             }
             let signer = try Address(hex: record.signer)
-            switch BroadcastVerdict(outcome) {
+            var verdict = BroadcastVerdict(outcome)
+            if leftovers {
+                switch verdict {
+                case .takeBack, .fail: verdict = .inPool
+                case .pauseSigner(let message):
+                    paused[signer] = "insufficient funds for gas: \(message)"
+                    verdict = .inPool
+                case .inPool, .unknown: break
+                }
+            }
+            switch verdict {
             case .inPool:
                 sent.append(record.paymentID)
             case .unknown(let message):
@@ -276,7 +304,7 @@ struct PaymentSender: Sendable {
         }
         if !records.isEmpty {
             logger.notice("broadcasting stored transactions again", metadata: ["count": "\(records.count)"])
-            try await broadcast(records)
+            try await broadcast(records, leftovers: true)
         }
     }
 
