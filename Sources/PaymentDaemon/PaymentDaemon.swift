@@ -70,7 +70,10 @@ public final class PaymentDaemon: Sendable {
         }
         let helpers = Task {
             await withTaskGroup(of: Void.self) { group in
-                if let watchdog { group.addTask { await WatchdogPinger(interval: watchdog, heartbeats: engine.heartbeats, logger: logger).run() } }
+                if let watchdog {
+                    let pinger = WatchdogPinger(interval: watchdog, heartbeats: engine.heartbeats, settings: { engine.currentSettings }, logger: logger)
+                    group.addTask { await pinger.run() }
+                }
                 group.addTask { await StatusReporter(engine: engine, period: .seconds(5)).run() }
             }
         }
