@@ -18,7 +18,7 @@ final class SocketActivationTests: XCTestCase {
         try await bed.wait("systemd-socket-activate to bind \(socketPath)", seconds: 30) {
             FileManager.default.fileExists(atPath: socketPath)
         }
-        let inode = try Self.inode(socketPath)
+        let created = try SocketFileTests.changeTime(socketPath)
         let conn = try bed.database()
         defer { conn.close() }
         XCTAssertEqual(try conn.query("SELECT to_regclass('schema_migrations') IS NULL AS missing").first?.bool("missing"), true,
@@ -60,7 +60,7 @@ final class SocketActivationTests: XCTestCase {
 
         // The socket file is the activator's: the daemon adopted it rather than binding its own,
         // and leaves it in place when it exits.
-        XCTAssertEqual(try Self.inode(socketPath), inode)
+        XCTAssertEqual(try SocketFileTests.changeTime(socketPath), created, "the daemon neither re-created nor changed the activator's socket file")
         try await client.stop()
         await client.close()
         try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)

@@ -60,6 +60,28 @@ final class WatchdogAndReloadTests: XCTestCase {
         XCTAssertEqual(status, 0, daemon.logTail())
     }
 
+    func testAnIdleDaemonKeepsPingingWhileItsLoopsSleepLongerThanHalfTheWatchdogInterval() async throws {
+        let bed = try await DaemonTestbed()
+        // WatchdogSec=4 s, while the idle send and mint loops sleep 8 s between iterations (both
+        // legal settings): sleeping is not hanging, and systemd must not restart a healthy daemon.
+        let daemon = try await bed.startDaemon(.init(watchdogMicroseconds: 4_000_000))
+        let client = bed.client()
+        _ = try await client.updateSetting(key: "payment_batch_interval_ms", value: "8000")
+        _ = try await client.updateSetting(key: "batch_interval_seconds", value: "8")
+        let notifications = daemon.notifications
+        let mark = notifications.count
+        let observedFrom = Date()
+        // Long enough for a whole 8 s sleep of each loop.
+        try await Task.sleep(for: .seconds(12))
+        let pings = [observedFrom] + notifications.messages(containing: "WATCHDOG=1", after: mark).map(\.receivedAt) + [Date()]
+        let longestGap = zip(pings.dropFirst(), pings).map { $0.timeIntervalSince($1) }.max() ?? 0
+        XCTAssertLessThan(longestGap, 4.0, "systemd (WatchdogSec=4) would have restarted an idle, healthy daemon:\n\(notifications.transcript)")
+        XCTAssertFalse(daemon.log().contains("withholding watchdog pings"), "a false alarm at critical level:\n\(daemon.logTail())")
+        await client.close()
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
     func testSIGHUPReloadsSettingsChangedInTheTableBetweenReloadingAndReady() async throws {
         let bed = try await DaemonTestbed()
         let daemon = try await bed.startDaemon()
