@@ -24,6 +24,7 @@ final class ShutdownAndCrashTests: XCTestCase {
         }
         daemon.signal(SIGTERM)
         try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
+        daemon.signal(SIGTERM)  // an impatient operator: a second signal changes nothing
         let status = try await daemon.waitForExit(timeout: 120)
         XCTAssertEqual(status, 0, daemon.logTail())
         let first = await enqueueing.value
@@ -102,5 +103,62 @@ final class ShutdownAndCrashTests: XCTestCase {
         third.signal(SIGTERM)
         let status = try await third.waitForExit(timeout: 120)
         XCTAssertEqual(status, 0, third.logTail())
+    }
+
+    func testKill9DuringStartUpLeavesNothingARestartCannotFinish() async throws {
+        let bed = try await DaemonTestbed()
+        // Killed at a few instants of start-up: migrations, settings, nonce recovery, binding.
+        for delay in [0, 40, 120, 250] {
+            let daemon = try PaymentdProcess.start(bed.workspace)
+            try await Task.sleep(for: .milliseconds(delay))
+            daemon.kill9()
+        }
+        let daemon = try await bed.startDaemon()
+        let migrations = try FileManager.default.contentsOfDirectory(atPath: PaymentdWorkspace.repositoryRoot + "/migrations")
+            .filter { $0.hasSuffix(".sql") }.count
+        let conn = try bed.database()
+        defer { conn.close() }
+        XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM schema_migrations").first?.int64("n"), Int64(migrations))
+        let client = bed.client()
+        let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(0), value: 9_999))
+        try await bed.wait("a payment to complete after the interrupted start-ups", seconds: 120) {
+            try await client.status(paymentID: payment.paymentID).status == .completed
+        }
+        await client.close()
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
+    func testADatabaseRestartUnderLoadLosesNothingAndTheDaemonRidesItOut() async throws {
+        let bed = try await DaemonTestbed()
+        let batch = try PaymentBatch(bed, count: 100)
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
+        let client = bed.client()
+        try await bed.allowManyPendingPayments(client)
+        _ = try await client.updateSetting(key: "payment_batch_size", value: "10")
+        let enqueueing = Task { await batch.enqueueAll(client) }
+        try await bed.wait("payments to be in flight", seconds: 60) {
+            let counts = try bed.statusCounts()
+            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 5
+        }
+        // The shared cluster: a fast shutdown and start, as a database failover would look.
+        try await PaymentdSpawn.onThread { try ThrowawayPostgres.shared().restart() }
+        let first = await enqueueing.value
+        print("database restart: \(first.acknowledged) acknowledged, failures \(Set(first.failures))")
+        XCTAssertTrue(daemon.isRunning, "the daemon rides out a database restart:\n\(daemon.logTail())")
+
+        // Whatever was refused while the database was away is enqueued again (same keys).
+        var remaining = batch.requests.count
+        try await bed.wait("every payment to be accepted again", seconds: 60) {
+            let again = await batch.enqueueAll(client)
+            remaining = again.failures.count
+            return remaining == 0
+        }
+        try await batch.waitUntilSettled(bed)
+        try batch.verifySettledExactlyOnce(bed)
+        XCTAssertTrue(daemon.isRunning)
+        await client.close()
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
     }
 }

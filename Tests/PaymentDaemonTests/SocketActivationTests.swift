@@ -154,6 +154,17 @@ final class SocketActivationTests: XCTestCase {
         // cancel and retry: a fee ceiling no block can meet keeps the next payment pending.
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
         let held = try await client.enqueue(try bed.request(buyer: buyer, value: 42))
+        // A watch of this one payment sees what cancel and retry do to it.
+        let heldEvents = try await client.watch(paymentID: held.paymentID)
+        let watchingHeld = Task { () -> [PaymentStatus] in
+            var statuses: [PaymentStatus] = []
+            for try await event in heldEvents {
+                XCTAssertEqual(event.paymentID, held.paymentID)
+                statuses.append(event.status)
+                if event.status == .completed { break }
+            }
+            return statuses
+        }
         let cancelled = try await client.cancel(paymentID: held.paymentID)
         XCTAssertEqual(cancelled.status, .failed)
         XCTAssertEqual(cancelled.error, "cancelled by operator")
@@ -178,12 +189,29 @@ final class SocketActivationTests: XCTestCase {
         try await bed.wait("the retried payment to complete", seconds: 120) {
             try await client.status(paymentID: held.paymentID).status == .completed
         }
+        let heldStatuses = try await Self.value(of: watchingHeld, within: 30)
+        XCTAssertEqual(heldStatuses.first, .failed, "\(heldStatuses)")
+        XCTAssertEqual(heldStatuses.dropFirst().first, .pending, "\(heldStatuses)")
+        XCTAssertEqual(heldStatuses.last, .completed, "\(heldStatuses)")
+
+        // A watcher still open when the daemon stops is closed by it.
+        let open = try await client.watch()
+        let draining = Task { () -> String in
+            do {
+                for try await _ in open {}
+                return "ended without an error"
+            } catch {
+                return (error as? PaymentdClientError)?.code ?? "\(error)"
+            }
+        }
 
         // stop: acknowledged, STOPPING=1, exit 0.
         let stopped = try await client.send(.stop)
         XCTAssertEqual(stopped, ["stopping": true])
-        await client.close()
         try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
+        let watcherEnd = try await Self.value(of: Task { await draining.value }, within: 60)
+        XCTAssertEqual(watcherEnd, "connection_closed")
+        await client.close()
         let status = try await daemon.waitForExit(timeout: 90)
         XCTAssertEqual(status, 0, daemon.logTail())
     }

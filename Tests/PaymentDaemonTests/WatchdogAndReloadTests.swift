@@ -122,6 +122,22 @@ final class WatchdogAndReloadTests: XCTestCase {
         XCTAssertTrue(daemon.log().contains("settings reloaded"), daemon.logTail())
         XCTAssertEqual(notifications.messages(containing: "WATCHDOG=1").count, 0, "no WATCHDOG_USEC, no pings")
 
+        // A typo made in SQL is reported and ignored; the daemon stays ready.
+        _ = try conn.query("UPDATE system_settings SET value = 'lots' WHERE key = 'payment_batch_size'")
+        let typo = notifications.count
+        daemon.signal(SIGHUP)
+        let again = try await notifications.waitFor("RELOADING=1", after: typo, timeout: 30, givingUpIf: { daemon.exitDescription() })
+        try await notifications.waitFor("READY=1", after: again.index + 1, timeout: 30)
+        try await bed.wait("the ignored setting to be logged", seconds: 10) { daemon.log().contains("ignoring invalid setting") }
+        // Several reloads in a row: each is answered, and the daemon keeps serving.
+        let burst = notifications.count
+        for _ in 0..<5 { daemon.signal(SIGHUP) }
+        try await bed.wait("the burst of reloads to settle", seconds: 30) {
+            let reloads = notifications.messages(containing: "RELOADING=1", after: burst).count
+            return reloads >= 1 && notifications.messages(containing: "READY=1", after: burst).count == reloads
+        }
+        try await client.ping()
+
         await client.close()
         daemon.signal(SIGTERM)
         try await notifications.waitFor("STOPPING=1", timeout: 60)
