@@ -146,16 +146,16 @@ final class BadInputTests: XCTestCase {
         let flooding = try RawConnection(path: socketPath)
         let flood = Task {
             try await PaymentdSpawn.onThread { () -> Int in
-            let line = Array(#"{"cmd":"stats"}"#.utf8) + [10]
-            var sent = 0
-            var fds = pollfd(fd: flooding.descriptor, events: Int16(POLLOUT), revents: 0)
-            // Writes until the socket stays full for a second: the daemon stopped reading it.
-            while sent < 20_000, poll(&fds, 1, 1_000) > 0 {
-                let written = line.withUnsafeBytes { send(flooding.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-                if written <= 0 { break }
-                sent += 1
-            }
-            return sent
+                let line = Array(#"{"cmd":"stats"}"#.utf8) + [10]
+                var sent = 0
+                var fds = pollfd(fd: flooding.descriptor, events: Int16(POLLOUT), revents: 0)
+                // Writes until the socket stays full for a second: the daemon stopped reading it.
+                while sent < 20_000, poll(&fds, 1, 1_000) > 0 {
+                    let written = line.withUnsafeBytes { send(flooding.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                    if written <= 0 { break }
+                    sent += 1
+                }
+                return sent
             }
         }
 
@@ -213,6 +213,38 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(stats.counts[.pending] ?? 0, 0)
         await client.close()
         XCTAssertTrue(daemon.isRunning)
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
+    func testConnectionsBeyondTheLimitAreToldSoAndClosedWhileTheRestAreServed() async throws {
+        try Self.raiseOpenFileLimit(to: 12_000)
+        let bed = try await DaemonTestbed()
+        let daemon = try await bed.startDaemon()
+        let socketPath = bed.workspace.socketPath
+        let limit = 4_096  // the documented default (protocol/PROTOCOL.md, "Limits")
+        let extra = 8
+        let (served, refused) = try await PaymentdSpawn.onThread { () -> (Int, [String]) in
+            var connections: [RawConnection] = []
+            for _ in 0..<(limit + extra) { connections.append(try RawConnection(path: socketPath, receiveTimeoutSeconds: 60)) }
+            // The daemon accepts in connect order: the last ones are over the limit.
+            var refused: [String] = []
+            for connection in connections.suffix(extra) {
+                let lines = try connection.readUntilClosed().map { try StrictJSONParser.parse($0) }
+                refused.append(lines.map { $0["error"]?["code"]?.stringValue ?? JSONLineWriter.string($0) }.joined(separator: ","))
+            }
+            var served = 0
+            for (index, connection) in connections.prefix(limit).enumerated() {
+                if try connection.exchange(#"{"id":\#(index),"cmd":"ping"}"#)["result"] == ["pong": true] { served += 1 }
+            }
+            for connection in connections { connection.close() }
+            return (served, refused)
+        }
+        XCTAssertEqual(served, limit)
+        XCTAssertEqual(refused, Array(repeating: "too_many_connections", count: extra))
+        let client = bed.client()
+        try await client.ping()
+        await client.close()
         let status = await daemon.terminate()
         XCTAssertEqual(status, 0, daemon.logTail())
     }
