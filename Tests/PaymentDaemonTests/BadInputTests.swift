@@ -227,15 +227,22 @@ final class BadInputTests: XCTestCase {
         let (served, refused) = try await PaymentdSpawn.onThread { () -> (Int, [String]) in
             var connections: [RawConnection] = []
             for _ in 0..<(limit + extra) { connections.append(try RawConnection(path: socketPath, receiveTimeoutSeconds: 60)) }
-            // The daemon accepts in connect order: the last ones are over the limit.
-            var refused: [String] = []
-            for connection in connections.suffix(extra) {
-                let lines = try connection.readUntilClosed().map { try StrictJSONParser.parse($0) }
-                refused.append(lines.map { $0["error"]?["code"]?.stringValue ?? JSONLineWriter.string($0) }.joined(separator: ","))
-            }
+            // Which connections are over the limit depends on the order the daemon's event
+            // loops register them: each one gets either its pong or the refusal and a close.
+            for (index, connection) in connections.enumerated() { try? connection.send(line: #"{"id":\#(index),"cmd":"ping"}"#) }
             var served = 0
-            for (index, connection) in connections.prefix(limit).enumerated() {
-                if try connection.exchange(#"{"id":\#(index),"cmd":"ping"}"#)["result"] == ["pong": true] { served += 1 }
+            var refused: [String] = []
+            for (index, connection) in connections.enumerated() {
+                guard let first = try connection.readJSON() else {
+                    refused.append("closed without a word")
+                    continue
+                }
+                if first["id"] == .int(Int64(index)), first["result"] == ["pong": true] {
+                    served += 1
+                } else {
+                    refused.append(first["error"]?["code"]?.stringValue ?? JSONLineWriter.string(first))
+                    if try connection.readLine() != nil { refused.append("stayed open") }
+                }
             }
             for connection in connections { connection.close() }
             return (served, refused)
