@@ -217,45 +217,6 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(status, 0, daemon.logTail())
     }
 
-    func testConnectionsBeyondTheLimitAreToldSoAndClosedWhileTheRestAreServed() async throws {
-        try Self.raiseOpenFileLimit(to: 12_000)
-        let bed = try await DaemonTestbed()
-        let daemon = try await bed.startDaemon()
-        let socketPath = bed.workspace.socketPath
-        let limit = 4_096  // the documented default (protocol/PROTOCOL.md, "Limits")
-        let extra = 8
-        let (served, refused) = try await PaymentdSpawn.onThread { () -> (Int, [String]) in
-            var connections: [RawConnection] = []
-            for _ in 0..<(limit + extra) { connections.append(try RawConnection(path: socketPath, receiveTimeoutSeconds: 60)) }
-            // Which connections are over the limit depends on the order the daemon's event
-            // loops register them: each one gets either its pong or the refusal and a close.
-            for (index, connection) in connections.enumerated() { try? connection.send(line: #"{"id":\#(index),"cmd":"ping"}"#) }
-            var served = 0
-            var refused: [String] = []
-            for (index, connection) in connections.enumerated() {
-                guard let first = try connection.readJSON() else {
-                    refused.append("closed without a word")
-                    continue
-                }
-                if first["id"] == .int(Int64(index)), first["result"] == ["pong": true] {
-                    served += 1
-                } else {
-                    refused.append(first["error"]?["code"]?.stringValue ?? JSONLineWriter.string(first))
-                    if try connection.readLine() != nil { refused.append("stayed open") }
-                }
-            }
-            for connection in connections { connection.close() }
-            return (served, refused)
-        }
-        XCTAssertEqual(served, limit)
-        XCTAssertEqual(refused, Array(repeating: "too_many_connections", count: extra))
-        let client = bed.client()
-        try await client.ping()
-        await client.close()
-        let status = await daemon.terminate()
-        XCTAssertEqual(status, 0, daemon.logTail())
-    }
-
     /// Raises this process's soft RLIMIT_NOFILE (a daemon started afterwards inherits it).
     static func raiseOpenFileLimit(to wanted: rlim_t) throws {
         var limit = rlimit()
