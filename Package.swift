@@ -80,7 +80,7 @@ let package = Package(
         ]),
 
         // MARK: Test support (throwaway Postgres cluster, devchain process)
-        .target(name: "TestHarness", dependencies: ["Postgres", "JSON"]),
+        .target(name: "TestHarness", dependencies: ["Postgres", "JSON", "LineProtocol"]),
 
         // MARK: Tests, one per target
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
         .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON"]),
+        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON", "TestHarness"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
         .testTarget(name: "SettlementEngineTests", dependencies: [
             "SettlementEngine", "TestHarness", "ChainClient", "Ethereum", "PaymentStore", "Postgres", "PaymentModel", "JSON",

@@ -1,6 +1,7 @@
 import JSON
 import LineProtocol
 import PaymentModel
+import TestHarness
 import XCTest
 
 /// The codec alone, at a volume the socket tests cannot afford: no input may trap, and every

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LineProtocol
+import TestHarness
 import XCTest
 
 /// Thousands of random, truncated and mutated lines: every one gets an error or a clean
@@ -31,7 +32,7 @@ final class ServerFuzzTests: XCTestCase {
             XCTAssertGreaterThan(responses, connections * linesPerConnection * 3 / 4, "most fuzz lines must be answered (seed \(seed))")
             XCTAssertEqual(outcomes.flatMap(\.unreadable), [], "every line the daemon sent must be a protocol response (seed \(seed))")
         }
-        let pong = try await RawSocketClient.blocking { try harness.rawClient().exchange(#"{"id":"after","cmd":"ping"}"#) }
+        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange(#"{"id":"after","cmd":"ping"}"#) }
         XCTAssertEqual(pong["result"], ["pong": true])
         let mutations = await harness.service.mutatingCalls
         let payments = await harness.service.paymentCount
@@ -52,14 +53,14 @@ final class ServerFuzzTests: XCTestCase {
     /// Sends the lines from one thread while reading responses on another (so neither side's
     /// buffers fill up), then half-closes and reads until the daemon closes.
     private static func run(_ lines: [[UInt8]], against path: String) async throws -> FuzzOutcome {
-        let client = try RawSocketClient(path: path, receiveTimeoutSeconds: 20)
-        async let sending: Void = RawSocketClient.blocking {
+        let client = try RawUnixConnection(path: path, receiveTimeoutSeconds: 20)
+        async let sending: Void = RawUnixConnection.blocking {
             for line in lines {
                 do { try client.send(line + [UInt8(ascii: "\n")]) } catch { break }
             }
             client.shutdownWrite()
         }
-        let outcome = try await RawSocketClient.blocking { () -> FuzzOutcome in
+        let outcome = try await RawUnixConnection.blocking { () -> FuzzOutcome in
             var outcome = FuzzOutcome()
             while let line = try client.readLine() {
                 outcome.responses += 1

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LineProtocol
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ final class ServerPermissionTests: XCTestCase {
             #"{"id":3,"cmd":"cancel","payment_id":"\#(paymentID)"}"#, #"{"id":4,"cmd":"settings","action":"set","key":"payment_batch_size","value":"5"}"#,
             "stop", #"{"id":6,"cmd":"status","payment_id":"\#(paymentID)"}"#, #"{"id":7,"cmd":"settings"}"#,
         ]
-        let responses = try await RawSocketClient.blocking { try lines.map { try client.exchange($0) } }
+        let responses = try await RawUnixConnection.blocking { try lines.map { try client.exchange($0) } }
         for response in responses.prefix(5) {
             XCTAssertEqual(response["error"]?["code"], "permission_denied")
             XCTAssertTrue(response["error"]?["message"]?.stringValue?.contains("uid \(getuid())") == true)
@@ -40,7 +41,7 @@ final class ServerPermissionTests: XCTestCase {
         let harness = try await ServerHarness.start {
             $0.adminPolicy = AdminPolicy(adminUIDs: [getuid()], allowsRootAndDaemonUser: false)
         }
-        let response = try await RawSocketClient.blocking {
+        let response = try await RawUnixConnection.blocking {
             try harness.rawClient().exchange(#"{"id":1,"cmd":"settings","key":"payment_batch_size","value":"50"}"#)
         }
         XCTAssertEqual(response["ok"], true)

@@ -1,5 +1,6 @@
 import Foundation
 import LineProtocol
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ final class ServerSocketFileTests: XCTestCase {
         close(descriptor)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "a closed listener leaves its file behind")
         let harness = try await ServerHarness.start(directory: directory)
-        let pong = try await RawSocketClient.blocking { try harness.rawClient().exchange("ping") }
+        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         await harness.stop()
     }
@@ -36,7 +37,7 @@ final class ServerSocketFileTests: XCTestCase {
             XCTAssertEqual(error, .socketInUse(path: live.socketPath))
             XCTAssertEqual(error.code, "socket_in_use")
         }
-        let pong = try await RawSocketClient.blocking { try live.rawClient().exchange("ping") }
+        let pong = try await RawUnixConnection.blocking { try live.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         await live.stop()
     }
@@ -72,7 +73,7 @@ final class ServerSocketFileTests: XCTestCase {
             configuration: ProtocolServerConfiguration(listener: .inheritedDescriptor(descriptor)), service: service) {}
         XCTAssertEqual(server.address, "fd:\(descriptor)")
         let running = Task { try? await server.run() }
-        let version = try await RawSocketClient.blocking { try RawSocketClient(path: path).exchange("version") }
+        let version = try await RawUnixConnection.blocking { try RawUnixConnection(path: path).exchange("version") }
         XCTAssertEqual(version["result"]?["protocol"], 1)
         XCTAssertEqual(version["result"]?["daemon"], "test-double 1.0")
         server.shutdown()
@@ -117,7 +118,7 @@ final class ServerSocketFileTests: XCTestCase {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0, listen(descriptor, 16) == 0 else { throw RawSocketClient.Failure(description: "bind/listen: errno \(errno)") }
+        guard bound == 0, listen(descriptor, 16) == 0 else { throw RawUnixConnection.Failure(description: "bind/listen: errno \(errno)") }
         return descriptor
     }
 }

@@ -1,5 +1,6 @@
 import JSON
 import LineProtocol
+import TestHarness
 import XCTest
 
 /// Replays every transcript against a `ProtocolServer` in front of the in-memory service, the
@@ -11,14 +12,14 @@ final class TranscriptReplayTests: XCTestCase {
                 if transcript.peer == .nonAdmin { $0.adminPolicy = AdminPolicy(adminUIDs: [], allowsRootAndDaemonUser: false) }
             }
             let client = try harness.rawClient()
-            let mismatches = try await RawSocketClient.blocking { try Self.replay(transcript, on: client) }
+            let mismatches = try await RawUnixConnection.blocking { try Self.replay(transcript, on: client) }
             XCTAssertEqual(mismatches, [], name)
             await harness.stop()
         }
     }
 
     /// Sends each request and compares each response; returns the differences found.
-    static func replay(_ transcript: Transcript, on client: RawSocketClient) throws -> [String] {
+    static func replay(_ transcript: Transcript, on client: RawUnixConnection) throws -> [String] {
         var matcher = TranscriptMatcher(bindings: transcript.sampleBindings)
         var problems: [String] = []
         for exchange in transcript.exchanges {

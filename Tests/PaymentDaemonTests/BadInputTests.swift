@@ -55,7 +55,7 @@ final class BadInputTests: XCTestCase {
         ]
         let socketPath = bed.workspace.socketPath
         let problems = try await PaymentdSpawn.onThread { () -> [String] in
-            let connection = try RawConnection(path: socketPath)
+            let connection = try RawUnixConnection(path: socketPath)
             var problems: [String] = []
             for (index, item) in cases.enumerated() {
                 try connection.send(item.line + [UInt8(ascii: "\n")])
@@ -86,14 +86,14 @@ final class BadInputTests: XCTestCase {
         let socketPath = bed.workspace.socketPath
         try await PaymentdSpawn.onThread {
             // 65536 bytes including the newline: the largest line there is.
-            let atLimit = try RawConnection(path: socketPath)
+            let atLimit = try RawUnixConnection(path: socketPath)
             let ping = Array(#"{"id":"limit","cmd":"ping"}"#.utf8)
             try atLimit.send(ping + [UInt8](repeating: UInt8(ascii: " "), count: 65_535 - ping.count) + [UInt8(ascii: "\n")])
             XCTAssertEqual(try atLimit.readJSON()?["result"], ["pong": true])
             XCTAssertEqual(try atLimit.exchange("ping")["result"], ["pong": true])
 
             // 100 KiB: refused with id null, then closed.
-            let oversized = try RawConnection(path: socketPath)
+            let oversized = try RawUnixConnection(path: socketPath)
             try oversized.send(ping + [UInt8](repeating: UInt8(ascii: " "), count: 102_400 - ping.count) + [UInt8(ascii: "\n")])
             let response = try oversized.readJSON()
             XCTAssertEqual(response?["error"]?["code"], "line_too_long")
@@ -101,7 +101,7 @@ final class BadInputTests: XCTestCase {
             XCTAssertEqual(try oversized.readUntilClosed().count, 0, "the connection closes after line_too_long")
 
             // 1 MiB without any newline at all: same, without the daemon buffering it.
-            let endless = try RawConnection(path: socketPath)
+            let endless = try RawUnixConnection(path: socketPath)
             do {
                 try endless.send([UInt8](repeating: UInt8(ascii: "a"), count: 1_048_576))
             } catch {
@@ -120,7 +120,7 @@ final class BadInputTests: XCTestCase {
         let daemon = try await bed.startDaemon()
         let socketPath = bed.workspace.socketPath
         let lines = try await PaymentdSpawn.onThread { () -> [JSONValue] in
-            let connection = try RawConnection(path: socketPath)
+            let connection = try RawUnixConnection(path: socketPath)
             // The last request has no newline: end of input ends it.
             try connection.send(Array(#"{"id":1,"cmd":"ping"}"#.utf8) + [10] + Array(#"{"id":2,"cmd":"stats"}"#.utf8))
             connection.shutdownWrite()
@@ -140,10 +140,10 @@ final class BadInputTests: XCTestCase {
 
         // Half a line, never finished (for now); a connection that says nothing; a connection
         // that pipelines thousands of requests and never reads a response.
-        let abandoned = try RawConnection(path: socketPath)
+        let abandoned = try RawUnixConnection(path: socketPath)
         try abandoned.send(Array(#"{"id":"late","cmd":"pi"#.utf8))
-        let silent = try RawConnection(path: socketPath)
-        let flooding = try RawConnection(path: socketPath)
+        let silent = try RawUnixConnection(path: socketPath)
+        let flooding = try RawUnixConnection(path: socketPath)
         let flood = Task {
             try await PaymentdSpawn.onThread { () -> Int in
                 let line = Array(#"{"cmd":"stats"}"#.utf8) + [10]
@@ -194,9 +194,9 @@ final class BadInputTests: XCTestCase {
         let socketPath = bed.workspace.socketPath
         let count = 2_000
         let answered = try await PaymentdSpawn.onThread { () -> Int in
-            var connections: [RawConnection] = []
+            var connections: [RawUnixConnection] = []
             connections.reserveCapacity(count)
-            for _ in 0..<count { connections.append(try RawConnection(path: socketPath, receiveTimeoutSeconds: 60)) }
+            for _ in 0..<count { connections.append(try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 60)) }
             for (index, connection) in connections.enumerated() { try connection.send(line: #"{"id":\#(index),"cmd":"ping"}"#) }
             var answered = 0
             for (index, connection) in connections.enumerated() {

@@ -85,7 +85,7 @@ final class FuzzTests: XCTestCase {
     /// every line's answers are known exactly; reconnects after an oversized line.
     static func replay(_ lines: [[UInt8]], worker: Int, socketPath: String) throws -> WorkerReport {
         var report = WorkerReport()
-        var connection = try RawConnection(path: socketPath, receiveTimeoutSeconds: 30)
+        var connection = try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 30)
         for (index, line) in lines.enumerated() {
             let oversized = line.count + 1 > LineBoundary.maximumRequestLineBytes
             let sentinel = JSONValue.string("s-\(worker)-\(index)")
@@ -144,7 +144,7 @@ final class FuzzTests: XCTestCase {
                 report.problems.append("worker \(worker) line \(index) \(shown): \(answers.count) answers to one line")
             }
             if closed {
-                connection = try RawConnection(path: socketPath, receiveTimeoutSeconds: 30)
+                connection = try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 30)
                 report.reconnects += 1
             }
         }

@@ -25,7 +25,7 @@ final class SocketActivationTests: XCTestCase {
                        "nothing may touch the database before the first connection activates the daemon")
 
         // The first connection activates the daemon; its request waits in the backlog.
-        let first = try RawConnection(path: socketPath, receiveTimeoutSeconds: 90)
+        let first = try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 90)
         try first.send(line: #"{"id":"early","cmd":"ping"}"#)
         try await daemon.notifications.waitFor("READY=1", timeout: 90, givingUpIf: { daemon.exitDescription() })
 

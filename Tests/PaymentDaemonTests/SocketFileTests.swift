@@ -40,7 +40,7 @@ final class SocketFileTests: XCTestCase {
         let staleChange = try Self.changeTime(path)
         killed.kill9()
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "kill -9 leaves the file behind")
-        XCTAssertThrowsError(try RawConnection(path: path), "nobody answers on a stale socket")
+        XCTAssertThrowsError(try RawUnixConnection(path: path), "nobody answers on a stale socket")
 
         let restarted = try await bed.startDaemon()
         XCTAssertGreaterThan(try Self.changeTime(path), staleChange, "a fresh socket replaced the stale file")

@@ -143,7 +143,7 @@ final class TranscriptAndSocatTests: XCTestCase {
     /// Sends each request on one connection and compares each response.
     static func replay(_ transcript: Transcript, matcher start: TranscriptMatcher, socketPath: String) throws -> [String] {
         var matcher = start
-        let connection = try RawConnection(path: socketPath, receiveTimeoutSeconds: 30)
+        let connection = try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 30)
         var problems: [String] = []
         var watching = false
         for exchange in transcript.exchanges {

@@ -1,3 +1,4 @@
+import TestHarness
 import Foundation
 import JSON
 import LineProtocol
@@ -14,7 +15,7 @@ struct MinimalJSONSchema {
     init(files: [URL]) throws {
         for file in files {
             let document = try StrictJSONParser.parse(Array(try Data(contentsOf: file)))
-            guard let id = document["$id"]?.stringValue else { throw RawSocketClient.Failure(description: "\(file.lastPathComponent) has no $id") }
+            guard let id = document["$id"]?.stringValue else { throw RawUnixConnection.Failure(description: "\(file.lastPathComponent) has no $id") }
             documents[id] = document
         }
     }

@@ -1,3 +1,4 @@
+import TestHarness
 import Foundation
 import JSON
 import LineProtocol
@@ -41,8 +42,8 @@ final class ServerHarness: Sendable {
         PaymentdClient(socketPath: socketPath, requestTimeout: requestTimeout)
     }
 
-    func rawClient(receiveTimeoutSeconds: Int = 10) throws -> RawSocketClient {
-        try RawSocketClient(path: socketPath, receiveTimeoutSeconds: receiveTimeoutSeconds)
+    func rawClient(receiveTimeoutSeconds: Int = 10) throws -> RawUnixConnection {
+        try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: receiveTimeoutSeconds)
     }
 
     /// Shuts the server down and waits until `run()` returned.
@@ -69,7 +70,7 @@ final class ServerHarness: Sendable {
 
     static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/lp-XXXXXX".utf8CString)
-        guard let created = mkdtemp(&template) else { throw RawSocketClient.Failure(description: "mkdtemp failed") }
+        guard let created = mkdtemp(&template) else { throw RawUnixConnection.Failure(description: "mkdtemp failed") }
         let path = String(cString: created)
         chmod(path, 0o755)
         return path

@@ -8,20 +8,25 @@ import Glibc
 /// A deliberately plain blocking Unix-socket client for what `PaymentdClient` never does:
 /// raw bytes, half-closes, oversized lines, abandoned connections. Responses are framed by the
 /// protocol's own `LineFramer`. Blocking calls belong on a thread of their own
-/// (`PaymentdSpawn.onThread`), never on Swift's cooperative pool.
-final class RawConnection: @unchecked Sendable {
+/// (`RawUnixConnection.blocking`), never on Swift's cooperative pool. Shared by the protocol
+/// server's tests and the daemon's.
+public final class RawUnixConnection: @unchecked Sendable {
     // @unchecked Sendable: each connection is used by one thread at a time (a test hands it to
     // one `onThread` block after another, awaiting each), so `framer` is never shared.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
     private var framer = LineFramer(maximumLineBytes: LineBoundary.maximumResponseLineBytes)
     private var sawEOF = false
     private var isClosed = false
 
-    init(path: String, receiveTimeoutSeconds: Int = 30) throws {
+    public init(path: String, receiveTimeoutSeconds: Int = 30) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
@@ -45,13 +50,22 @@ final class RawConnection: @unchecked Sendable {
 
     deinit { close() }
 
-    func close() {
+    /// Runs blocking socket work on a fresh thread and awaits its result.
+    public static func blocking<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try work() })
+            }
+        }
+    }
+
+    public func close() {
         guard !isClosed else { return }
         isClosed = true
         Glibc.close(descriptor)
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -61,16 +75,16 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
-    func send(line: String) throws {
+    public func send(line: String) throws {
         try send(Array(line.utf8) + [UInt8(ascii: "\n")])
     }
 
-    func shutdownWrite() {
+    public func shutdownWrite() {
         shutdown(descriptor, Int32(SHUT_WR))
     }
 
     /// The next line, or nil at the end of the stream (EOF, or a reset after the daemon closed).
-    func readLine() throws -> [UInt8]? {
+    public func readLine() throws -> [UInt8]? {
         while true {
             if let framed = framer.nextLine() {
                 guard case .line(let line) = framed else { throw Failure(description: "response line too long") }
@@ -92,7 +106,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// The next line as JSON, or nil at the end of the stream.
-    func readJSON() throws -> JSONValue? {
+    public func readJSON() throws -> JSONValue? {
         guard let line = try readLine() else { return nil }
         do {
             return try StrictJSONParser.parse(line, maximumDepth: 256)
@@ -102,14 +116,14 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Sends one line and reads one JSON response.
-    func exchange(_ line: String) throws -> JSONValue {
+    public func exchange(_ line: String) throws -> JSONValue {
         try send(line: line)
         guard let response = try readJSON() else { throw Failure(description: "the connection closed instead of answering \(line)") }
         return response
     }
 
     /// Reads until the daemon closes the connection; returns the lines that came first.
-    func readUntilClosed() throws -> [[UInt8]] {
+    public func readUntilClosed() throws -> [[UInt8]] {
         var lines: [[UInt8]] = []
         while let line = try readLine() { lines.append(line) }
         return lines
