@@ -42,16 +42,7 @@ final class ShutdownAndCrashTests: XCTestCase {
         print("SIGTERM left \(counts) after \(first.acknowledged) acknowledged enqueues (failures: \(Set(first.failures)))")
 
         // Restart: enqueue everything again (the keys make it exactly once) and let it settle.
-        let restarted = try await bed.startDaemon(.init(mode: .socketActivated))
-        let again = bed.client()
-        let second = await batch.enqueueAll(again)
-        XCTAssertEqual(second.failures, [], "re-enqueueing with the same idempotency keys")
-        try await batch.waitUntilSettled(bed)
-        try batch.verifySettledExactlyOnce(bed)
-        await again.close()
-        restarted.signal(SIGTERM)
-        let restartedStatus = try await restarted.waitForExit(timeout: 120)
-        XCTAssertEqual(restartedStatus, 0, restarted.logTail())
+        try await restartAndSettle(bed, batch, options: .init(mode: .socketActivated))
     }
 
     func testKill9WithHundredsOfPaymentsInFlightLosesNothingAndPaysEachExactlyOnce() async throws {
@@ -93,16 +84,23 @@ final class ShutdownAndCrashTests: XCTestCase {
         _ = await reenqueueing.value
         await secondClient.close()
 
-        let third = try await bed.startDaemon()
-        let thirdClient = bed.client()
-        let last = await batch.enqueueAll(thirdClient)
-        XCTAssertEqual(last.failures, [], "re-enqueueing with the same idempotency keys")
+        try await restartAndSettle(bed, batch)
+    }
+
+    /// Starts the daemon again, enqueues the whole batch again (its idempotency keys make that
+    /// exactly once), waits until everything settled, checks it on-chain, and stops cleanly.
+    private func restartAndSettle(_ bed: DaemonTestbed, _ batch: PaymentBatch, options: PaymentdProcess.Options = PaymentdProcess.Options(),
+                                  file: StaticString = #filePath, line: UInt = #line) async throws {
+        let daemon = try await bed.startDaemon(options)
+        let client = bed.client()
+        let again = await batch.enqueueAll(client)
+        XCTAssertEqual(again.failures, [], "re-enqueueing with the same idempotency keys", file: file, line: line)
         try await batch.waitUntilSettled(bed)
         try batch.verifySettledExactlyOnce(bed)
-        await thirdClient.close()
-        third.signal(SIGTERM)
-        let status = try await third.waitForExit(timeout: 120)
-        XCTAssertEqual(status, 0, third.logTail())
+        await client.close()
+        daemon.signal(SIGTERM)
+        let status = try await daemon.waitForExit(timeout: 120)
+        XCTAssertEqual(status, 0, daemon.logTail(), file: file, line: line)
     }
 
     func testKill9DuringStartUpLeavesNothingARestartCannotFinish() async throws {
