@@ -158,6 +158,23 @@ public enum MintQueue {
         }
     }
 
+    /// Counts a failed attempt against jobs whose mint would revert; a job that reaches
+    /// `maximumAttempts` becomes `failed` (an operator looks at it) instead of being retried.
+    public static func recordFailedAttempt(_ failures: [(id: String, error: String)], maximumAttempts: Int,
+                                           on conn: PostgresConnection) throws(StoreError) {
+        guard !failures.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue m
+                SET retry_count = coalesce(m.retry_count, 0) + 1, error_message = u.error, updated_at = now(),
+                    status = CASE WHEN coalesce(m.retry_count, 0) + 1 >= $3 THEN 'failed' ELSE m.status END
+                FROM unnest($1::uuid[], $2::text[]) AS u(id, error)
+                WHERE m.id = u.id AND m.status = 'pending'
+                """, [PostgresArrayLiteral.encode(failures.map(\.id)), PostgresArrayLiteral.encode(failures.map(\.error)),
+                      String(maximumAttempts)])
+        }
+    }
+
     /// Records a signed batchMint transaction and attaches its jobs, before broadcast.
     public static func createBatch(tokenAddress: String, signer: String, nonce: Int64, rawTx: String, attempt: TransactionAttempt,
                                    jobIDs: [String], on conn: PostgresConnection) throws(StoreError) -> Int64 {

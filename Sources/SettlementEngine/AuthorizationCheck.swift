@@ -132,7 +132,11 @@ struct AuthorizationCheck: Sendable {
                 guard let text = recipient.stringValue else {
                     throw .invalidRequest(field: "payment.metadata.recipient", reason: "must be an address string")
                 }
-                fields["recipient"] = .string(try address(text, field: "payment.metadata.recipient").checksummed)
+                let recipient = try address(text, field: "payment.metadata.recipient")
+                guard recipient != .zero else {
+                    throw .invalidRequest(field: "payment.metadata.recipient", reason: "tokens cannot be minted to the zero address")
+                }
+                fields["recipient"] = .string(recipient.checksummed)
             }
         }
         return .object(fields)

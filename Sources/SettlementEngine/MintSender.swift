@@ -165,11 +165,13 @@ struct MintSender: Sendable {
             let hashes = try batchJobs.map { try Bytes32(hex: $0.dedupeHash) }
             let minted = try await chain.hasMinted(token: tokenAddress, hashes: hashes)
             let already = zip(batchJobs, minted).filter(\.1).map(\.0.id)
-            let todo = zip(batchJobs, minted).filter { !$0.1 }.map(\.0)
+            var todo = zip(batchJobs, minted).filter { !$0.1 }.map(\.0)
+            var poisoned: [(id: String, error: String)] = []
+            var planned: (calldata: [UInt8], gas: UInt64)?
             if !todo.isEmpty {
-                let recipients = try todo.map { try Address(hex: $0.recipient) }
-                let calldata = MintContractCalldata.batchMint(recipients: recipients, txHashes: try todo.map { try Bytes32(hex: $0.dedupeHash) })
-                let gas = try await chain.estimateGas(from: minter.address, to: tokenAddress, data: calldata)
+                (planned, todo, poisoned) = try await planBatch(todo, minter: minter, token: tokenAddress)
+            }
+            if let (calldata, gas) = planned, !todo.isEmpty {
                 let fees = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
                 let nonce = await engine.mintLanes.reserve(count: 1, maxInFlight: settings.maxInFlightPerSigner).first?.nonce
                 if let nonce {
@@ -187,9 +189,11 @@ struct MintSender: Sendable {
                 }
             }
             let pending = recorded
+            let leftOut = poisoned
             let batchID = try await database.withConnection { conn -> Int64? in
                 guard conn.isInTransaction else { throw SendError.claimLost }
                 try MintQueue.markAlreadyMinted(already, on: conn)
+                try MintQueue.recordFailedAttempt(leftOut, maximumAttempts: Self.maximumAttempts, on: conn)
                 var id: Int64?
                 if let pending {
                     id = try MintQueue.createBatch(tokenAddress: pending.token, signer: pending.signer, nonce: pending.nonce,
@@ -213,6 +217,43 @@ struct MintSender: Sendable {
         }
         // Busy only when a full batch went out; otherwise wait (no hot loop on stuck jobs).
         return recorded != nil && jobs.count >= settings.mintBatchSize
+    }
+
+    /// A job whose own mint keeps reverting is failed after this many attempts, so it cannot
+    /// hold the queue behind it for ever.
+    static let maximumAttempts = 5
+
+    /// Estimates the batch; when the whole batch would revert, finds the jobs that revert on
+    /// their own (a bad recipient, a sold-out token) and leaves them out, so one job cannot
+    /// stall every mint behind it.
+    private func planBatch(_ jobs: [MintJobRow], minter: PrivateKey, token: Address) async throws
+        -> (planned: (calldata: [UInt8], gas: UInt64)?, jobs: [MintJobRow], poisoned: [(id: String, error: String)]) {
+        func calldata(_ jobs: [MintJobRow]) throws -> [UInt8] {
+            MintContractCalldata.batchMint(recipients: try jobs.map { try Address(hex: $0.recipient) },
+                                           txHashes: try jobs.map { try Bytes32(hex: $0.dedupeHash) })
+        }
+        do {
+            let data = try calldata(jobs)
+            return ((data, try await chain.estimateGas(from: minter.address, to: token, data: data)), jobs, [])
+        } catch ChainError.rpc(_, let error) {
+            var good: [MintJobRow] = []
+            var poisoned: [(id: String, error: String)] = []
+            for job in jobs {
+                do {
+                    _ = try await chain.estimateGas(from: minter.address, to: token, data: try calldata([job]))
+                    good.append(job)
+                } catch ChainError.rpc(_, let jobError) {
+                    poisoned.append((job.id, "mint would revert: \(jobError.message)"))
+                } catch let malformed as EthereumError {
+                    poisoned.append((job.id, "mint job is malformed: \(malformed.description)"))
+                }
+            }
+            logger.error("batchMint would revert; leaving out the jobs that revert alone",
+                         metadata: ["error": "\(error.message)", "left_out": "\(poisoned.count)", "kept": "\(good.count)"])
+            guard !good.isEmpty else { return (nil, [], poisoned) }
+            let data = try calldata(good)
+            return ((data, try await chain.estimateGas(from: minter.address, to: token, data: data)), good, poisoned)
+        }
     }
 
     /// Broadcasts batches' stored bytes and files them by the node's answer.
