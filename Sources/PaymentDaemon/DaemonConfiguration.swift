@@ -1,5 +1,8 @@
 import Ethereum
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SettlementEngine
 
@@ -11,6 +14,9 @@ import SettlementEngine
 /// `LoadCredential=`), and `KeyFiles` reads them.
 public struct DaemonConfiguration: Sendable, Equatable {
     public var socketPath = "/run/paymentd/paymentd.sock"
+    /// Group (name or gid) given the socket file paymentd binds itself, so e.g. mint-server's
+    /// user can connect; nil keeps the daemon's primary group.
+    public var socketGroup: String?
     public var databaseURL = ""
     public var rpcURL = ""
     public var chainID: UInt64 = 0
@@ -31,6 +37,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Every key the file and the environment accept, with the sentence `--help` shows.
     public static let keys: [(name: String, help: String)] = [
         ("socket_path", "Unix socket to listen on when systemd passes none (default /run/paymentd/paymentd.sock)"),
+        ("socket_group", "group (name or gid) of the socket file paymentd binds itself; members may connect"),
         ("database_url", "libpq connection string or postgresql:// URL"),
         ("rpc_url", "JSON-RPC endpoint of the chain"),
         ("chain_id", "chain id the RPC endpoint must serve (e.g. 8453 for Base)"),
@@ -51,6 +58,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         func list() -> [String] { value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         switch key {
         case "socket_path": socketPath = value
+        case "socket_group": socketGroup = value.isEmpty ? nil : value
         case "database_url": databaseURL = value
         case "rpc_url": rpcURL = value
         case "chain_id":
@@ -126,6 +134,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         return EngineConfiguration(chainID: chainID, receiver: receiverAddress, paymentTokens: tokens, mintTokens: mints,
                                    paymentSigners: signers, minter: minter, maxMintQuantity: maxMintQuantity)
+    }
+
+    /// The gid of `socket_group`, if set: a number, or a group name looked up in the system.
+    public func socketGroupID() throws(DaemonError) -> UInt32? {
+        guard let socketGroup else { return nil }
+        if let gid = UInt32(socketGroup) { return gid }
+        guard let entry = getgrnam(socketGroup) else { throw .configuration("socket_group: no group named \(socketGroup)") }
+        return entry.pointee.gr_gid
     }
 
     private func address(_ text: String, _ key: String) throws(DaemonError) -> Address {

@@ -39,10 +39,12 @@ public final class PaymentDaemon: Sendable {
             if let fd = try SystemdNotifier.listenFileDescriptors().first {
                 listener = .inheritedDescriptor(fd)
             } else {
-                listener = .path(configuration.socketPath)
+                listener = .path(configuration.socketPath, groupID: try configuration.socketGroupID())
             }
+        } catch let error as DaemonError {
+            throw error
         } catch {
-            throw .startup(error.description)
+            throw .startup("\(error)")
         }
         let server: ProtocolServer
         do {

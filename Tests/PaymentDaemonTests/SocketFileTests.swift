@@ -33,6 +33,27 @@ final class SocketFileTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the daemon removes the socket file it created")
     }
 
+    func testSocketGroupLetsItsMembersConnect() async throws {
+        // Acting as another user needs root and setpriv (util-linux); scripts/test.sh runs as root.
+        XCTAssertEqual(getuid(), 0, "this test must run as root to connect as another user")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "setpriv (util-linux) is missing")
+        let bed = try await DaemonTestbed()
+        let daemon = try await bed.startDaemon(.init(environment: ["PAYMENTD_SOCKET_GROUP": "65534"]))
+        let path = bed.workspace.socketPath
+        var info = stat()
+        XCTAssertEqual(lstat(path, &info), 0)
+        XCTAssertEqual(info.st_gid, 65534, "the socket file belongs to the configured group")
+        XCTAssertEqual(info.st_mode & 0o7777, 0o660)
+        let socat = try TranscriptAndSocatTests.socatPath()
+        let output = try await PaymentdSpawn.onThread {
+            try PaymentdSpawn.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "3", "-",
+                                                       "UNIX-CONNECT:\(path)"], input: "ping\n")
+        }
+        XCTAssertTrue(output.stdout.contains("pong"), "a member of the socket's group may connect: \(output.description)")
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
     func testAStaleSocketFileLeftByAKilledDaemonIsReplaced() async throws {
         let bed = try await DaemonTestbed()
         let path = bed.workspace.socketPath
