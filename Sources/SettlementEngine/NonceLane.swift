@@ -71,6 +71,8 @@ struct NonceLane: Sendable {
 actor SignerLanes {
     private var lanes: [NonceLane]
     private var cursor = 0
+    /// Nonces the confirmer suspects are gaps, for the sender to check and release.
+    private var suspects: [(signer: Address, nonce: UInt64)] = []
 
     init(_ lanes: [NonceLane]) {
         self.lanes = lanes
@@ -99,6 +101,15 @@ actor SignerLanes {
             }
         }
         return assigned
+    }
+
+    /// Makes spent-looking nonces holes again without touching the in-flight count (their
+    /// transactions were never counted in flight, or were already).
+    func releaseGaps(_ items: [(signer: Address, nonce: UInt64)]) {
+        for item in items.sorted(by: { $0.nonce > $1.nonce }) {
+            guard let index = lanes.firstIndex(where: { $0.address == item.signer }) else { continue }
+            lanes[index].release(item.nonce)
+        }
     }
 
     /// Gives nonces back (their transactions reached no pool).
@@ -141,6 +152,19 @@ actor SignerLanes {
             }
             lanes[index].inFlight = inFlight[lanes[index].address] ?? 0
         }
+    }
+
+    /// The confirmer saw `signer`'s mined count stall at `nonce` with later transactions waiting
+    /// and no row holding `nonce`. Only the sender may release it (it alone hands nonces out, so
+    /// only at the start of its iteration is no reservation in flight).
+    func suspectGap(_ signer: Address, nonce: UInt64) {
+        guard !suspects.contains(where: { $0.signer == signer && $0.nonce == nonce }) else { return }
+        suspects.append((signer, nonce))
+    }
+
+    func takeSuspectedGaps() -> [(signer: Address, nonce: UInt64)] {
+        defer { suspects.removeAll() }
+        return suspects
     }
 
     /// Holes now taken by filler transactions.

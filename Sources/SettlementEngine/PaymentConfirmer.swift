@@ -31,10 +31,11 @@ struct PaymentConfirmer: Sendable {
     var logger: Logger { engine.logger }
 
     func run() async {
+        var stalls: [Address: (mined: UInt64, since: ContinuousClock.Instant)] = [:]
         while !Task.isCancelled {
             let settings = engine.settings.current
             do {
-                try await iterate(settings)
+                try await iterate(settings, stalls: &stalls)
                 engine.heartbeats.beat(.confirm)
             } catch {
                 logger.error("confirm iteration failed", metadata: ["error": "\(error)"])
@@ -44,13 +45,14 @@ struct PaymentConfirmer: Sendable {
         }
     }
 
-    func iterate(_ settings: EngineSettings) async throws {
+    func iterate(_ settings: EngineSettings, stalls: inout [Address: (mined: UInt64, since: ContinuousClock.Instant)]) async throws {
         let rows = try await database.withConnection { conn in try PaymentQueue.sent(on: conn) }
         let signers = await engine.paymentLanes.addresses
         // Nonces first, receipts second: a nonce seen mined here has its receipt below.
         let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
         let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
         await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(rows))
+        await watchForGaps(rows, mined: mined, settings: settings, stalls: &stalls)
         guard !rows.isEmpty else { return }
         guard let head = try await chain.block(.latest) else { return }
 
@@ -91,6 +93,30 @@ struct PaymentConfirmer: Sendable {
             logger.error("cannot resolve unmined payments this tick", metadata: ["count": "\(unmined.count)", "error": "\(error)"])
         }
         try await write(outcome)
+    }
+
+    /// A signer whose mined count has not moved for `rebroadcast_after_seconds` while our
+    /// transactions wait above it, with no row of ours holding the nonce it is stuck at, has a
+    /// gap no rebroadcast can fill (a filler lost with the node's pool, a nonce given back by a
+    /// write that failed). The sender is asked to check and release it.
+    private func watchForGaps(_ rows: [PaymentRow], mined: [Address: UInt64], settings: EngineSettings,
+                              stalls: inout [Address: (mined: UInt64, since: ContinuousClock.Instant)]) async {
+        let now = ContinuousClock.now
+        for (signer, count) in mined {
+            guard let previous = stalls[signer], previous.mined == count else {
+                stalls[signer] = (count, now)
+                continue
+            }
+            guard now - previous.since > .seconds(settings.rebroadcastAfterSeconds) else { continue }
+            let held = Set(rows.compactMap { row -> Int64? in
+                guard let text = row.signer, (try? Address(hex: text)) == signer else { return nil }
+                return row.nonce
+            })
+            if held.contains(where: { $0 > Int64(count) }) && !held.contains(Int64(count)) {
+                await engine.paymentLanes.suspectGap(signer, nonce: count)
+                stalls[signer] = (count, now)
+            }
+        }
     }
 
     /// A reverted attempt: paid anyway if another transaction used the authorization.

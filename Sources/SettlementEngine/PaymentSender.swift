@@ -56,6 +56,7 @@ struct PaymentSender: Sendable {
 
     /// One iteration; returns whether it did work (then the next starts at once).
     func iterate(_ settings: EngineSettings) async throws -> Bool {
+        try await releaseSuspectedGaps()
         try await rebroadcastLeftovers()
         try await resumePaidSigners(settings)
         if await engine.paymentLanes.allPaused { return false }
@@ -309,6 +310,23 @@ struct PaymentSender: Sendable {
     }
 
     // MARK: Signers
+
+    /// Releases the gaps the confirmer suspects once the database confirms no row holds them.
+    /// Runs at the start of an iteration, when no nonce of this loop is reserved but unrecorded.
+    private func releaseSuspectedGaps() async throws {
+        let suspects = await engine.paymentLanes.takeSuspectedGaps()
+        guard !suspects.isEmpty else { return }
+        var released: [(signer: Address, nonce: UInt64)] = []
+        for suspect in suspects {
+            let held = try await database.withConnection { conn in
+                try PaymentQueue.heldNonces(signer: suspect.signer.checksummed, on: conn)
+            }
+            if !held.contains(Int64(suspect.nonce)) { released.append(suspect) }
+        }
+        guard !released.isEmpty else { return }
+        logger.warning("nonce gaps found while running; filling them", metadata: ["gaps": "\(released.map { "\($0.signer.checksummed)#\($0.nonce)" })"])
+        await engine.paymentLanes.releaseGaps(released)
+    }
 
     /// A paused signer resumes once its balance covers a few transactions at current fees.
     private func resumePaidSigners(_ settings: EngineSettings) async throws {

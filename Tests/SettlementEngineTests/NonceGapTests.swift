@@ -38,4 +38,34 @@ final class NonceGapTests: XCTestCase {
         let snapshot = try await testbed.engine.status(paymentID: first.paymentID)
         XCTAssertEqual(snapshot.txHash, dropped, "the very bytes that were dropped were broadcast again")
     }
+
+    func testAGapNoRowHoldsIsFoundWhileRunningAndFilled() async throws {
+        let chain = try EngineTestbed.sharedChain.get()
+        let testbed = try await EngineTestbed(signerKeys: [try PrivateKey(hex: chain.signers[3].privateKey)],
+                                              settings: ["rebroadcast_after_seconds": "1"])
+        addTeardownBlock { await testbed.stop() }
+        try await testbed.drainPool()
+        try chain.control("miner_stop")
+        var miningStopped = true
+        defer { if miningStopped { _ = try? chain.control("miner_start") } }
+        try await testbed.start()
+        let lost = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(2)))
+        try await testbed.wait("first payment sent") { try testbed.count(.sent) == 1 }
+        // Its transaction vanishes from the pool and, say an operator, the row gives its nonce
+        // up: now nothing anywhere holds that nonce.
+        let lostHash = try await testbed.engine.status(paymentID: lost.paymentID).txHash
+        try chain.control("anvil_dropTransaction", [.string(lostHash ?? "")])
+        try testbed.database().query("""
+            UPDATE payment_queue SET status = 'failed', nonce = NULL, error = 'given up by an operator' WHERE id = $1::uuid
+            """, [lost.paymentID])
+        let stuck = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(3)))
+        try await testbed.wait("second payment sent behind the gap") {
+            try await testbed.engine.status(paymentID: stuck.paymentID).status == .sent
+        }
+        try chain.control("miner_start")
+        miningStopped = false
+        try await testbed.wait("the payment behind the gap completed") {
+            try await testbed.engine.status(paymentID: stuck.paymentID).status == .completed
+        }
+    }
 }
