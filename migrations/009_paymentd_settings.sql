@@ -26,5 +26,7 @@ INSERT INTO system_settings (key, value, description) VALUES
     ('simulate_before_send', 'true',
      'Simulate each transferWithAuthorization with eth_call before signing it'),
     ('rebroadcast_after_seconds', '30',
-     'A sent transaction the node no longer knows (dropped from its pool) is broadcast again after this many seconds')
+     'A sent transaction the node no longer knows (dropped from its pool) is broadcast again after this many seconds'),
+    ('fee_bump_after_seconds', '60',
+     'A sent transaction still unmined this many seconds after its last signing is signed again with fees 12.5 % higher')
 ON CONFLICT (key) DO NOTHING;

@@ -195,7 +195,7 @@ public enum PaymentQueue {
         try StoreError.wrap {
             try conn.query("""
                 UPDATE payment_queue SET raw_tx = $2, tx_hash = $3, attempts = attempts || $4::jsonb, updated_at = now()
-                WHERE id = $1::uuid AND nonce = $5
+                WHERE id = $1::uuid AND nonce = $5 AND status = 'sent'
                 """, [signed.paymentID, signed.rawTx, signed.attempt.hash, try JSONText.string([signed.attempt]), String(signed.nonce)])
         }
     }

@@ -18,6 +18,7 @@ public struct EngineSettings: Sendable, Equatable {
     public var maxInFlightPerSigner = 500
     public var simulateBeforeSend = true
     public var rebroadcastAfterSeconds = 30
+    public var feeBumpAfterSeconds = 60
 
     public init() {}
 
@@ -73,6 +74,9 @@ public struct EngineSettings: Sendable, Equatable {
         integer("rebroadcast_after_seconds", 1...86_400,
                 "A sent transaction the node no longer knows (dropped from its pool) is broadcast again after this many seconds",
                 \.rebroadcastAfterSeconds),
+        integer("fee_bump_after_seconds", 1...86_400,
+                "A sent transaction still unmined this many seconds after its last signing is signed again with fees 12.5 % higher",
+                \.feeBumpAfterSeconds),
         integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
         Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {

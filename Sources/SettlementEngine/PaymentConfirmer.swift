@@ -171,27 +171,84 @@ struct PaymentConfirmer: Sendable {
             }
         }
         try await failExpired(expiredSigned, outcome: &outcome)
-        try await rebroadcastDropped(waiting, settings: settings)
+        let dropped = try await rebroadcastDropped(waiting, settings: settings)
+        try await bumpFees(waiting.filter { !dropped.contains($0.id) }, settings: settings)
+    }
+
+    /// A transaction that sits unmined (its fees fell behind the base fee, or below what
+    /// miners take) would let its authorization expire with the buyer never served: after
+    /// `fee_bump_after_seconds` it is signed again at the same nonce with both fees raised by
+    /// 12.5 % (nodes want at least 10 % to replace), up to `max_fee_per_gas_wei`. The new bytes
+    /// are recorded as another attempt before they are broadcast; any attempt may be the one
+    /// that mines.
+    private func bumpFees(_ rows: [PaymentRow], settings: EngineSettings) async throws {
+        let cutoff = Date().timeIntervalSince1970 - Double(settings.feeBumpAfterSeconds)
+        let due = rows.filter { row in row.rawTx != nil && (row.attempts.last?.at ?? row.createdAt) < cutoff }
+        guard !due.isEmpty else { return }
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: engine.feeEscalation.minimumTip(settings.priorityFeeWei),
+                                                                       blocks: 5))
+        var replacements: [SignedPaymentTransaction] = []
+        for row in due {
+            guard let raw = row.rawTx, let previous = try? SignedTransaction.decode(rawHex: raw),
+                  let key = await engine.paymentLanes.key(for: previous.sender) else { continue }
+            var transaction = previous.transaction
+            let tip = max(Self.bumped(transaction.maxPriorityFeePerGas), suggestion.maxPriorityFeePerGas)
+            let cap = max(Self.bumped(transaction.maxFeePerGas), suggestion.maxFeePerGas)
+            guard cap <= settings.maxFeePerGasWei, tip <= cap else {
+                logger.warning("cannot raise fees further: max_fee_per_gas_wei reached",
+                               metadata: ["payment_id": "\(row.id)", "max_fee": "\(cap)", "ceiling": "\(settings.maxFeePerGasWei)"])
+                continue
+            }
+            transaction.maxPriorityFeePerGas = tip
+            transaction.maxFeePerGas = cap
+            let signed = transaction.sign(with: key)
+            replacements.append(SignedPaymentTransaction(
+                paymentID: row.id, signer: previous.sender.checksummed, nonce: Int64(transaction.nonce), rawTx: signed.rawHex,
+                attempt: TransactionAttempt(hash: signed.hash.hex, nonce: Int64(transaction.nonce), maxFeePerGas: cap.description,
+                                            maxPriorityFeePerGas: tip.description, at: Date().timeIntervalSince1970)))
+        }
+        guard !replacements.isEmpty else { return }
+        let recorded = replacements
+        try await database.withConnection { conn in
+            try conn.transaction { tx in
+                for replacement in recorded { try PaymentQueue.recordReplacement(replacement, on: tx) }
+            }
+        }
+        let outcomes = try await chain.sendRawTransactions(try recorded.map { try Hex.decode($0.rawTx) })
+        for (replacement, outcome) in zip(recorded, outcomes) {
+            logger.notice("fees raised on a waiting transaction", metadata: [
+                "payment_id": "\(replacement.paymentID)", "nonce": "\(replacement.nonce)", "tx_hash": "\(replacement.attempt.hash)",
+                "tip": "\(replacement.attempt.maxPriorityFeePerGas)", "accepted": "\(BroadcastVerdict(outcome) == .inPool)"])
+        }
+    }
+
+    /// `value` × 1.125, rounded up, plus one wei: always strictly above a 10 % bump.
+    static func bumped(_ value: UInt256) -> UInt256 {
+        let (eighth, _) = value.quotientAndRemainder(dividingBy: 8)
+        let (sum, overflow) = value.addingReportingOverflow(eighth)
+        return overflow ? .max : sum.addingReportingOverflow(1).partialValue
     }
 
     /// A transaction the node no longer knows (dropped from its pool, or lost in a node
     /// restart) would leave its nonce a gap that stalls every later one of its signer: its
     /// stored bytes are broadcast again once it has waited `rebroadcast_after_seconds`.
-    private func rebroadcastDropped(_ rows: [PaymentRow], settings: EngineSettings) async throws {
+    /// Returns the ids of the rows it broadcast again.
+    private func rebroadcastDropped(_ rows: [PaymentRow], settings: EngineSettings) async throws -> Set<String> {
         let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
         let old = rows.filter { ($0.sentAt ?? $0.processedAt ?? $0.createdAt) < cutoff && $0.rawTx != nil }
-        guard !old.isEmpty else { return }
+        guard !old.isEmpty else { return [] }
         let hashes = old.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
         let known = try await chain.transactions(hashes)
         var pooled = Set<String>()
         for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
         let dropped = old.filter { row in !row.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
-        guard !dropped.isEmpty else { return }
+        guard !dropped.isEmpty else { return [] }
         let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
         let outcomes = try await chain.sendRawTransactions(raws)
         let accepted = outcomes.filter { BroadcastVerdict($0) == .inPool }.count
         logger.notice("broadcast dropped transactions again",
                       metadata: ["count": "\(dropped.count)", "accepted": "\(accepted)", "payment_ids": "\(dropped.map(\.id))"])
+        return Set(dropped.map(\.id))
     }
 
     /// Expired, unused, unmined: the payment can no longer settle. Its nonce is freed only if
