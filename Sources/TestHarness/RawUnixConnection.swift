@@ -29,16 +29,8 @@ public final class RawUnixConnection: @unchecked Sendable {
     public init(path: String, receiveTimeoutSeconds: Int = 30) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let descriptor = self.descriptor
+        let result = UnixSocketAddress.with(path: path) { connect(descriptor, $0, $1) }
         guard result == 0 else {
             let error = errno
             Glibc.close(descriptor)
