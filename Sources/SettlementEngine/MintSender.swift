@@ -79,10 +79,7 @@ struct MintSender: Sendable {
         if !unsent.isEmpty { try await broadcast(unsent) }
 
         guard let head = try await chain.block(.latest) else { return }
-        let hashes = batches.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
-        let receipts = try await chain.receipts(hashes)
-        var byHash: [String: TransactionReceipt] = [:]
-        for (hash, receipt) in zip(hashes, receipts) { if let receipt { byHash[hash.hex] = receipt } }
+        let byHash = try await chain.receiptsByHash(batches.flatMap(\.allTransactionHashes))
         var waiting: [MintBatchRow] = []
         for batch in batches {
             guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else {
@@ -95,8 +92,7 @@ struct MintSender: Sendable {
                 }
                 continue
             }
-            let depth = head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
-            guard depth >= settings.confirmationsRequired else { continue }
+            guard receipt.confirmations(head: head) >= settings.confirmationsRequired else { continue }
             if receipt.succeeded {
                 let txHash = receipt.transactionHash.hex
                 try await database.withConnection { conn in
@@ -117,10 +113,7 @@ struct MintSender: Sendable {
         let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
         let old = batches.filter { $0.createdAt < cutoff }
         guard !old.isEmpty else { return }
-        let hashes = old.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
-        let known = try await chain.transactions(hashes)
-        var pooled = Set<String>()
-        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        let pooled = try await chain.knownHashes(old.flatMap(\.allTransactionHashes))
         let dropped = old.filter { batch in !batch.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
         let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
         guard !raws.isEmpty else { return }

@@ -56,10 +56,7 @@ struct PaymentConfirmer: Sendable {
         guard !rows.isEmpty else { return }
         guard let head = try await chain.block(.latest) else { return }
 
-        let hashes = rows.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
-        let receipts = try await chain.receipts(hashes)
-        var byHash: [String: TransactionReceipt] = [:]
-        for (hash, receipt) in zip(hashes, receipts) { if let receipt { byHash[hash.hex] = receipt } }
+        let byHash = try await chain.receiptsByHash(rows.flatMap(\.allTransactionHashes))
 
         var outcome = ConfirmOutcome()
         var reverted: [PaymentRow] = []
@@ -67,14 +64,14 @@ struct PaymentConfirmer: Sendable {
         for row in rows {
             let found = row.allTransactionHashes.compactMap { byHash[$0.lowercased()] }
             if let success = found.first(where: \.succeeded) {
-                guard confirmations(of: success, head: head) >= settings.confirmationsRequired else { continue }
+                guard success.confirmations(head: head) >= settings.confirmationsRequired else { continue }
                 let txHash = success.transactionHash.hex
                 outcome.settled.append(PaymentSettlement(
                     paymentID: row.id, txHash: txHash, blockNumber: Int64(success.blockNumber), blockHash: success.blockHash.hex,
                     result: ["settled_by": "paymentd", "tx_hash": .string(txHash), "gas_used": .int(Int64(success.gasUsed))],
                     mints: MintPlan.jobs(for: row, settledBy: txHash)))
             } else if let failure = found.first {
-                guard confirmations(of: failure, head: head) >= settings.confirmationsRequired else { continue }
+                guard failure.confirmations(head: head) >= settings.confirmationsRequired else { continue }
                 reverted.append(row)
             } else {
                 unmined.append(row)
@@ -237,10 +234,7 @@ struct PaymentConfirmer: Sendable {
         let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
         let old = rows.filter { ($0.sentAt ?? $0.processedAt ?? $0.createdAt) < cutoff && $0.rawTx != nil }
         guard !old.isEmpty else { return [] }
-        let hashes = old.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
-        let known = try await chain.transactions(hashes)
-        var pooled = Set<String>()
-        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        let pooled = try await chain.knownHashes(old.flatMap(\.allTransactionHashes))
         let dropped = old.filter { row in !row.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
         guard !dropped.isEmpty else { return [] }
         let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
@@ -255,10 +249,7 @@ struct PaymentConfirmer: Sendable {
     /// the node no longer holds any attempt (otherwise that transaction will mine and revert).
     private func failExpired(_ rows: [PaymentRow], outcome: inout ConfirmOutcome) async throws {
         guard !rows.isEmpty else { return }
-        let hashes = rows.flatMap { $0.allTransactionHashes.compactMap { try? Bytes32(hex: $0) } }
-        let known = try await chain.transactions(hashes)
-        var pooled = Set<String>()
-        for (hash, info) in zip(hashes, known) where info != nil { pooled.insert(hash.hex) }
+        let pooled = try await chain.knownHashes(rows.flatMap(\.allTransactionHashes))
         for row in rows {
             let inPool = row.allTransactionHashes.contains { pooled.contains($0.lowercased()) }
             outcome.failed.append((row.id, "authorization expired before any attempt was mined", !inPool))
@@ -313,10 +304,6 @@ struct PaymentConfirmer: Sendable {
         engine.events.publish(ids: outcome.requeued.map(\.id), status: .pending, errors: outcome.requeued.map(\.reason))
         if !outcome.settled.isEmpty { engine.mintWake.signal() }
         if !outcome.requeued.isEmpty { engine.sendWake.signal() }
-    }
-
-    private func confirmations(of receipt: TransactionReceipt, head: BlockHeader) -> Int {
-        head.number >= receipt.blockNumber ? Int(head.number - receipt.blockNumber) + 1 : 0
     }
 
     private func inFlight(_ rows: [PaymentRow]) -> [Address: Int] {
