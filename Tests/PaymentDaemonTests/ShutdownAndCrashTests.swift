@@ -1,4 +1,5 @@
 import Foundation
+import LineProtocol
 import PaymentModel
 import TestHarness
 import XCTest
@@ -12,16 +13,10 @@ final class ShutdownAndCrashTests: XCTestCase {
     func testSIGTERMWithPaymentsInFlightFinishesWhatItStartedAndARestartSettlesTheRest() async throws {
         let bed = try await DaemonTestbed()
         let batch = try PaymentBatch(bed, count: 120)
-        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
-        let client = bed.client()
-        try await bed.allowManyPendingPayments(client)
-        _ = try await client.updateSetting(key: "payment_batch_size", value: "10")
+        let (daemon, client) = try await startThrottledDaemon(bed)
 
         let enqueueing = Task { await batch.enqueueAll(client) }
-        try await bed.wait("payments to be in flight", seconds: 60) {
-            let counts = try bed.statusCounts()
-            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 5
-        }
+        try await waitUntilPaymentsAreInFlight(bed)
         daemon.signal(SIGTERM)
         try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
         daemon.signal(SIGTERM)  // an impatient operator: a second signal changes nothing
@@ -87,6 +82,23 @@ final class ShutdownAndCrashTests: XCTestCase {
         try await restartAndSettle(bed, batch)
     }
 
+    /// A socket-activated daemon that takes many payments per buyer and sends them 10 at a time,
+    /// so a test can catch payments in flight.
+    private func startThrottledDaemon(_ bed: DaemonTestbed) async throws -> (PaymentdProcess, PaymentdClient) {
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
+        let client = bed.client()
+        try await bed.allowManyPendingPayments(client)
+        _ = try await client.updateSetting(key: "payment_batch_size", value: "10")
+        return (daemon, client)
+    }
+
+    private func waitUntilPaymentsAreInFlight(_ bed: DaemonTestbed) async throws {
+        try await bed.wait("payments to be in flight", seconds: 60) {
+            let counts = try bed.statusCounts()
+            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 5
+        }
+    }
+
     /// Starts the daemon again, enqueues the whole batch again (its idempotency keys make that
     /// exactly once), waits until everything settled, checks it on-chain, and stops cleanly.
     private func restartAndSettle(_ bed: DaemonTestbed, _ batch: PaymentBatch, options: PaymentdProcess.Options = PaymentdProcess.Options(),
@@ -130,15 +142,9 @@ final class ShutdownAndCrashTests: XCTestCase {
     func testADatabaseRestartUnderLoadLosesNothingAndTheDaemonRidesItOut() async throws {
         let bed = try await DaemonTestbed()
         let batch = try PaymentBatch(bed, count: 100)
-        let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
-        let client = bed.client()
-        try await bed.allowManyPendingPayments(client)
-        _ = try await client.updateSetting(key: "payment_batch_size", value: "10")
+        let (daemon, client) = try await startThrottledDaemon(bed)
         let enqueueing = Task { await batch.enqueueAll(client) }
-        try await bed.wait("payments to be in flight", seconds: 60) {
-            let counts = try bed.statusCounts()
-            return (counts["sent"] ?? 0) + (counts["processing"] ?? 0) >= 5
-        }
+        try await waitUntilPaymentsAreInFlight(bed)
         // The shared cluster: a fast shutdown and start, as a database failover would look.
         try await PaymentdSpawn.onThread { try ThrowawayPostgres.shared().restart() }
         let first = await enqueueing.value

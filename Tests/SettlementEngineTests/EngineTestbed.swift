@@ -55,6 +55,21 @@ final class EngineTestbed: @unchecked Sendable {
         }
     }
 
+    /// Stops the devchain's mining until `resumeMining()`; `test` restarts it in its teardown
+    /// too, so a failing test never leaves the shared chain frozen for the next one.
+    func pauseMining(in test: XCTestCase) throws {
+        try chain.control("miner_stop")
+        let chain = self.chain
+        test.addTeardownBlock {
+            _ = try? chain.control("miner_start")
+            _ = try? chain.resetFaults()
+        }
+    }
+
+    func resumeMining() throws {
+        try chain.control("miner_start")
+    }
+
     /// Prepares (recovery included) and starts the loops.
     func start() async throws {
         try await engine.prepare(migrationsDirectory: Self.repositoryRoot + "/migrations")

@@ -23,14 +23,7 @@ final class FeeBumpTests: XCTestCase {
                                               settings: ["fee_bump_after_seconds": "1", "priority_fee_wei": "1000000000"])
         addTeardownBlock { await testbed.stop() }
         try await testbed.drainPool()
-        try chain.control("miner_stop")
-        var faulted = true
-        defer {
-            if faulted {
-                _ = try? chain.control("miner_start")
-                _ = try? chain.resetFaults()
-            }
-        }
+        try testbed.pauseMining(in: self)
         try await testbed.start()
         let payment = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(4)))
         try await testbed.wait("payment sent") { try testbed.count(.sent) == 1 }
@@ -38,11 +31,10 @@ final class FeeBumpTests: XCTestCase {
         let tip = try XCTUnwrap(UInt256(decimal: first))
         // Miners now want 30 % more than we offered: the transaction waits until fees rise.
         try chain.control("devchain_setMinPriorityFee", [.string((tip * 13 / 10).hexString)])
-        try chain.control("miner_start")
+        try testbed.resumeMining()
         try await testbed.wait("payment completed after fee bumps") {
             try await testbed.engine.status(paymentID: payment.paymentID).status == .completed
         }
-        faulted = false
         try chain.resetFaults()
         let snapshot = try await testbed.engine.status(paymentID: payment.paymentID)
         XCTAssertGreaterThanOrEqual(snapshot.attempts.count, 3, "the offer had to rise at least twice")

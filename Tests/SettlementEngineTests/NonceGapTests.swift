@@ -16,9 +16,7 @@ final class NonceGapTests: XCTestCase {
                                               settings: ["rebroadcast_after_seconds": "1"])
         addTeardownBlock { await testbed.stop() }
         try await testbed.drainPool()
-        try chain.control("miner_stop")
-        var miningStopped = true
-        defer { if miningStopped { _ = try? chain.control("miner_start") } }
+        try testbed.pauseMining(in: self)
         try await testbed.start()
         let first = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(0)))
         let second = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(1)))
@@ -27,8 +25,7 @@ final class NonceGapTests: XCTestCase {
         let dropped = try XCTUnwrap(firstSent.txHash)
         let result = try chain.control("anvil_dropTransaction", [.string(dropped)])
         XCTAssertEqual(result.stringValue?.lowercased(), dropped.lowercased(), "the node dropped the first transaction")
-        try chain.control("miner_start")
-        miningStopped = false
+        try testbed.resumeMining()
         try await testbed.wait("both payments completed despite the gap") {
             let a = try await testbed.engine.status(paymentID: first.paymentID).status
             let b = try await testbed.engine.status(paymentID: second.paymentID).status
@@ -45,9 +42,7 @@ final class NonceGapTests: XCTestCase {
                                               settings: ["rebroadcast_after_seconds": "1"])
         addTeardownBlock { await testbed.stop() }
         try await testbed.drainPool()
-        try chain.control("miner_stop")
-        var miningStopped = true
-        defer { if miningStopped { _ = try? chain.control("miner_start") } }
+        try testbed.pauseMining(in: self)
         try await testbed.start()
         let lost = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(2)))
         try await testbed.wait("first payment sent") { try testbed.count(.sent) == 1 }
@@ -62,8 +57,7 @@ final class NonceGapTests: XCTestCase {
         try await testbed.wait("second payment sent behind the gap") {
             try await testbed.engine.status(paymentID: stuck.paymentID).status == .sent
         }
-        try chain.control("miner_start")
-        miningStopped = false
+        try testbed.resumeMining()
         try await testbed.wait("the payment behind the gap completed") {
             try await testbed.engine.status(paymentID: stuck.paymentID).status == .completed
         }
