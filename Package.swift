@@ -79,6 +79,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // A measurement, not a test: the chain client's decode of a 500-receipt batch answer.
+        .executableTarget(name: "rpc-decode-benchmark", dependencies: ["ChainClient"]),
+
         // MARK: Test support (throwaway Postgres cluster, devchain process)
         .target(name: "TestHarness", dependencies: ["Postgres", "JSON", "LineProtocol"]),
 
