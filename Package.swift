@@ -86,6 +86,7 @@ let package = Package(
         .target(name: "TestHarness", dependencies: ["Postgres", "JSON", "LineProtocol"]),
 
         // MARK: Tests, one per target
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),

@@ -17,8 +17,8 @@ public struct DaemonVersion: Sendable, Hashable {
 
     public var wireValue: JSONValue { ["protocol": .int(Int64(protocolVersion)), "daemon": .string(daemon)] }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "")
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value)
         self.init(protocolVersion: Int(try object.int("protocol")), daemon: try object.string("daemon"))
     }
 }
@@ -28,8 +28,8 @@ extension EnqueueResult {
         ["payment_id": .string(paymentID), "status": .string(status.rawValue), "duplicate": .bool(duplicate)]
     }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "")
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value)
         self.init(paymentID: try object.paymentID("payment_id"),
                   status: try object.enumeration("status", PaymentStatus.self),
                   duplicate: try object.bool("duplicate"))
@@ -41,7 +41,7 @@ extension Setting {
         ["key": .string(key), "value": .string(value), "description": .string(description)]
     }
 
-    init(wire object: WireObject) throws(WireShapeError) {
+    init(wire object: JSONObjectReader) throws(JSONShapeError) {
         self.init(key: try object.string("key"), value: try object.string("value"),
                   description: try object.optionalString("description") ?? "")
     }
@@ -57,21 +57,11 @@ public enum ListResult {
         ["payments": .array(payments.map(\.wireValue))]
     }
 
-    public static func settings(wire value: JSONValue) throws(WireShapeError) -> [Setting] {
-        let object = try WireObject(value, path: "")
-        var settings: [Setting] = []
-        for (index, element) in try object.array("settings").enumerated() {
-            settings.append(try Setting(wire: WireObject(element, path: "settings[\(index)]")))
-        }
-        return settings
+    public static func settings(wire value: JSONValue) throws(JSONShapeError) -> [Setting] {
+        try JSONObjectReader(value).objects("settings").map(Setting.init(wire:))
     }
 
-    public static func payments(wire value: JSONValue) throws(WireShapeError) -> [PaymentSnapshot] {
-        let object = try WireObject(value, path: "")
-        var payments: [PaymentSnapshot] = []
-        for (index, element) in try object.array("payments").enumerated() {
-            payments.append(try PaymentSnapshot(wire: WireObject(element, path: "payments[\(index)]")))
-        }
-        return payments
+    public static func payments(wire value: JSONValue) throws(JSONShapeError) -> [PaymentSnapshot] {
+        try JSONObjectReader(value).objects("payments").map(PaymentSnapshot.init(wire:))
     }
 }

@@ -25,12 +25,12 @@ public struct EventLine: Sendable, Hashable {
         ]
     }
 
-    public var line: [UInt8] { JSONLineWriter.line(wireValue) }
+    public var line: [UInt8] { JSONWriter.line(wireValue) }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "")
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value)
         guard try object.string("event") == "payment" else {
-            throw WireShapeError(field: "event", reason: "must be \"payment\"")
+            throw JSONShapeError(field: "event", reason: "must be \"payment\"")
         }
         self.init(id: object.fields["id"] ?? .null, event: PaymentEvent(
             paymentID: try object.paymentID("payment_id"),
@@ -46,7 +46,7 @@ public enum ServerLine: Sendable, Hashable {
     case response(ProtocolResponse)
     case event(EventLine)
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
+    public init(wire value: JSONValue) throws(JSONShapeError) {
         if value["ok"] == nil, value["event"] != nil {
             self = .event(try EventLine(wire: value))
         } else {

@@ -5,7 +5,7 @@ extension PaymentRequest {
     /// Reads enqueue's `payment` object (DESIGN.md section 5): `type`, `token`,
     /// `payment_token`, `amount` (a decimal string), `authorization`, `metadata` (an object,
     /// stored as given).
-    init(wirePayment payment: WireObject, idempotencyKey: String?) throws(WireShapeError) {
+    init(wirePayment payment: JSONObjectReader, idempotencyKey: String?) throws(JSONShapeError) {
         let metadata = payment.value("metadata") ?? .object([:])
         guard case .object = metadata else { throw payment.error("metadata", "must be an object") }
         self.init(
@@ -36,7 +36,7 @@ extension AuthorizationPayload {
     /// Reads the EIP-3009 authorization as x402 buyers send it: camelCase keys as stored by the
     /// replaced system, numbers as decimal strings (non-negative JSON integers accepted), and a
     /// signature as `signature` or as `v`, `r`, `s`.
-    init(wire authorization: WireObject) throws(WireShapeError) {
+    init(wire authorization: JSONObjectReader) throws(JSONShapeError) {
         let signature = try authorization.optionalString("signature")
         let v: String? = switch authorization.value("v") {
         case nil: nil
@@ -69,18 +69,5 @@ extension AuthorizationPayload {
         if let r { fields["r"] = .string(r) }
         if let s { fields["s"] = .string(s) }
         return .object(fields)
-    }
-}
-
-extension WireObject {
-    /// A decimal string of digits, and only a string (an amount written as a JSON number is
-    /// refused: JSON numbers lose precision above 2^53 in many clients).
-    func strictDecimalString(_ key: String) throws(WireShapeError) -> String {
-        guard let value = value(key) else { throw error(key, "is required (a decimal string)") }
-        guard case .string(let text) = value else { throw error(key, "must be a decimal string, not a JSON number") }
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw error(key, "must be a decimal string of digits")
-        }
-        return text
     }
 }

@@ -26,11 +26,11 @@ extension PaymentSnapshot {
         ]
     }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        try self.init(wire: WireObject(value, path: ""))
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        try self.init(wire: JSONObjectReader(value))
     }
 
-    init(wire object: WireObject) throws(WireShapeError) {
+    init(wire object: JSONObjectReader) throws(JSONShapeError) {
         var attempts: [String] = []
         for (index, attempt) in (try object.optionalArray("attempts") ?? []).enumerated() {
             guard case .string(let hash) = attempt else {
@@ -38,10 +38,7 @@ extension PaymentSnapshot {
             }
             attempts.append(hash)
         }
-        var mints: [MintSnapshot] = []
-        for (index, mint) in (try object.optionalArray("mints") ?? []).enumerated() {
-            mints.append(try MintSnapshot(wire: WireObject(mint, path: object.fieldPath("mints[\(index)]"))))
-        }
+        let mints = object.value("mints") == nil ? [] : try object.objects("mints").map(MintSnapshot.init(wire:))
         self.init(
             paymentID: try object.paymentID("payment_id"),
             type: try object.enumeration("type", PaymentType.self),
@@ -75,7 +72,7 @@ extension MintSnapshot {
         ]
     }
 
-    init(wire object: WireObject) throws(WireShapeError) {
+    init(wire object: JSONObjectReader) throws(JSONShapeError) {
         let index = try object.int("index")
         guard index >= 0, index <= Int64(Int32.max) else { throw object.error("index", "must be a small non-negative integer") }
         self.init(

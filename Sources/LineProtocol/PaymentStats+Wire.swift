@@ -32,8 +32,8 @@ extension PaymentStats {
         return .object(fields)
     }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "")
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value)
         let countsObject = try object.object("counts")
         var counts: [PaymentStatus: Int] = [:]
         for status in PaymentStatus.allCases {
@@ -46,10 +46,7 @@ extension PaymentStats {
                 mintCounts[status] = Int(try mintObject.optionalInt(status.rawValue) ?? 0)
             }
         }
-        var signers: [SignerState] = []
-        for (index, signer) in (try object.optionalArray("signers") ?? []).enumerated() {
-            signers.append(try SignerState(wire: WireObject(signer, path: "signers[\(index)]")))
-        }
+        let signers = object.value("signers") == nil ? [] : try object.objects("signers").map(SignerState.init(wire:))
         self.init(
             counts: counts,
             queueDepth: Int(try object.optionalInt("queue_depth") ?? 0),
@@ -74,7 +71,7 @@ extension SignerState {
         ]
     }
 
-    init(wire object: WireObject) throws(WireShapeError) {
+    init(wire object: JSONObjectReader) throws(JSONShapeError) {
         guard let role = Role(rawValue: try object.string("role")) else {
             throw object.error("role", "must be \"payment\" or \"mint\"")
         }

@@ -55,7 +55,7 @@ final class EventStreamHandler: ChannelInboundHandler {
             if let acknowledged {
                 self.acknowledged = nil
                 let response: ProtocolResponse
-                do throws(WireShapeError) {
+                do throws(JSONShapeError) {
                     response = try ProtocolResponse(wire: value)
                 } catch {
                     throw .malformedResponse(error.description)
@@ -66,7 +66,7 @@ final class EventStreamHandler: ChannelInboundHandler {
                 }
                 return
             }
-            do throws(WireShapeError) {
+            do throws(JSONShapeError) {
                 events.yield(try EventLine(wire: value).event)
             } catch {
                 throw .malformedResponse(error.description)

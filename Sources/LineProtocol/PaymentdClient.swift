@@ -84,13 +84,13 @@ public final class PaymentdClient: Sendable {
         let id = JSONValue.int(nextRequestID())
         let value = try await exchange(ProtocolRequest(id: id, command: command).line)
         let response: ProtocolResponse
-        do throws(WireShapeError) {
+        do throws(JSONShapeError) {
             response = try ProtocolResponse(wire: value)
         } catch {
             throw .malformedResponse(error.description)
         }
         guard response.id == id else {
-            throw .malformedResponse("the response's id \(JSONLineWriter.string(response.id)) is not the request's \(JSONLineWriter.string(id))")
+            throw .malformedResponse("the response's id \(JSONWriter.string(response.id)) is not the request's \(JSONWriter.string(id))")
         }
         switch response.outcome {
         case .success(let result): return result
@@ -162,8 +162,8 @@ public final class PaymentdClient: Sendable {
             .connect(unixDomainSocketPath: socketPath)
     }
 
-    static func decode<Value>(_ result: JSONValue, _ reader: (JSONValue) throws(WireShapeError) -> Value) throws(PaymentdClientError) -> Value {
-        do throws(WireShapeError) {
+    static func decode<Value>(_ result: JSONValue, _ reader: (JSONValue) throws(JSONShapeError) -> Value) throws(PaymentdClientError) -> Value {
+        do throws(JSONShapeError) {
             return try reader(result)
         } catch {
             throw .malformedResponse(error.description)

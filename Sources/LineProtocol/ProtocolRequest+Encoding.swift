@@ -31,5 +31,5 @@ extension ProtocolRequest {
     }
 
     /// The request as one protocol line, newline included.
-    public var line: [UInt8] { JSONLineWriter.line(wireValue) }
+    public var line: [UInt8] { JSONWriter.line(wireValue) }
 }

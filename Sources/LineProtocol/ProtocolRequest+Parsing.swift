@@ -35,15 +35,15 @@ extension ProtocolRequest {
         guard let name = CommandName(rawValue: commandText) else {
             throw RejectedRequest(id: id, error: .unknownCommand(commandText))
         }
-        do throws(WireShapeError) {
-            let arguments = try WireObject(value, path: "")
+        do throws(JSONShapeError) {
+            let arguments = try JSONObjectReader(value)
             self.init(id: id, command: try Self.command(name, arguments))
         } catch {
             throw RejectedRequest(id: id, error: .invalidArguments(field: error.field, reason: error.reason))
         }
     }
 
-    private static func command(_ name: CommandName, _ arguments: WireObject) throws(WireShapeError) -> ProtocolCommand {
+    private static func command(_ name: CommandName, _ arguments: JSONObjectReader) throws(JSONShapeError) -> ProtocolCommand {
         switch name {
         case .enqueue:
             let payment = try arguments.object("payment")
@@ -66,7 +66,7 @@ extension ProtocolRequest {
     /// The largest `limit` a `list` may ask for, so one response line stays a sane size.
     public static let maximumListLimit = 1000
 
-    private static func listFilter(_ arguments: WireObject) throws(WireShapeError) -> PaymentListFilter {
+    private static func listFilter(_ arguments: JSONObjectReader) throws(JSONShapeError) -> PaymentListFilter {
         let status = try arguments.optionalEnumeration("status", PaymentStatus.self)
         let payer = try arguments.optionalString("payer")
         let limit = try arguments.optionalInt("limit") ?? 50
@@ -80,7 +80,7 @@ extension ProtocolRequest {
         case get, set
     }
 
-    private static func settingsCommand(_ arguments: WireObject) throws(WireShapeError) -> ProtocolCommand {
+    private static func settingsCommand(_ arguments: JSONObjectReader) throws(JSONShapeError) -> ProtocolCommand {
         let action = try arguments.optionalEnumeration("action", SettingsAction.self)
             ?? (arguments.value("key") == nil ? .get : .set)
         switch action {

@@ -38,16 +38,16 @@ public struct ProtocolResponse: Sendable, Hashable {
     }
 
     /// The response as one protocol line, newline included.
-    public var line: [UInt8] { JSONLineWriter.line(wireValue) }
+    public var line: [UInt8] { JSONWriter.line(wireValue) }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "")
-        guard let id = object.fields["id"] else { throw WireShapeError(field: "id", reason: "is required (null allowed)") }
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value)
+        guard let id = object.fields["id"] else { throw JSONShapeError(field: "id", reason: "is required (null allowed)") }
         if try object.bool("ok") {
-            guard let result = object.fields["result"] else { throw WireShapeError(field: "result", reason: "is required when ok is true") }
+            guard let result = object.fields["result"] else { throw JSONShapeError(field: "result", reason: "is required when ok is true") }
             self.init(id: id, outcome: .success(result))
         } else {
-            guard let error = object.fields["error"] else { throw WireShapeError(field: "error", reason: "is required when ok is false") }
+            guard let error = object.fields["error"] else { throw JSONShapeError(field: "error", reason: "is required when ok is false") }
             self.init(id: id, outcome: .failure(try WireError(wire: error)))
         }
     }

@@ -22,7 +22,7 @@ public struct Transcript: Sendable, Hashable {
     public var sampleBindings: [String: JSONValue]
     public var exchanges: [TranscriptExchange]
 
-    public init(jsonLines text: String) throws(WireShapeError) {
+    public init(jsonLines text: String) throws(JSONShapeError) {
         var description = ""
         var peer = Peer.admin
         var bindings: [String: JSONValue] = [:]
@@ -32,10 +32,10 @@ public struct Transcript: Sendable, Hashable {
             do throws(JSONSyntaxError) {
                 value = try StrictJSONParser.parse(String(line))
             } catch {
-                throw WireShapeError(field: "line \(number + 1)", reason: error.description)
+                throw JSONShapeError(field: "line \(number + 1)", reason: error.description)
             }
             if number == 0, let header = value["transcript"] {
-                let object = try WireObject(header, path: "transcript")
+                let object = try JSONObjectReader(header, path: "transcript")
                 description = try object.optionalString("description") ?? ""
                 peer = try object.optionalEnumeration("peer", Peer.self) ?? .admin
                 if object.value("bindings") != nil { bindings = try object.object("bindings").fields }
@@ -61,8 +61,8 @@ public struct TranscriptExchange: Sendable, Hashable {
     /// The line number in the transcript file, for failure messages.
     public var sourceLine: Int
 
-    init(wire value: JSONValue, line: Int) throws(WireShapeError) {
-        let object = try WireObject(value, path: "line \(line)")
+    init(wire value: JSONValue, line: Int) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value, path: "line \(line)")
         request = try object.string("request")
         padToBytes = try object.optionalInt("pad_to_bytes").map { Int($0) }
         let noResponse = object.value("no_response") == nil ? false : try object.bool("no_response")

@@ -31,7 +31,7 @@ public struct TranscriptMatcher: Sendable {
     public func substitute(into request: String) -> String {
         var result = request
         for (name, value) in bindings {
-            let replacement: String = if case .string(let text) = value { text } else { JSONLineWriter.string(value) }
+            let replacement: String = if case .string(let text) = value { text } else { JSONWriter.string(value) }
             result = result.replacingOccurrences(of: "{{\(name)}}", with: replacement)
         }
         return result
@@ -56,7 +56,7 @@ public struct TranscriptMatcher: Sendable {
             }
             if let name = placeholder.captureName {
                 if let bound = captured[name], !Self.equal(bound, actual) {
-                    mismatches.append(TranscriptMismatch(path: path, expected: "\(text) (bound to \(JSONLineWriter.string(bound)))", actual: actual))
+                    mismatches.append(TranscriptMismatch(path: path, expected: "\(text) (bound to \(JSONWriter.string(bound)))", actual: actual))
                 } else {
                     captured[name] = actual
                 }
@@ -64,7 +64,7 @@ public struct TranscriptMatcher: Sendable {
             return
         }
         guard let actual else {
-            mismatches.append(TranscriptMismatch(path: path, expected: JSONLineWriter.string(expected), actual: nil))
+            mismatches.append(TranscriptMismatch(path: path, expected: JSONWriter.string(expected), actual: nil))
             return
         }
         switch (expected, actual) {
@@ -82,7 +82,7 @@ public struct TranscriptMatcher: Sendable {
             }
         default:
             if !Self.equal(expected, actual) {
-                mismatches.append(TranscriptMismatch(path: path, expected: JSONLineWriter.string(expected), actual: actual))
+                mismatches.append(TranscriptMismatch(path: path, expected: JSONWriter.string(expected), actual: actual))
             }
         }
     }
@@ -110,6 +110,6 @@ public struct TranscriptMismatch: Sendable, Hashable, CustomStringConvertible {
     public var actual: JSONValue?
 
     public var description: String {
-        "\(path): expected \(expected), got \(actual.map(JSONLineWriter.string) ?? "nothing")"
+        "\(path): expected \(expected), got \(actual.map(JSONWriter.string) ?? "nothing")"
     }
 }

@@ -37,8 +37,8 @@ public struct WireError: CodedError, Hashable {
         return .object(fields)
     }
 
-    public init(wire value: JSONValue) throws(WireShapeError) {
-        let object = try WireObject(value, path: "error")
+    public init(wire value: JSONValue) throws(JSONShapeError) {
+        let object = try JSONObjectReader(value, path: "error")
         self.init(code: try object.string("code"), message: try object.string("message"),
                   field: try object.optionalString("field"))
     }

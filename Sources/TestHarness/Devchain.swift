@@ -100,10 +100,10 @@ public final class Devchain: Sendable {
     @discardableResult
     public func control(_ method: String, _ params: [JSONValue] = []) throws -> JSONValue {
         let request: JSONValue = ["jsonrpc": "2.0", "id": 1, "method": .string(method), "params": .array(params)]
-        let response = try DevchainHTTP.post(port: deployment.port, body: JSONText.encode(request))
+        let response = try DevchainHTTP.post(port: deployment.port, body: JSONWriter.bytes(request))
         let answer: JSONValue
         do {
-            answer = try JSONText.decode(JSONValue.self, from: response.body)
+            answer = try StrictJSONParser.parse(response.body)
         } catch {
             throw HarnessError("devchain \(method): HTTP \(response.status), not JSON: \(String(decoding: response.body.prefix(300), as: UTF8.self))")
         }

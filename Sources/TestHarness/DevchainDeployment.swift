@@ -49,7 +49,7 @@ public struct DevchainDeployment: Sendable, Hashable {
     init(jsonLine: [UInt8]) throws {
         let root: JSONValue
         do {
-            root = try JSONText.decode(JSONValue.self, from: jsonLine)
+            root = try StrictJSONParser.parse(jsonLine)
         } catch {
             throw HarnessError("The devchain's ready line is not JSON: \(String(decoding: jsonLine.prefix(300), as: UTF8.self))")
         }

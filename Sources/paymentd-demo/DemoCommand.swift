@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     var timeout = 300
 
     func run() async throws {
-        let deployment = try JSONText.decode(JSONValue.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: deployJSON))))
+        let deployment = try StrictJSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: deployJSON))))
         let chainID = UInt64(deployment["chain_id"]?.intValue ?? 0)
         let usdc = try Address(hex: deployment["usdc"]?.stringValue ?? "")
         let mintToken = try Address(hex: deployment["mint_token"]?.stringValue ?? "")

@@ -34,7 +34,7 @@ final class CodecFuzzTests: XCTestCase {
             _ = try? ProtocolResponse(wire: value)
             _ = try? ServerLine(wire: value)
             _ = try? ProtocolRequest(json: value)
-            XCTAssertEqual(try? StrictJSONParser.parse(JSONLineWriter.bytes(value), maximumDepth: 64), value)
+            XCTAssertEqual(try? StrictJSONParser.parse(JSONWriter.bytes(value), maximumDepth: 64), value)
         }
     }
 

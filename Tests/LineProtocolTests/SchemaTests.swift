@@ -17,7 +17,7 @@ final class SchemaTests: XCTestCase {
 
     private func assertValid(_ value: JSONValue, _ schema: String, _ context: String = "", file: StaticString = #filePath, line: UInt = #line) {
         let errors = schemas.validate(value, against: Self.base + schema)
-        XCTAssertEqual(errors, [], "\(context) \(JSONLineWriter.string(value).prefix(300))", file: file, line: line)
+        XCTAssertEqual(errors, [], "\(context) \(JSONWriter.string(value).prefix(300))", file: file, line: line)
     }
 
     func testEveryCommandHasARequestAndAResultSchema() {

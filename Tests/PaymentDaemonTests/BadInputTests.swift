@@ -64,7 +64,7 @@ final class BadInputTests: XCTestCase {
                     break
                 }
                 if response["ok"] != false || response["error"]?["code"]?.stringValue != item.code || response["id"] != item.id {
-                    problems.append("case \(index) (\(String(decoding: item.line.prefix(80), as: UTF8.self))): expected \(item.code) with id \(item.id), got \(JSONLineWriter.string(response))")
+                    problems.append("case \(index) (\(String(decoding: item.line.prefix(80), as: UTF8.self))): expected \(item.code) with id \(item.id), got \(JSONWriter.string(response))")
                 }
                 if response["error"]?["message"]?.stringValue?.isEmpty != false {
                     problems.append("case \(index): no message for people")

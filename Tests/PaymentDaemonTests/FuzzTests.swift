@@ -114,7 +114,7 @@ final class FuzzTests: XCTestCase {
                     continue
                 }
                 if value["id"] == sentinel {
-                    if value["result"] != ["pong": true] { report.problems.append("worker \(worker) line \(index): sentinel got \(JSONLineWriter.string(value))") }
+                    if value["result"] != ["pong": true] { report.problems.append("worker \(worker) line \(index): sentinel got \(JSONWriter.string(value))") }
                     break
                 }
                 answers.append(value)
@@ -123,20 +123,20 @@ final class FuzzTests: XCTestCase {
             for answer in answers {
                 if answer["ok"] == false {
                     guard let code = answer["error"]?["code"]?.stringValue, !code.isEmpty else {
-                        report.problems.append("worker \(worker) line \(index): an error without a code: \(JSONLineWriter.string(answer))")
+                        report.problems.append("worker \(worker) line \(index): an error without a code: \(JSONWriter.string(answer))")
                         continue
                     }
                     report.errorCodes[code, default: 0] += 1
                     if code == "internal_error" {
-                        report.problems.append("worker \(worker) line \(index) \(shown): internal_error \(JSONLineWriter.string(answer))")
+                        report.problems.append("worker \(worker) line \(index) \(shown): internal_error \(JSONWriter.string(answer))")
                     }
                 } else if answer["ok"] != true || answer["result"] == nil {
-                    report.problems.append("worker \(worker) line \(index): not a response: \(JSONLineWriter.string(answer))")
+                    report.problems.append("worker \(worker) line \(index): not a response: \(JSONWriter.string(answer))")
                 }
             }
             if oversized {
                 if !closed || answers.map({ $0["error"]?["code"] }) != ["line_too_long"] {
-                    report.problems.append("worker \(worker) line \(index): an oversized line got \(answers.map(JSONLineWriter.string)), closed: \(closed)")
+                    report.problems.append("worker \(worker) line \(index): an oversized line got \(answers.map(JSONWriter.string)), closed: \(closed)")
                 }
             } else if closed {
                 report.problems.append("worker \(worker) line \(index) \(shown): the daemon closed the connection")

@@ -166,7 +166,7 @@ final class TranscriptAndSocatTests: XCTestCase {
             setsockopt(connection.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             while let line = try? connection.readLine() {
                 let value = try StrictJSONParser.parse(line, maximumDepth: 128)
-                if value["event"] == nil { problems.append("a watching connection answered a request: \(JSONLineWriter.string(value))") }
+                if value["event"] == nil { problems.append("a watching connection answered a request: \(JSONWriter.string(value))") }
             }
         }
         return problems

@@ -59,14 +59,14 @@ struct MinimalJSONSchema {
             case "type":
                 let types = value.arrayValue?.compactMap(\.stringValue) ?? [value.stringValue ?? ""]
                 if !types.contains(where: { Self.has(instance, type: $0) }) {
-                    errors.append("\(path): \(JSONLineWriter.string(instance).prefix(80)) is not of type \(types)")
+                    errors.append("\(path): \(JSONWriter.string(instance).prefix(80)) is not of type \(types)")
                 }
             case "enum":
                 if !(value.arrayValue ?? []).contains(where: { Self.equal($0, instance) }) {
-                    errors.append("\(path): \(JSONLineWriter.string(instance).prefix(80)) is not one of \(JSONLineWriter.string(value))")
+                    errors.append("\(path): \(JSONWriter.string(instance).prefix(80)) is not one of \(JSONWriter.string(value))")
                 }
             case "const":
-                if !Self.equal(value, instance) { errors.append("\(path): must be \(JSONLineWriter.string(value))") }
+                if !Self.equal(value, instance) { errors.append("\(path): must be \(JSONWriter.string(value))") }
             case "properties":
                 guard case .object(let fields) = instance, case .object(let properties) = value else { continue }
                 for (name, subschema) in properties.sorted(by: { $0.key < $1.key }) {
@@ -109,7 +109,7 @@ struct MinimalJSONSchema {
                     errors.append("\(path): \(passing) of the \(keyword) alternatives match")
                 }
             case "not":
-                if passes(instance, value, base: base) { errors.append("\(path): must not match \(JSONLineWriter.string(value).prefix(80))") }
+                if passes(instance, value, base: base) { errors.append("\(path): must not match \(JSONWriter.string(value).prefix(80))") }
             case "if":
                 let branch = passes(instance, value, base: base) ? keywords["then"] : keywords["else"]
                 if let branch { check(instance, branch, base: base, path: path, errors: &errors) }

@@ -79,7 +79,7 @@ struct FuzzLines {
             let base = int(0...3) == 0 ? template() : templates[0]
             guard var value = try? StrictJSONParser.parse(base) else { return base }
             for _ in 0..<int(1...2) { value = mutate(value) }
-            return Array(JSONLineWriter.string(value).utf8)
+            return Array(JSONWriter.string(value).utf8)
         case 60..<75:
             var line = template()
             for _ in 0..<int(1...4) { mutate(&line) }

@@ -1,5 +1,5 @@
-/// Why a line is not the JSON the protocol accepts, and where (byte offset): becomes the
-/// `malformed_json` error's message.
+/// Why a text is not the JSON `StrictJSONParser` accepts, and where (byte offset). The socket
+/// protocol turns it into `malformed_json`, the chain client into a malformed-answer error.
 public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     public var offset: Int
     public var reason: String

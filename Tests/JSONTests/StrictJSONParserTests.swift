@@ -1,5 +1,4 @@
 import JSON
-import LineProtocol
 import XCTest
 
 final class StrictJSONParserTests: XCTestCase {
@@ -51,16 +50,5 @@ final class StrictJSONParserTests: XCTestCase {
         XCTAssertNoThrow(try StrictJSONParser.parse(allowed))
         let tooDeep = String(repeating: "{\"a\":", count: 65) + "1" + String(repeating: "}", count: 65)
         XCTAssertThrowsError(try StrictJSONParser.parse(tooDeep))
-    }
-
-    func testWriterEscapesEverythingThatCouldBreakALineAndRoundTrips() throws {
-        let value: JSONValue = ["text": .string("line\nbreak\r\u{0}\u{1f}\u{7f}\"\\é/"), "n": .double(0.1), "big": .double(1e300), "i": -5]
-        let text = JSONLineWriter.string(value)
-        XCTAssertFalse(text.contains("\n"))
-        XCTAssertEqual(try StrictJSONParser.parse(text), value)
-    }
-
-    func testWriterSortsKeysAndWritesNonFiniteDoublesAsNull() {
-        XCTAssertEqual(JSONLineWriter.string(["b": 1, "a": .double(.nan), "c": .double(.infinity)]), #"{"a":null,"b":1,"c":null}"#)
     }
 }
