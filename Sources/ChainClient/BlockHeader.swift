@@ -31,14 +31,13 @@ public struct BlockHeader: Sendable, Hashable {
 
     /// Reads a block as `eth_getBlockBy*` returns it with full transactions off.
     init(rpc value: JSONValue, method: String) throws(ChainError) {
-        let block = try RPCObjectReader(value, method: method, what: "block")
-        var hashes = [Bytes32]()
-        for (index, element) in try block.array("transactions").enumerated() {
-            hashes.append(try RPCValue.bytes32(element, method: method, field: "block.transactions[\(index)]"))
+        self = try ChainError.reading(method) { () throws(JSONShapeError) in
+            let block = try JSONObjectReader(value, path: "block")
+            return BlockHeader(number: try block.uint64("number"), hash: try block.bytes32("hash"),
+                               parentHash: try block.bytes32("parentHash"), timestamp: try block.uint64("timestamp"),
+                               baseFeePerGas: try block.uint256("baseFeePerGas"), gasLimit: try block.uint64("gasLimit"),
+                               gasUsed: try block.uint64("gasUsed"),
+                               transactionHashes: try block.elements("transactions", RPCValue.bytes32(_:field:)))
         }
-        self.init(number: try block.uint64("number"), hash: try block.bytes32("hash"),
-                  parentHash: try block.bytes32("parentHash"), timestamp: try block.uint64("timestamp"),
-                  baseFeePerGas: try block.uint256("baseFeePerGas"), gasLimit: try block.uint64("gasLimit"),
-                  gasUsed: try block.uint64("gasUsed"), transactionHashes: hashes)
     }
 }

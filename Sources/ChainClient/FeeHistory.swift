@@ -24,35 +24,37 @@ public struct FeeHistory: Sendable, Hashable {
     public var nextBaseFee: UInt256 { baseFeePerGas.last ?? .zero }
 
     init(rpc value: JSONValue, method: String, percentileCount: Int) throws(ChainError) {
-        let history = try RPCObjectReader(value, method: method, what: "feeHistory")
-        var baseFees = [UInt256]()
-        for (index, element) in try history.array("baseFeePerGas").enumerated() {
-            baseFees.append(try RPCValue.uint256(element, method: method, field: "feeHistory.baseFeePerGas[\(index)]"))
+        self = try ChainError.reading(method) { () throws(JSONShapeError) in
+            try FeeHistory(rpc: JSONObjectReader(value, path: "feeHistory"), percentileCount: percentileCount)
         }
-        var ratios = [Double]()
-        for (index, element) in try history.array("gasUsedRatio").enumerated() {
+    }
+
+    private init(rpc history: JSONObjectReader, percentileCount: Int) throws(JSONShapeError) {
+        let baseFees = try history.elements("baseFeePerGas", RPCValue.uint256(_:field:))
+        let ratios = try history.elements("gasUsedRatio") { element, field throws(JSONShapeError) -> Double in
             switch element {
-            case .double(let ratio): ratios.append(ratio)
-            case .int(let ratio): ratios.append(Double(ratio))
-            default: throw RPCValue.malformed(element, method: method, field: "feeHistory.gasUsedRatio[\(index)]", expected: "a number")
+            case .double(let ratio): return ratio
+            case .int(let ratio): return Double(ratio)
+            default: throw RPCValue.mismatch(element, field: field, expected: "a number")
             }
         }
         guard baseFees.count == ratios.count + 1 else {
-            throw .malformedResponse(method: method, "feeHistory has \(baseFees.count) base fees for \(ratios.count) blocks (expected one more)")
+            throw JSONShapeError(field: history.path, reason: "has \(baseFees.count) base fees for \(ratios.count) blocks (expected one more)")
         }
         var rewards = [[UInt256]]()
         if percentileCount > 0 {
             let rows = try history.array("reward")
             guard rows.count == ratios.count else {
-                throw .malformedResponse(method: method, "feeHistory has \(rows.count) reward rows for \(ratios.count) blocks")
+                throw JSONShapeError(field: history.path, reason: "has \(rows.count) reward rows for \(ratios.count) blocks")
             }
             for (block, row) in rows.enumerated() {
+                let field = history.fieldPath("reward[\(block)]")
                 guard case .array(let cells) = row, cells.count == percentileCount else {
-                    throw .malformedResponse(method: method, "feeHistory.reward[\(block)] does not hold \(percentileCount) values")
+                    throw JSONShapeError(field: field, reason: "does not hold \(percentileCount) values")
                 }
                 var parsed = [UInt256]()
                 for (column, cell) in cells.enumerated() {
-                    parsed.append(try RPCValue.uint256(cell, method: method, field: "feeHistory.reward[\(block)][\(column)]"))
+                    parsed.append(try RPCValue.uint256(cell, field: "\(field)[\(column)]"))
                 }
                 rewards.append(parsed)
             }

@@ -33,17 +33,16 @@ public struct LogEntry: Sendable, Hashable {
     }
 
     init(rpc value: JSONValue, method: String, what: String) throws(ChainError) {
-        let log = try RPCObjectReader(value, method: method, what: what)
-        var topics = [Bytes32]()
-        for (index, element) in try log.array("topics").enumerated() {
-            topics.append(try RPCValue.bytes32(element, method: method, field: "\(what).topics[\(index)]"))
+        self = try ChainError.reading(method) { () throws(JSONShapeError) in
+            try LogEntry(rpc: JSONObjectReader(value, path: what))
         }
-        let removed: Bool
-        if log.optional("removed") == nil { removed = false } else { removed = try log.bool("removed") }
-        self.init(address: try log.address("address"), topics: topics, data: try log.data("data"),
-                  blockNumber: try log.uint64("blockNumber"), blockHash: try log.bytes32("blockHash"),
+    }
+
+    init(rpc log: JSONObjectReader) throws(JSONShapeError) {
+        self.init(address: try log.address("address"), topics: try log.elements("topics", RPCValue.bytes32(_:field:)),
+                  data: try log.data("data"), blockNumber: try log.uint64("blockNumber"), blockHash: try log.bytes32("blockHash"),
                   transactionHash: try log.bytes32("transactionHash"),
                   transactionIndex: try log.uint64("transactionIndex"), logIndex: try log.uint64("logIndex"),
-                  removed: removed)
+                  removed: try log.optionalBool("removed") ?? false)
     }
 }

@@ -33,10 +33,12 @@ public struct TransactionInfo: Sendable, Hashable {
     public var isPending: Bool { blockNumber == nil }
 
     init(rpc value: JSONValue, method: String) throws(ChainError) {
-        let tx = try RPCObjectReader(value, method: method, what: "transaction")
-        self.init(hash: try tx.bytes32("hash"), nonce: try tx.uint64("nonce"), from: try tx.address("from"),
-                  to: try tx.optionalAddress("to"), blockNumber: try tx.optionalUInt64("blockNumber"),
-                  blockHash: try tx.optionalBytes32("blockHash"), maxFeePerGas: try tx.optionalUInt256("maxFeePerGas"),
-                  maxPriorityFeePerGas: try tx.optionalUInt256("maxPriorityFeePerGas"))
+        self = try ChainError.reading(method) { () throws(JSONShapeError) in
+            let tx = try JSONObjectReader(value, path: "transaction")
+            return TransactionInfo(hash: try tx.bytes32("hash"), nonce: try tx.uint64("nonce"), from: try tx.address("from"),
+                                   to: try tx.optionalAddress("to"), blockNumber: try tx.optionalUInt64("blockNumber"),
+                                   blockHash: try tx.optionalBytes32("blockHash"), maxFeePerGas: try tx.optionalUInt256("maxFeePerGas"),
+                                   maxPriorityFeePerGas: try tx.optionalUInt256("maxPriorityFeePerGas"))
+        }
     }
 }

@@ -37,19 +37,18 @@ public struct TransactionReceipt: Sendable, Hashable {
     }
 
     init(rpc value: JSONValue, method: String) throws(ChainError) {
-        let receipt = try RPCObjectReader(value, method: method, what: "receipt")
-        let status = try receipt.uint64("status")
-        guard status <= 1 else { throw .malformedResponse(method: method, "receipt.status is \(status), not 0 or 1") }
-        var logs = [LogEntry]()
-        for (index, element) in try receipt.array("logs").enumerated() {
-            logs.append(try LogEntry(rpc: element, method: method, what: "receipt.logs[\(index)]"))
+        self = try ChainError.reading(method) { () throws(JSONShapeError) in
+            let receipt = try JSONObjectReader(value, path: "receipt")
+            let status = try receipt.uint64("status")
+            guard status <= 1 else { throw receipt.error("status", "is \(status), not 0 or 1") }
+            return TransactionReceipt(
+                transactionHash: try receipt.bytes32("transactionHash"),
+                transactionIndex: try receipt.uint64("transactionIndex"),
+                blockNumber: try receipt.uint64("blockNumber"), blockHash: try receipt.bytes32("blockHash"),
+                succeeded: status == 1, gasUsed: try receipt.uint64("gasUsed"),
+                effectiveGasPrice: try receipt.uint256("effectiveGasPrice"), from: try receipt.address("from"),
+                to: try receipt.optionalAddress("to"), logs: try receipt.objects("logs").map(LogEntry.init(rpc:)))
         }
-        self.init(transactionHash: try receipt.bytes32("transactionHash"),
-                  transactionIndex: try receipt.uint64("transactionIndex"),
-                  blockNumber: try receipt.uint64("blockNumber"), blockHash: try receipt.bytes32("blockHash"),
-                  succeeded: status == 1, gasUsed: try receipt.uint64("gasUsed"),
-                  effectiveGasPrice: try receipt.uint256("effectiveGasPrice"), from: try receipt.address("from"),
-                  to: try receipt.optionalAddress("to"), logs: logs)
     }
 
     /// The logs of `event` (topic 0) emitted by `contract`.

@@ -76,6 +76,20 @@ final class ChainReadTests: XCTestCase {
         XCTAssertEqual(single?.code, "rpc_error")
     }
 
+    func testTheNodeParsesEveryFormTheWriterProduces() async throws {
+        // The one JSON writer keeps a double's fraction (`1.0`) and escapes DEL as `\u007f`;
+        // the node must read such a body and answer the call itself (here: a refusal of the
+        // parameters), never with a parse error.
+        let chain = try LiveChain.prepared()
+        do {
+            _ = try await chain.rpc.client.call("eth_getBalance", params: ["0x\u{7f}", .double(1)])
+            XCTFail("an address made of DEL is not an address")
+        } catch {
+            guard case .rpc(_, let refusal) = error else { return XCTFail("\(error)") }
+            XCTAssertNotEqual(refusal.code, -32700, "\(refusal)")
+        }
+    }
+
     func testFeeHistoryHasOneMoreBaseFeeThanBlocksAndARewardPerPercentile() async throws {
         let chain = try LiveChain.prepared()
         try chain.node.mine(blocks: 4)

@@ -82,9 +82,12 @@ final class JSONRPCEnvelopeTests: XCTestCase {
     }
 
     func testRequestTextIsCompactWithSortedKeysAndEscapedStrings() {
-        let request = RPCRequest("eth_call", [["to": "0xab", "data": "0x01"], "latest", .double(50), .double(0.5), "a\"b\\c\n\u{1}"])
+        // Parameters go through the one JSONWriter, the socket protocol's: a double keeps its
+        // fraction (`50.0`) and DEL is escaped; both are plain RFC 8259 JSON for any node
+        // (ChainReadTests sends fee-history percentiles as doubles to the devchain).
+        let request = RPCRequest("eth_call", [["to": "0xab", "data": "0x01"], "latest", .double(50), .double(0.5), "a\"b\\c\n\u{1}\u{7f}"])
         let text = String(decoding: JSONRPCRequestEncoder.encode(request, id: 7), as: UTF8.self)
-        XCTAssertEqual(text, #"{"jsonrpc":"2.0","id":7,"method":"eth_call","params":[{"data":"0x01","to":"0xab"},"latest",50,0.5,"a\"b\\c\n\u0001"]}"#)
+        XCTAssertEqual(text, #"{"jsonrpc":"2.0","id":7,"method":"eth_call","params":[{"data":"0x01","to":"0xab"},"latest",50.0,0.5,"a\"b\\c\n\u0001\u007f"]}"#)
     }
 
     func testBatchRequestTextNumbersIdsInOrder() throws {
