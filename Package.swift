@@ -54,16 +54,31 @@ let package = Package(
         ]),
 
         // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
-        .target(name: "LineProtocol", dependencies: [
-            "PaymentModel", "JSON", "ErrorCoding",
+        // The bytes of the protocol and nothing of sockets: framing, requests, responses,
+        // results, errors, watch events. No NIO.
+        .target(name: "LineProtocolCodec", dependencies: ["PaymentModel", "JSON", "ErrorCoding"]),
+        // The codec's framing as a swift-nio decoder, for the server and the client alike.
+        .target(name: "LineProtocolNIO", dependencies: [
+            "LineProtocolCodec",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // The daemon's side: listener, sessions, pipelining, peer credentials, admin policy.
+        .target(name: "LineProtocolServer", dependencies: [
+            "LineProtocolCodec", "LineProtocolNIO", "PaymentModel", "JSON", "ErrorCoding",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Every other program's side (payctl, paymentd-health, mint-server, the demo): never the server.
+        .target(name: "LineProtocolClient", dependencies: [
+            "LineProtocolCodec", "LineProtocolNIO", "PaymentModel", "JSON", "ErrorCoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
 
         // MARK: The daemon: configuration, systemd glue, and the engine behind the socket
         .target(name: "PaymentDaemon", dependencies: [
-            "SettlementEngine", "LineProtocol", "Systemd", "Ethereum", "PaymentModel",
+            "SettlementEngine", "LineProtocolServer", "Systemd", "Ethereum", "PaymentModel",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -75,15 +90,20 @@ let package = Package(
         ]),
 
         .executableTarget(name: "paymentd-demo", dependencies: [
-            "LineProtocol", "ChainClient", "Ethereum", "PaymentModel", "JSON",
+            "LineProtocolClient", "ChainClient", "Ethereum", "PaymentModel", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // A measurement, not a test: the chain client's decode of a 500-receipt batch answer.
         .executableTarget(name: "rpc-decode-benchmark", dependencies: ["ChainClient"]),
 
-        // MARK: Test support (throwaway Postgres cluster, devchain process)
-        .target(name: "TestHarness", dependencies: ["Postgres", "JSON", "LineProtocol"]),
+        // MARK: Test support (throwaway Postgres cluster, devchain process, the daemon process)
+        .target(name: "TestHarness", dependencies: ["Postgres", "JSON"]),
+        // For tests of the protocol and of its future clients: transcripts and their matching,
+        // raw connections, and a ProtocolServer in front of an in-memory PaymentService.
+        .target(name: "LineProtocolTesting", dependencies: [
+            "LineProtocolCodec", "LineProtocolServer", "LineProtocolClient", "PaymentModel", "JSON", "TestHarness",
+        ]),
 
         // MARK: Tests, one per target
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -92,13 +112,23 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
         .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "PaymentModel", "JSON", "TestHarness"]),
+        .testTarget(name: "LineProtocolCodecTests", dependencies: [
+            "LineProtocolCodec", "LineProtocolTesting", "PaymentModel", "JSON", "TestHarness",
+        ]),
+        .testTarget(name: "LineProtocolServerTests", dependencies: [
+            "LineProtocolServer", "LineProtocolCodec", "LineProtocolClient", "LineProtocolTesting", "PaymentModel", "JSON",
+        ]),
+        .testTarget(name: "LineProtocolClientTests", dependencies: [
+            "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "PaymentModel", "JSON",
+        ]),
+        .testTarget(name: "LineProtocolTestingTests", dependencies: ["LineProtocolTesting", "JSON"]),
         .testTarget(name: "ChainClientTests", dependencies: ["ChainClient", "Ethereum", "TestHarness", "JSON"]),
         .testTarget(name: "SettlementEngineTests", dependencies: [
             "SettlementEngine", "TestHarness", "ChainClient", "Ethereum", "PaymentStore", "Postgres", "PaymentModel", "JSON",
         ]),
         .testTarget(name: "PaymentDaemonTests", dependencies: [
-            "PaymentDaemon", "LineProtocol", "TestHarness", "Ethereum", "PaymentModel", "JSON", "Postgres", "PaymentStore",
+            "PaymentDaemon", "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "TestHarness", "Ethereum",
+            "PaymentModel", "JSON", "Postgres", "PaymentStore",
         ]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
                     exclude: ["Fixtures"]),

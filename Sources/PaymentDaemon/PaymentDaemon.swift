@@ -1,5 +1,5 @@
 import Foundation
-import LineProtocol
+import LineProtocolServer
 import Logging
 import PaymentModel
 import SettlementEngine

@@ -1,6 +1,6 @@
 /// What the daemon offers its clients, independent of how they reach it.
 ///
-/// The engine implements it; the socket server (`LineProtocol`) translates protocol lines into
+/// The engine implements it; the socket server (`LineProtocolServer`) translates protocol lines into
 /// these calls and their results back into lines. Keeping the seam here lets the protocol be
 /// tested without a chain, and the engine without a socket.
 public protocol PaymentService: Sendable {

@@ -3,10 +3,11 @@ import Glibc
 #endif
 
 /// Builds a `sockaddr_un` for a filesystem path and lends it to `bind`/`connect`: the one place
-/// the test harness lays out a Unix socket address.
-enum UnixSocketAddress {
+/// the tests lay out a Unix socket address (the notify listener, the daemon's activation
+/// probe, the raw protocol client).
+public enum UnixSocketAddress {
     /// Calls `body` with the address of `path` and its length; returns what `body` returns.
-    static func with<Result>(path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
+    public static func with<Result>(path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8.prefix(MemoryLayout.size(ofValue: address.sun_path) - 1))

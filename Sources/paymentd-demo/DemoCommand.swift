@@ -3,7 +3,7 @@ import ChainClient
 import Ethereum
 import Foundation
 import JSON
-import LineProtocol
+import LineProtocolClient
 import PaymentModel
 
 /// `paymentd-demo`: the smallest program that shows the pieces composed. It signs buyer

@@ -1,5 +1,5 @@
 import Foundation
-import LineProtocol
+import LineProtocolClient
 import PaymentModel
 import TestHarness
 import XCTest

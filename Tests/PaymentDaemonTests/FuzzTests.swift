@@ -1,6 +1,8 @@
 import Foundation
 import JSON
-import LineProtocol
+import LineProtocolClient
+import LineProtocolCodec
+import LineProtocolTesting
 import PaymentModel
 import TestHarness
 import XCTest

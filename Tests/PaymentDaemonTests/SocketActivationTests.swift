@@ -1,6 +1,7 @@
 import Foundation
 import JSON
-import LineProtocol
+import LineProtocolClient
+import LineProtocolTesting
 import PaymentModel
 import TestHarness
 import XCTest

@@ -1,5 +1,6 @@
 import Foundation
-import LineProtocol
+import LineProtocolClient
+import LineProtocolTesting
 import TestHarness
 import XCTest
 #if canImport(Glibc)

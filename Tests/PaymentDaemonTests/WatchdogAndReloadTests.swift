@@ -1,6 +1,6 @@
 import Foundation
+import LineProtocolClient
 import PaymentModel
-import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import Ethereum
 import Foundation
 import JSON
-import LineProtocol
+import LineProtocolClient
 import PaymentModel
 import Postgres
 import TestHarness

@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import LineProtocol
+import LineProtocolCodec
 import TestHarness
 
 /// Request lines a hostile or broken client might send: random bytes, printable noise,

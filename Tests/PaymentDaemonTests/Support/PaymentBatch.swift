@@ -1,8 +1,7 @@
 import Ethereum
 import Foundation
-import LineProtocol
+import LineProtocolClient
 import PaymentModel
-import TestHarness
 import XCTest
 
 /// Many buyer-signed payments with idempotency keys, and the checks that they all settled

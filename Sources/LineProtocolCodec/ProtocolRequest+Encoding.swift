@@ -1,0 +1,34 @@
+import JSON
+
+extension ProtocolRequest {
+    /// The request as the JSON object a client sends; `ProtocolRequest(json:)` reads it back
+    /// to an equal value.
+    public var wireValue: JSONValue {
+        var fields: [String: JSONValue] = ["id": id, "cmd": .string(command.name.rawValue)]
+        switch command {
+        case .enqueue(let request):
+            fields["payment"] = request.wirePayment
+            if let key = request.idempotencyKey { fields["idempotency_key"] = .string(key) }
+        case .status(let paymentID), .retry(let paymentID), .cancel(let paymentID):
+            fields["payment_id"] = .string(paymentID)
+        case .list(let filter):
+            if let status = filter.status { fields["status"] = .string(status.rawValue) }
+            if let payer = filter.payer { fields["payer"] = .string(payer) }
+            fields["limit"] = .int(Int64(filter.limit))
+        case .settingsGet:
+            fields["action"] = "get"
+        case .settingsSet(let key, let value):
+            fields["action"] = "set"
+            fields["key"] = .string(key)
+            fields["value"] = .string(value)
+        case .watch(let paymentID):
+            if let paymentID { fields["payment_id"] = .string(paymentID) }
+        case .stats, .stop, .ping, .version:
+            break
+        }
+        return .object(fields)
+    }
+
+    /// The request as one protocol line, newline included.
+    public var line: [UInt8] { JSONWriter.line(wireValue) }
+}
