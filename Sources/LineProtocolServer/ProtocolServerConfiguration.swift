@@ -34,7 +34,7 @@ public struct ProtocolServerConfiguration: Sendable {
     public var backlog: Int32
     public var eventLoopGroup: any EventLoopGroup
 
-    public init(listener: Listener, adminPolicy: AdminPolicy = AdminPolicy(), maximumConnections: Int = 4096,
+    public init(listener: Listener, adminPolicy: AdminPolicy = .rootAndDaemonUser(), maximumConnections: Int = 4096,
                 maximumLineBytes: Int = LineBoundary.maximumRequestLineBytes, maximumPipelinedRequests: Int = 64,
                 idleTimeout: Duration = .seconds(300), watchWriteTimeout: Duration = .seconds(30),
                 drainTimeout: Duration = .seconds(30), backlog: Int32 = 4096,

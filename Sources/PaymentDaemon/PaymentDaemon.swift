@@ -49,7 +49,7 @@ public final class PaymentDaemon: Sendable {
         let server: ProtocolServer
         do {
             server = try await ProtocolServer.bind(
-                configuration: ProtocolServerConfiguration(listener: listener, adminPolicy: AdminPolicy(adminUIDs: Set(configuration.adminUIDs))),
+                configuration: ProtocolServerConfiguration(listener: listener, adminPolicy: .rootAndDaemonUser(adding: Set(configuration.adminUIDs))),
                 service: engine, logger: logger, onStop: { signals.requestStop() })
         } catch {
             throw .startup(error.description)

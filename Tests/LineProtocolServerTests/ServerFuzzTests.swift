@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 import LineProtocolCodec
-import LineProtocolServer
+@testable import LineProtocolServer
 import LineProtocolTesting
 import XCTest
 
@@ -11,7 +11,7 @@ final class ServerFuzzTests: XCTestCase {
     func testFuzzedLinesNeitherCrashTheServerNorChangeAnything() async throws {
         let harness = try await ServerHarness.start {
             // Not an admin, so mutated admin commands are refused before the service.
-            $0.adminPolicy = AdminPolicy(adminUIDs: [], allowsRootAndDaemonUser: false)
+            $0.adminPolicy = AdminPolicy(adminUIDs: [])
         }
         let connections = 8
         let linesPerConnection = 500

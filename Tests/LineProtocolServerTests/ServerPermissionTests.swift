@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import LineProtocolServer
+@testable import LineProtocolServer
 import LineProtocolTesting
 import XCTest
 #if canImport(Glibc)
@@ -11,10 +11,12 @@ final class ServerPermissionTests: XCTestCase {
     private let paymentID = "00000000-0000-4000-8000-000000000001"
 
     func testAdminCommandsAreRefusedForAPeerThatIsNotAnAdmin() async throws {
-        // The tests run as root, which is always an admin in production; this policy turns the
-        // implicit admins off so the refusal path is exercised with the real SO_PEERCRED uid.
+        // The client runs as this process's uid, which a daemon always counts as an admin; a
+        // policy with no admins at all, built here, makes the same real SO_PEERCRED uid a
+        // non-admin. (testTheKernelReportedUIDOfAnotherUserDecides sees the refusal under the
+        // production policy, with a client running as another uid.)
         let harness = try await ServerHarness.start {
-            $0.adminPolicy = AdminPolicy(adminUIDs: [], allowsRootAndDaemonUser: false)
+            $0.adminPolicy = AdminPolicy(adminUIDs: [])
         }
         await harness.service.insert(ProtocolSample.snapshot(id: paymentID, status: .pending))
         let client = try harness.rawClient()
@@ -37,9 +39,19 @@ final class ServerPermissionTests: XCTestCase {
         await harness.stop()
     }
 
+    func testTheDaemonsPolicyAdmitsRootItsOwnUserAndTheListedUIDsAndNeverAnUnknownPeer() {
+        let policy = AdminPolicy.rootAndDaemonUser(adding: [4242])
+        XCTAssertTrue(policy.permits(uid: 0))
+        XCTAssertTrue(policy.permits(uid: geteuid()))
+        XCTAssertTrue(policy.permits(uid: 4242))
+        XCTAssertEqual(policy.permits(uid: 65534), geteuid() == 65534)
+        XCTAssertFalse(policy.permits(uid: nil))
+        XCTAssertEqual(ProtocolServerConfiguration(listener: .path("/unused")).adminPolicy, .rootAndDaemonUser())
+    }
+
     func testListedAdminUIDsMayRunAdminCommands() async throws {
         let harness = try await ServerHarness.start {
-            $0.adminPolicy = AdminPolicy(adminUIDs: [getuid()], allowsRootAndDaemonUser: false)
+            $0.adminPolicy = AdminPolicy(adminUIDs: [getuid()])
         }
         let response = try await RawUnixConnection.blocking {
             try harness.rawClient().exchange(#"{"id":1,"cmd":"settings","key":"payment_batch_size","value":"50"}"#)

@@ -1,5 +1,5 @@
 import JSON
-import LineProtocolServer
+@testable import LineProtocolServer
 import LineProtocolTesting
 import XCTest
 
@@ -9,7 +9,7 @@ final class TranscriptReplayTests: XCTestCase {
     func testEveryTranscriptReplaysAgainstTheServer() async throws {
         for (name, transcript) in try ProtocolFiles.transcripts() {
             let harness = try await ServerHarness.start {
-                if transcript.peer == .nonAdmin { $0.adminPolicy = AdminPolicy(adminUIDs: [], allowsRootAndDaemonUser: false) }
+                if transcript.peer == .nonAdmin { $0.adminPolicy = AdminPolicy(adminUIDs: []) }
             }
             let client = try harness.rawClient()
             let mismatches = try await RawUnixConnection.blocking { try Self.replay(transcript, on: client) }
