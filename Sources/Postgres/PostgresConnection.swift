@@ -56,7 +56,7 @@ public final class PostgresConnection {
         return try consume(result, conn: conn)
     }
 
-    /// Runs one or more statements without parameters (migrations, `BEGIN`, `LISTEN`).
+    /// Runs one or more statements without parameters (migrations, `BEGIN`).
     public func execute(_ sql: String) throws(PostgresError) {
         let conn = try liveHandle()
         _ = try consume(PQexec(conn, sql), conn: conn)
@@ -88,59 +88,6 @@ public final class PostgresConnection {
             if isHealthy { try? execute("ROLLBACK") }
             throw error
         }
-    }
-
-    /// Quotes an identifier (a channel or table name) for the rare statements that cannot take
-    /// it as a parameter, such as `LISTEN`.
-    public func quoteIdentifier(_ identifier: String) throws(PostgresError) -> String {
-        let conn = try liveHandle()
-        guard let quoted = PQescapeIdentifier(conn, identifier, identifier.utf8.count) else {
-            throw .unexpectedResult("cannot quote identifier: \(String(cString: PQerrorMessage(conn)))")
-        }
-        defer { PQfreemem(quoted) }
-        return String(cString: quoted)
-    }
-
-    // MARK: - LISTEN / NOTIFY
-
-    /// Subscribes this connection to a notification channel.
-    public func listen(_ channel: String) throws(PostgresError) {
-        try execute("LISTEN \(try quoteIdentifier(channel))")
-    }
-
-    /// Waits up to `timeoutMilliseconds` for notifications and returns every one that arrived
-    /// (possibly none). Notifications that arrived earlier are returned at once.
-    public func waitForNotifications(timeoutMilliseconds: Int32) throws(PostgresError) -> [PostgresNotification] {
-        let conn = try liveHandle()
-        var pending = try drainNotifications(conn)
-        if !pending.isEmpty { return pending }
-        let fd = PQsocket(conn)
-        guard fd >= 0 else { throw .connectionLost("connection has no socket") }
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, timeoutMilliseconds)
-        if ready < 0 && errno != EINTR {
-            throw .connectionLost("poll failed with errno \(errno)")
-        }
-        guard PQconsumeInput(conn) == 1 else {
-            throw .connectionLost(String(cString: PQerrorMessage(conn)))
-        }
-        pending = try drainNotifications(conn)
-        return pending
-    }
-
-    private func drainNotifications(_ conn: OpaquePointer) throws(PostgresError) -> [PostgresNotification] {
-        var found: [PostgresNotification] = []
-        while let note = PQnotifies(conn) {
-            found.append(PostgresNotification(
-                channel: String(cString: note.pointee.relname),
-                payload: String(cString: note.pointee.extra),
-                senderPID: note.pointee.be_pid))
-            PQfreemem(note)
-        }
-        if PQstatus(conn) != CONNECTION_OK {
-            throw .connectionLost(String(cString: PQerrorMessage(conn)))
-        }
-        return found
     }
 
     // MARK: - Internals
@@ -208,13 +155,6 @@ public final class PostgresConnection {
         }
         return PostgresRows(columns: columns, values: values, affectedRows: rowCount)
     }
-}
-
-/// A message delivered by `NOTIFY channel, 'payload'`.
-public struct PostgresNotification: Sendable, Equatable {
-    public let channel: String
-    public let payload: String
-    public let senderPID: Int32
 }
 
 /// Lends `body` an array of C strings for `parameters` (NULL for `nil`), valid only during the call.

@@ -62,21 +62,6 @@ final class PostgresConnectionTests: XCTestCase {
         XCTAssertEqual(try rows.rows.map { try $0.text("v") }, values)
     }
 
-    func testNotificationsArriveOnListeningConnection() throws {
-        let conninfo = try ThrowawayPostgres.shared().makeDatabase()
-        let listener = try PostgresConnection(conninfo: conninfo)
-        let sender = try PostgresConnection(conninfo: conninfo)
-        try listener.listen("payment_enqueued")
-        XCTAssertEqual(try listener.waitForNotifications(timeoutMilliseconds: 10), [])
-        try sender.query("SELECT pg_notify($1, $2)", ["payment_enqueued", "hello"])
-        var received: [PostgresNotification] = []
-        for _ in 0..<50 where received.isEmpty {
-            received = try listener.waitForNotifications(timeoutMilliseconds: 100)
-        }
-        XCTAssertEqual(received.map(\.payload), ["hello"])
-        XCTAssertEqual(received.first?.channel, "payment_enqueued")
-    }
-
     func testConnectFailureSaysWhy() {
         XCTAssertThrowsError(try PostgresConnection(conninfo: "host=/nonexistent-dir dbname=x")) { error in
             XCTAssertEqual((error as? PostgresError)?.code, "database_unavailable")
