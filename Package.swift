@@ -107,6 +107,7 @@ let package = Package(
 
         // MARK: Tests, one per target
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),
         .testTarget(name: "EthereumTests", dependencies: ["Ethereum"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
@@ -116,7 +117,7 @@ let package = Package(
             "LineProtocolCodec", "LineProtocolTesting", "PaymentModel", "JSON", "TestHarness",
         ]),
         .testTarget(name: "LineProtocolServerTests", dependencies: [
-            "LineProtocolServer", "LineProtocolCodec", "LineProtocolClient", "LineProtocolTesting", "PaymentModel", "JSON",
+            "LineProtocolServer", "LineProtocolCodec", "LineProtocolClient", "LineProtocolTesting", "PaymentModel", "JSON", "TestHarness",
         ]),
         .testTarget(name: "LineProtocolClientTests", dependencies: [
             "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "PaymentModel", "JSON",

@@ -9,11 +9,11 @@ import Glibc
 /// A deliberately plain blocking Unix-socket client for what `PaymentdClient` never does:
 /// raw bytes, half-closes, oversized lines, abandoned connections. Responses are framed by the
 /// protocol's own `LineFramer`. Blocking calls belong on a thread of their own
-/// (`RawUnixConnection.blocking`), never on Swift's cooperative pool. Shared by the protocol
+/// (`BlockingWork.run`), never on Swift's cooperative pool. Shared by the protocol
 /// server's tests and the daemon's.
 public final class RawUnixConnection: @unchecked Sendable {
     // @unchecked Sendable: each connection is used by one thread at a time (a test hands it to
-    // one `onThread` block after another, awaiting each), so `framer` is never shared.
+    // one `BlockingWork.run` block after another, awaiting each), so `framer` is never shared.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
 
@@ -42,15 +42,6 @@ public final class RawUnixConnection: @unchecked Sendable {
     }
 
     deinit { close() }
-
-    /// Runs blocking socket work on a fresh thread and awaits its result.
-    public static func blocking<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try work() })
-            }
-        }
-    }
 
     public func close() {
         guard !isClosed else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +12,8 @@ import Glibc
 /// deploys the contracts and takes a few seconds, so prefer `shared()` (one per test process,
 /// on-demand mining: call `mine()`); tests that change a node-wide setting (faults, latency,
 /// mining mode) undo it, or start a node of their own. Every node started here is stopped when
-/// the test process exits normally; a crashed test process leaves none either, because the
-/// node is started with `--exit-with-parent`.
+/// the test process exits and killed when it crashes (`ExitCleanup`); one killed with SIGKILL
+/// leaves none either, because the node is started with `--exit-with-parent`.
 public final class Devchain: Sendable {
     /// What the node printed when it became ready.
     public let deployment: DevchainDeployment
@@ -23,7 +24,7 @@ public final class Devchain: Sendable {
 
     private let process: DevchainProcess
     private let directory: String
-    private let stopped = StopFlag()
+    private let stopped = Mutex(false)
 
     public var rpcURL: String { deployment.rpcURL }
     public var chainID: UInt64 { deployment.chainID }
@@ -70,7 +71,7 @@ public final class Devchain: Sendable {
                 throw error
             }
             let chain = Devchain(deployment: deployment, process: process, directory: directory)
-            runningChains.add(chain)
+            ExitCleanup.shared.atExit { chain.stop() }
             return chain
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
@@ -87,9 +88,8 @@ public final class Devchain: Sendable {
 
     /// Stops the node (SIGTERM, then SIGKILL after 10 s) and deletes its log. Idempotent.
     public func stop() {
-        guard stopped.set() else { return }
+        guard stopped.withLock({ wasStopped in defer { wasStopped = true }; return !wasStopped }) else { return }
         process.terminate()
-        runningChains.remove(self)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -148,58 +148,4 @@ public final class Devchain: Sendable {
         guard made != nil else { throw HarnessError("mkdtemp failed in \(base): \(String(cString: strerror(errno)))") }
         return String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
     }
-}
-
-/// Set once by the first `stop()`.
-private final class StopFlag: @unchecked Sendable {
-    // @unchecked Sendable: `value` is only read and written while holding `lock`.
-    private let lock = NSLock()
-    private var value = false
-
-    /// True for the first caller only.
-    func set() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if value { return false }
-        value = true
-        return true
-    }
-}
-
-/// Nodes still running, stopped by an `atexit` handler when the test process exits.
-private final class RunningDevchains: @unchecked Sendable {
-    // @unchecked Sendable: `chains` and `registered` are only touched while holding `lock`.
-    private let lock = NSLock()
-    private var chains: [ObjectIdentifier: Devchain] = [:]
-    private var registered = false
-
-    func add(_ chain: Devchain) {
-        lock.lock()
-        defer { lock.unlock() }
-        chains[ObjectIdentifier(chain)] = chain
-        if !registered {
-            registered = true
-            atexit { stopAllDevchains() }
-        }
-    }
-
-    func remove(_ chain: Devchain) {
-        lock.lock()
-        defer { lock.unlock() }
-        chains[ObjectIdentifier(chain)] = nil
-    }
-
-    func drain() -> [Devchain] {
-        lock.lock()
-        defer { lock.unlock() }
-        let all = Array(chains.values)
-        chains = [:]
-        return all
-    }
-}
-
-private let runningChains = RunningDevchains()
-
-private func stopAllDevchains() {
-    for chain in runningChains.drain() { chain.stop() }
 }

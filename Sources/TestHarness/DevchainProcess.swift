@@ -3,16 +3,15 @@ import Foundation
 import Glibc
 #endif
 
-/// The devchain's Python process: spawned with `posix_spawn`, its ready line read with a
-/// deadline, its output drained, and its end waited for with `waitpid`.
+/// The devchain's Python process: started by `ChildProcess`, its ready line read from a pipe
+/// with a deadline, the rest of its standard output drained, its standard error in a log file.
 ///
-/// Not Foundation's `Process`, whose `waitUntilExit` was seen hanging here. Stderr goes to a log
-/// file (never a pipe that could fill up and block the node); stdout is a pipe read until the
-/// ready line and then drained to EOF by a background thread, for the same reason. The child
-/// stays in the test's process group, so a Ctrl-C of the test run stops it too.
+/// The pipe is read until the ready line and then drained to EOF by a background thread, so a
+/// chatty node never blocks on a full pipe; the log is a file for the same reason.
 struct DevchainProcess: Sendable {
-    let pid: pid_t
+    let child: ChildProcess
     let logPath: String
+    var pid: pid_t { child.pid }
 
     /// Spawns `python -m devchain <arguments>` with `devchainDirectory` on PYTHONPATH and waits
     /// for its one JSON line on stdout.
@@ -25,43 +24,18 @@ struct DevchainProcess: Sendable {
         // thread would never see EOF.
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-
-        // An empty signal mask and default handlers, whatever the test runner set, so SIGTERM works.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        sigaddset(&defaultSignals, SIGTERM)
-        sigaddset(&defaultSignals, SIGINT)
-        sigaddset(&defaultSignals, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([python, "-m", "devchain"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let environment = childEnvironment(pythonPath: devchainDirectory)
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer { envp.forEach { free($0) } }
-
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, python, &actions, &attributes, argv, envp)
-        close(writeEnd)
-        guard spawned == 0 else {
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(python, ["-m", "devchain"] + arguments,
+                                           environment: childEnvironment(pythonPath: devchainDirectory),
+                                           stdout: .descriptor(writeEnd), stderr: .file(logPath))
+        } catch {
             close(readEnd)
-            throw HarnessError("posix_spawn \(python) failed: \(String(cString: strerror(spawned)))")
+            close(writeEnd)
+            throw error
         }
-        let process = DevchainProcess(pid: pid, logPath: logPath)
+        close(writeEnd)
+        let process = DevchainProcess(child: child, logPath: logPath)
         do {
             let line = try process.readReadyLine(from: readEnd, timeoutSeconds: readyTimeoutSeconds)
             startDraining(readEnd)
@@ -75,35 +49,13 @@ struct DevchainProcess: Sendable {
 
     /// SIGTERM, up to `graceSeconds` for a clean exit, then SIGKILL. Reaps the child.
     func terminate(graceSeconds: Double = 10) {
-        guard kill(pid, SIGTERM) == 0 || errno != ESRCH else {
-            _ = reap(blocking: false)
-            return
-        }
-        let deadline = Date().addingTimeInterval(graceSeconds)
-        while Date() < deadline {
-            if reap(blocking: false) { return }
-            usleep(20_000)
-        }
-        kill(pid, SIGKILL)
-        _ = reap(blocking: true)
+        child.terminate(graceSeconds: graceSeconds)
     }
 
     /// The last `bytes` of the node's log, for error messages.
     func logTail(bytes: Int = 3_000) -> String {
         guard let data = FileManager.default.contents(atPath: logPath) else { return "(no log at \(logPath))" }
         return String(decoding: data.suffix(bytes), as: UTF8.self)
-    }
-
-    /// True once the child has exited (and is reaped, by this call or an earlier one).
-    private func reap(blocking: Bool) -> Bool {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if result == pid { return true }
-            if result == 0 { return false }
-            if errno == EINTR { continue }
-            return true  // ECHILD: already reaped
-        }
     }
 
     private func readReadyLine(from fd: Int32, timeoutSeconds: Double) throws -> [UInt8] {
@@ -152,7 +104,7 @@ struct DevchainProcess: Sendable {
     }
 
     /// The test process's environment with the devchain package on PYTHONPATH and unbuffered output.
-    private static func childEnvironment(pythonPath: String) -> [String] {
+    private static func childEnvironment(pythonPath: String) -> [String: String] {
         var variables = ProcessInfo.processInfo.environment
         if let existing = variables["PYTHONPATH"], !existing.isEmpty {
             variables["PYTHONPATH"] = pythonPath + ":" + existing
@@ -160,6 +112,6 @@ struct DevchainProcess: Sendable {
             variables["PYTHONPATH"] = pythonPath
         }
         variables["PYTHONUNBUFFERED"] = "1"
-        return variables.map { "\($0.key)=\($0.value)" }
+        return variables
     }
 }

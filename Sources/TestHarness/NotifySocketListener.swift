@@ -16,7 +16,11 @@ public final class NotifySocketListener: Sendable {
         public let text: String
         public let receivedAt: Date
         public var lines: [String] { text.split(separator: "\n").map(String.init) }
-        public var description: String { "\(RFC3339.string(receivedAt)) \(text.replacingOccurrences(of: "\n", with: " | "))" }
+        public var description: String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return "\(formatter.string(from: receivedAt)) \(text.replacingOccurrences(of: "\n", with: " | "))"
+        }
     }
 
     public let path: String
@@ -128,14 +132,5 @@ public final class NotifySocketListener: Sendable {
             }
         }
         finished.signal()
-    }
-}
-
-/// RFC 3339 times with milliseconds, for failure messages.
-enum RFC3339 {
-    static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }

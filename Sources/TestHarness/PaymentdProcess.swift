@@ -12,8 +12,8 @@ import Glibc
 /// `WATCHDOG_USEC` (without `WATCHDOG_PID`, which `sd_watchdog_enabled` reads as "any pid").
 ///
 /// The daemon's stdout and stderr go to a log file in the workspace (`logTail()` for failure
-/// messages). A daemon still running when the test process exits is killed (SIGKILL) by an
-/// `atexit` handler, and one whose `PaymentdProcess` is released is killed then.
+/// messages). It is a `ChildProcess`: killed if the test process exits or crashes while it
+/// runs, or when its `PaymentdProcess` is released.
 public final class PaymentdProcess: Sendable {
     public enum Mode: Sendable, Equatable {
         /// `paymentd --config FILE`: the daemon binds `socket_path` itself.
@@ -44,7 +44,7 @@ public final class PaymentdProcess: Sendable {
     }
 
     /// The daemon's pid (under socket activation the same process execs the daemon).
-    public let pid: pid_t
+    public var pid: pid_t { child.pid }
     public let mode: Mode
     /// The socket clients connect to: the workspace's (or, under socket activation, the one
     /// `systemd-socket-activate` binds).
@@ -52,13 +52,18 @@ public final class PaymentdProcess: Sendable {
     public let logPath: String
     /// Every `sd_notify` datagram the daemon sent.
     public let notifications: NotifySocketListener
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let child: ChildProcess
     private let activated = Mutex(false)
+    /// Numbers the log and notify socket of each daemon a test process starts.
+    private static let started = Mutex(0)
 
     /// Starts the daemon from `workspace` and returns at once (see `waitUntilReady`).
     public static func start(_ workspace: PaymentdWorkspace, _ options: Options = Options()) throws -> PaymentdProcess {
         let binary = try binaryPath()
-        let number = PaymentdCleanup.shared.nextNumber()
+        let number = started.withLock { count in
+            count += 1
+            return count
+        }
         let logPath = workspace.directory + "/paymentd-\(number).log"
         let listener = try NotifySocketListener(path: workspace.directory + "/notify-\(number).sock")
         var daemonEnvironment = Self.baseEnvironment()
@@ -67,11 +72,11 @@ public final class PaymentdProcess: Sendable {
         daemonEnvironment.merge(options.environment) { $1 }
         let daemonArguments = (options.arguments ?? ["--config", workspace.configPath]) + options.extraArguments
 
-        let pid: pid_t
+        let child: ChildProcess
         do {
             switch options.mode {
             case .plain:
-                pid = try PaymentdSpawn.spawn(binary, daemonArguments, environment: daemonEnvironment, stdout: logPath)
+                child = try ChildProcess.spawn(binary, daemonArguments, environment: daemonEnvironment, stdout: .file(logPath))
             case .socketActivated:
                 let activator = try activatorPath()
                 // The socket belongs to the activator, as it would to systemd: a file left at
@@ -80,21 +85,19 @@ public final class PaymentdProcess: Sendable {
                 // The activator passes the daemon only what --setenv names; NOTIFY_SOCKET is not
                 // in its own environment, so only the daemon talks to the listener.
                 let setenv = daemonEnvironment.sorted { $0.key < $1.key }.map { "--setenv=\($0.key)=\($0.value)" }
-                pid = try PaymentdSpawn.spawn(activator, ["-l", workspace.socketPath] + setenv + [binary] + daemonArguments,
-                                              environment: Self.baseEnvironment(), stdout: logPath)
+                child = try ChildProcess.spawn(activator, ["-l", workspace.socketPath] + setenv + [binary] + daemonArguments,
+                                               environment: Self.baseEnvironment(), stdout: .file(logPath))
             }
         } catch {
             listener.close()
             throw error
         }
-        let process = PaymentdProcess(pid: pid, mode: options.mode, socketPath: workspace.socketPath, logPath: logPath,
-                                      notifications: listener)
-        PaymentdCleanup.shared.track(process)
-        return process
+        return PaymentdProcess(child: child, mode: options.mode, socketPath: workspace.socketPath, logPath: logPath,
+                               notifications: listener)
     }
 
-    private init(pid: pid_t, mode: Mode, socketPath: String, logPath: String, notifications: NotifySocketListener) {
-        self.pid = pid
+    private init(child: ChildProcess, mode: Mode, socketPath: String, logPath: String, notifications: NotifySocketListener) {
+        self.child = child
         self.mode = mode
         self.socketPath = socketPath
         self.logPath = logPath
@@ -102,12 +105,7 @@ public final class PaymentdProcess: Sendable {
     }
 
     deinit {
-        if exitStatus.withLock({ $0 == nil }) {
-            kill(pid, SIGKILL)
-            _ = PaymentdSpawn.reap(pid, blocking: true)
-        }
         notifications.close()
-        PaymentdCleanup.shared.untrack(pid)
     }
 
     // MARK: Readiness
@@ -137,30 +135,23 @@ public final class PaymentdProcess: Sendable {
 
     /// Sends `signalNumber` to the daemon (nothing once it has exited).
     public func signal(_ signalNumber: Int32) {
-        guard isRunning else { return }
-        kill(pid, signalNumber)
+        child.signal(signalNumber)
     }
 
     /// SIGKILL, and reaps it: a crash at an arbitrary instant.
     public func kill9() {
-        guard isRunning else { return }
-        kill(pid, SIGKILL)
-        let status = PaymentdSpawn.reap(pid, blocking: true)
-        exitStatus.withLock { if $0 == nil { $0 = status } }
+        child.kill()
     }
 
     /// Whether the daemon is still running (reaps it if it ended).
-    public var isRunning: Bool { currentExitStatus() == nil }
+    public var isRunning: Bool { child.isRunning }
 
     /// The exit status (128 + signal when a signal ended it), waiting up to `timeout` seconds.
     public func waitForExit(timeout: Double) async throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            if let status = currentExitStatus() { return status }
-            if Date() > deadline {
-                throw HarnessError("paymentd (pid \(pid)) did not exit within \(timeout) s. Its log ends:\n\(logTail())")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        do {
+            return try await child.waitForExit(timeout: timeout)
+        } catch is HarnessError {
+            throw HarnessError("paymentd (pid \(pid)) did not exit within \(timeout) s. Its log ends:\n\(logTail())")
         }
     }
 
@@ -169,8 +160,7 @@ public final class PaymentdProcess: Sendable {
     public func terminate(graceSeconds: Double = 30) async -> Int32 {
         signal(SIGTERM)
         if let status = try? await waitForExit(timeout: graceSeconds) { return status }
-        kill9()
-        return currentExitStatus() ?? -1
+        return child.kill()
     }
 
     /// Why waiting for the daemon is pointless (it exited), or nil while it runs.
@@ -180,12 +170,7 @@ public final class PaymentdProcess: Sendable {
     }
 
     private func currentExitStatus() -> Int32? {
-        let status = exitStatus.withLock { stored in
-            if stored == nil { stored = PaymentdSpawn.reap(pid, blocking: false) }
-            return stored
-        }
-        if status != nil { PaymentdCleanup.shared.untrack(pid) }
-        return status
+        child.currentExitStatus()
     }
 
     // MARK: Log
@@ -248,71 +233,6 @@ public final class PaymentdProcess: Sendable {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
-    }
-}
-
-/// Daemons still running and workspaces to delete when the test process exits.
-final class PaymentdCleanup: Sendable {
-    static let shared = PaymentdCleanup()
-
-    private struct State {
-        var pids: Set<pid_t> = []
-        var directories: [String] = []
-        var registered = false
-        var counter = 0
-    }
-
-    private let state = Mutex(State())
-
-    func nextNumber() -> Int {
-        state.withLock { state in
-            state.counter += 1
-            return state.counter
-        }
-    }
-
-    func track(_ process: PaymentdProcess) {
-        registerIfNeeded()
-        _ = state.withLock { $0.pids.insert(process.pid) }
-    }
-
-    func untrack(_ pid: pid_t) {
-        _ = state.withLock { $0.pids.remove(pid) }
-    }
-
-    func removeAtExit(directory: String) {
-        registerIfNeeded()
-        state.withLock { $0.directories.append(directory) }
-    }
-
-    private func registerIfNeeded() {
-        let first = state.withLock { state -> Bool in
-            defer { state.registered = true }
-            return !state.registered
-        }
-        if first { atexit { PaymentdCleanup.shared.runAtExit() } }
-    }
-
-    fileprivate func runAtExit() {
-        let (pids, directories) = state.withLock { state in
-            defer { state.pids = []; state.directories = [] }
-            return (state.pids, state.directories)
-        }
-        for pid in pids {
-            kill(pid, SIGKILL)
-            _ = PaymentdSpawn.reap(pid, blocking: true)
-        }
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+        return UnixSocketAddress.with(path: path) { connect(descriptor, $0, $1) } == 0
     }
 }

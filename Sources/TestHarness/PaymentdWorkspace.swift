@@ -58,7 +58,7 @@ public final class PaymentdWorkspace: Sendable {
         Self.apply(overrides, to: &settings)
         self.settings = settings
         try Self.write(Self.configText(settings), to: configPath, mode: 0o644)
-        PaymentdCleanup.shared.removeAtExit(directory: directory)
+        ExitCleanup.shared.removeAtExit(directory: directory)
     }
 
     /// The repository root (migrations, protocol transcripts).

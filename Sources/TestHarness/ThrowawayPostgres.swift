@@ -8,7 +8,8 @@ import Postgres
 /// root (and CI runs as root), so when the process is root the cluster is created and started as
 /// the unprivileged `postgres` user through `runuser`. Each test asks for a database of its own
 /// (`makeDatabase()`), so tests never see each other's rows. The cluster is stopped when the
-/// process exits.
+/// process exits, and its server is killed (SIGQUIT, PostgreSQL's immediate shutdown) if the
+/// test process crashes (`ExitCleanup`).
 public final class ThrowawayPostgres: Sendable {
     /// The directory holding `data/` and the socket directory `sock/`.
     public let root: String
@@ -32,12 +33,13 @@ public final class ThrowawayPostgres: Sendable {
         socketDirectory = root + "/sock"
         try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
         if let user = runAsUser {
-            try ProcessRunner.run("/bin/chown", ["-R", "\(user):\(user)", root])
+            try ChildProcess.run("/bin/chown", ["-R", "\(user):\(user)", root]).requireSuccess("chown \(root)")
         }
         try runTool("initdb", ["-D", root + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"])
         let options = "-k \(socketDirectory) -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200"
         try runTool("pg_ctl", ["-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60", "-o", options, "start"])
-        Self.registerForCleanup(self)
+        watchServerProcess()
+        ExitCleanup.shared.atExit { [self] in stop() }
     }
 
     /// A libpq connection string for `database` on this cluster.
@@ -57,6 +59,7 @@ public final class ThrowawayPostgres: Sendable {
     /// Stops the server (immediately) and deletes its files.
     public func stop() {
         try? runTool("pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"])
+        if let pid = serverProcessID() { ExitCleanup.shared.forget(pid) }
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -64,16 +67,28 @@ public final class ThrowawayPostgres: Sendable {
     /// database restart under a running daemon looks like.
     public func restart() throws {
         let options = "-k \(socketDirectory) -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200"
+        if let pid = serverProcessID() { ExitCleanup.shared.forget(pid) }
         try runTool("pg_ctl", ["-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60", "-m", "fast", "-o", options, "restart"])
+        watchServerProcess()
     }
 
+    /// pg_ctl daemonizes the server, so it is not our child: its pid comes from
+    /// `postmaster.pid`, and a crash of the test process sends it SIGQUIT.
+    private func watchServerProcess() {
+        if let pid = serverProcessID() { ExitCleanup.shared.kill(pid, signal: SIGQUIT, group: false) }
+    }
+
+    private func serverProcessID() -> pid_t? {
+        guard let text = try? String(contentsOfFile: root + "/data/postmaster.pid", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.flatMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Runs a PostgreSQL tool to completion (as `postgres` when we are root); generous time,
+    /// because `initdb` and `pg_ctl -w` on a loaded machine take a while.
     private func runTool(_ tool: String, _ arguments: [String]) throws {
         let path = binDirectory + "/" + tool
-        if let user = runAsUser {
-            try ProcessRunner.run("/usr/sbin/runuser", ["-u", user, "--", path] + arguments)
-        } else {
-            try ProcessRunner.run(path, arguments)
-        }
+        let command = runAsUser.map { ("/usr/sbin/runuser", ["-u", $0, "--", path] + arguments) } ?? (path, arguments)
+        try ChildProcess.run(command.0, command.1, timeoutSeconds: 180).requireSuccess("\(tool) \(arguments.joined(separator: " "))")
     }
 
     private static func findBinDirectory() throws -> String {
@@ -92,50 +107,4 @@ public final class ThrowawayPostgres: Sendable {
         chmod(path, 0o755)
         return path
     }
-
-    private static let cleanup = CleanupList()
-
-    private static func registerForCleanup(_ cluster: ThrowawayPostgres) {
-        cleanup.add(cluster)
-    }
-}
-
-/// Clusters to stop when the test process exits.
-private final class CleanupList: @unchecked Sendable {
-    // @unchecked Sendable: `clusters` is only read or written while holding `lock`.
-    private let lock = NSLock()
-    private var clusters: [ThrowawayPostgres] = []
-    private var registered = false
-
-    func add(_ cluster: ThrowawayPostgres) {
-        lock.lock()
-        defer { lock.unlock() }
-        clusters.append(cluster)
-        if !registered {
-            registered = true
-            atexit { stopAllThrowawayClusters() }
-        }
-    }
-
-    func drain() -> [ThrowawayPostgres] {
-        lock.lock()
-        defer { lock.unlock() }
-        let all = clusters
-        clusters = []
-        return all
-    }
-}
-
-private func stopAllThrowawayClusters() {
-    for cluster in ThrowawayPostgres.cleanupList.drain() { cluster.stop() }
-}
-
-extension ThrowawayPostgres {
-    fileprivate static var cleanupList: CleanupList { cleanup }
-}
-
-/// A harness could not set up what a test needs; the message says what to install or fix.
-public struct HarnessError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

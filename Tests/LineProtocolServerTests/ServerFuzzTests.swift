@@ -3,6 +3,7 @@ import JSON
 import LineProtocolCodec
 @testable import LineProtocolServer
 import LineProtocolTesting
+import TestHarness
 import XCTest
 
 /// Thousands of random, truncated and mutated lines: every one gets an error or a clean
@@ -33,7 +34,7 @@ final class ServerFuzzTests: XCTestCase {
             XCTAssertGreaterThan(responses, connections * linesPerConnection * 3 / 4, "most fuzz lines must be answered (seed \(seed))")
             XCTAssertEqual(outcomes.flatMap(\.unreadable), [], "every line the daemon sent must be a protocol response (seed \(seed))")
         }
-        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange(#"{"id":"after","cmd":"ping"}"#) }
+        let pong = try await BlockingWork.run { try harness.rawClient().exchange(#"{"id":"after","cmd":"ping"}"#) }
         XCTAssertEqual(pong["result"], ["pong": true])
         let mutations = await harness.service.mutatingCalls
         let payments = await harness.service.paymentCount
@@ -55,13 +56,13 @@ final class ServerFuzzTests: XCTestCase {
     /// buffers fill up), then half-closes and reads until the daemon closes.
     private static func run(_ lines: [[UInt8]], against path: String) async throws -> FuzzOutcome {
         let client = try RawUnixConnection(path: path, receiveTimeoutSeconds: 20)
-        async let sending: Void = RawUnixConnection.blocking {
+        async let sending: Void = BlockingWork.run {
             for line in lines {
                 do { try client.send(line + [UInt8(ascii: "\n")]) } catch { break }
             }
             client.shutdownWrite()
         }
-        let outcome = try await RawUnixConnection.blocking { () -> FuzzOutcome in
+        let outcome = try await BlockingWork.run { () -> FuzzOutcome in
             var outcome = FuzzOutcome()
             while let line = try client.readLine() {
                 outcome.responses += 1

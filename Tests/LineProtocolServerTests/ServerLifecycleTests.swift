@@ -4,13 +4,14 @@ import LineProtocolClient
 import LineProtocolCodec
 import LineProtocolTesting
 import PaymentModel
+import TestHarness
 import XCTest
 
 final class ServerLifecycleTests: XCTestCase {
     func testStopIsAnsweredFirstAndThenCallsOnStopOnce() async throws {
         let harness = try await ServerHarness.start()
         let client = try harness.rawClient()
-        let responses = try await RawUnixConnection.blocking {
+        let responses = try await BlockingWork.run {
             [try client.exchange(#"{"id":"s","cmd":"stop"}"#), try client.exchange("stop")]
         }
         XCTAssertEqual(responses[0], ["id": "s", "ok": true, "result": ["stopping": true]])
@@ -28,10 +29,10 @@ final class ServerLifecycleTests: XCTestCase {
         let client = try harness.rawClient()
         let watcher = harness.client()
         let events = try await watcher.watch()
-        try await RawUnixConnection.blocking { try client.send(line: ProtocolSample.enqueueLine(id: "in-flight")) }
+        try await BlockingWork.run { try client.send(line: ProtocolSample.enqueueLine(id: "in-flight")) }
         try await Task.sleep(for: .milliseconds(100))
         harness.server.shutdown()
-        let lines = try await RawUnixConnection.blocking { try client.readUntilClosed() }
+        let lines = try await BlockingWork.run { try client.readUntilClosed() }
         XCTAssertEqual(lines.count, 1)
         let response = try StrictJSONParser.parse(lines[0])
         XCTAssertEqual(response["id"], "in-flight")
@@ -54,11 +55,11 @@ final class ServerLifecycleTests: XCTestCase {
         await harness.service.insert(ProtocolSample.snapshot(id: slow))
         await harness.service.delay(paymentID: slow, by: .milliseconds(1500))
         let client = try harness.rawClient()
-        try await RawUnixConnection.blocking { try client.send(line: "status \(slow)") }
+        try await BlockingWork.run { try client.send(line: "status \(slow)") }
         try await Task.sleep(for: .milliseconds(100))
         let started = Date()
         harness.server.shutdown()
-        let lines = try await RawUnixConnection.blocking { try client.readUntilClosed() }
+        let lines = try await BlockingWork.run { try client.readUntilClosed() }
         XCTAssertEqual(lines, [])
         XCTAssertLessThan(Date().timeIntervalSince(started), 1.2, "the client was let go at the drain deadline")
         await harness.waitUntilStopped()
@@ -68,10 +69,10 @@ final class ServerLifecycleTests: XCTestCase {
     func testWatchAcknowledgesThenStreamsEventsAsLines() async throws {
         let harness = try await ServerHarness.start()
         let watcher = try harness.rawClient()
-        let ack = try await RawUnixConnection.blocking { try watcher.exchange(#"{"id":"w","cmd":"watch"}"#) }
+        let ack = try await BlockingWork.run { try watcher.exchange(#"{"id":"w","cmd":"watch"}"#) }
         XCTAssertEqual(ack, ["id": "w", "ok": true, "result": ["watching": true]])
         let enqueued = try await harness.client().enqueue(ProtocolSample.paymentRequest())
-        let event = try await RawUnixConnection.blocking { try watcher.readJSON() }
+        let event = try await BlockingWork.run { try watcher.readJSON() }
         XCTAssertEqual(event?["id"], "w")
         XCTAssertEqual(event?["event"], "payment")
         XCTAssertEqual(event?["payment_id"], .string(enqueued.paymentID))
@@ -80,7 +81,7 @@ final class ServerLifecycleTests: XCTestCase {
         XCTAssertNotNil(event?["at"]?.stringValue.flatMap(RFC3339Time.parse))
         XCTAssertNil(event?["ok"])
         watcher.shutdownWrite()
-        let rest = try await RawUnixConnection.blocking { try watcher.readUntilClosed() }
+        let rest = try await BlockingWork.run { try watcher.readUntilClosed() }
         XCTAssertEqual(rest, [])
         let unsubscribed = await harness.eventually { await harness.service.watcherCount == 0 }
         XCTAssertTrue(unsubscribed, "closing a watch must end its subscription")
@@ -92,12 +93,12 @@ final class ServerLifecycleTests: XCTestCase {
         let client = harness.client()
         let watched = try await client.enqueue(ProtocolSample.paymentRequest(key: "a"))
         let raw = try harness.rawClient()
-        let ack = try await RawUnixConnection.blocking { try raw.exchange("watch \(watched.paymentID)") }
+        let ack = try await BlockingWork.run { try raw.exchange("watch \(watched.paymentID)") }
         XCTAssertEqual(ack["result"], ["watching": true])
-        try await RawUnixConnection.blocking { try raw.send(line: "ping") }
+        try await BlockingWork.run { try raw.send(line: "ping") }
         _ = try await client.enqueue(ProtocolSample.paymentRequest(key: "b"))
         _ = try await client.cancel(paymentID: watched.paymentID)
-        let event = try await RawUnixConnection.blocking { try raw.readJSON() }
+        let event = try await BlockingWork.run { try raw.readJSON() }
         XCTAssertEqual(event?["payment_id"], .string(watched.paymentID))
         XCTAssertEqual(event?["status"], "failed")
         XCTAssertEqual(event?["error"], "cancelled by operator")
@@ -107,7 +108,7 @@ final class ServerLifecycleTests: XCTestCase {
     func testAWatcherThatStopsReadingIsDisconnectedAfterTheWriteTimeout() async throws {
         let harness = try await ServerHarness.start { $0.watchWriteTimeout = .milliseconds(300) }
         let raw = try harness.rawClient()
-        _ = try await RawUnixConnection.blocking { try raw.exchange("watch") }
+        _ = try await BlockingWork.run { try raw.exchange("watch") }
         let big = PaymentEvent(paymentID: "00000000-0000-4000-8000-000000000001", status: .failed, txHash: nil,
                                error: String(repeating: "e", count: 60_000), at: Date())
         for _ in 0..<40 { await harness.service.publish(big) }
@@ -124,10 +125,10 @@ final class ServerLifecycleTests: XCTestCase {
         let raw = try harness.rawClient()
         // The cancel is read at once but must wait for the status before it (it changes state);
         // shutdown begins meanwhile, so it must not start any more.
-        try await RawUnixConnection.blocking { try raw.send(Array("status \(slow)\ncancel \(slow)\nwatch\n".utf8)) }
+        try await BlockingWork.run { try raw.send(Array("status \(slow)\ncancel \(slow)\nwatch\n".utf8)) }
         try await Task.sleep(for: .milliseconds(100))
         harness.server.shutdown()
-        let lines = try await RawUnixConnection.blocking { try raw.readUntilClosed() }
+        let lines = try await BlockingWork.run { try raw.readUntilClosed() }
         let responses = try lines.map { try StrictJSONParser.parse($0) }
         XCTAssertEqual(responses.count, 3)
         XCTAssertEqual(responses.first?["result"]?["status"], "pending")

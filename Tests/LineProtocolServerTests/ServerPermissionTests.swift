@@ -2,6 +2,7 @@ import Foundation
 import JSON
 @testable import LineProtocolServer
 import LineProtocolTesting
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +26,7 @@ final class ServerPermissionTests: XCTestCase {
             #"{"id":3,"cmd":"cancel","payment_id":"\#(paymentID)"}"#, #"{"id":4,"cmd":"settings","action":"set","key":"payment_batch_size","value":"5"}"#,
             "stop", #"{"id":6,"cmd":"status","payment_id":"\#(paymentID)"}"#, #"{"id":7,"cmd":"settings"}"#,
         ]
-        let responses = try await RawUnixConnection.blocking { try lines.map { try client.exchange($0) } }
+        let responses = try await BlockingWork.run { try lines.map { try client.exchange($0) } }
         for response in responses.prefix(5) {
             XCTAssertEqual(response["error"]?["code"], "permission_denied")
             XCTAssertTrue(response["error"]?["message"]?.stringValue?.contains("uid \(getuid())") == true)
@@ -53,7 +54,7 @@ final class ServerPermissionTests: XCTestCase {
         let harness = try await ServerHarness.start {
             $0.adminPolicy = AdminPolicy(adminUIDs: [getuid()])
         }
-        let response = try await RawUnixConnection.blocking {
+        let response = try await BlockingWork.run {
             try harness.rawClient().exchange(#"{"id":1,"cmd":"settings","key":"payment_batch_size","value":"50"}"#)
         }
         XCTAssertEqual(response["ok"], true)
@@ -89,23 +90,13 @@ final class ServerPermissionTests: XCTestCase {
         await harness.stop()
     }
 
-    /// Runs `socat` as uid/gid 65534 against the socket and returns what it printed.
+    /// Runs `socat` as uid/gid 65534 against the socket and returns what it printed (standard
+    /// output, then standard error).
     private static func runAsNobody(socketPath: String, input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/socat", "-t", "3", "-", "UNIX-CONNECT:\(socketPath)"]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        // socat may exit before reading (e.g. when it may not connect): a write error is fine.
-        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let output = try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                               "/usr/bin/socat", "-t", "3", "-", "UNIX-CONNECT:\(socketPath)"],
+                                          input: input)
+        return output.stdout + output.stderr
     }
 }
 

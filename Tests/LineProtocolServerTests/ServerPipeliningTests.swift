@@ -1,6 +1,7 @@
 import JSON
 import LineProtocolTesting
 import PaymentModel
+import TestHarness
 import XCTest
 
 final class ServerPipeliningTests: XCTestCase {
@@ -15,7 +16,7 @@ final class ServerPipeliningTests: XCTestCase {
         let client = try harness.rawClient()
         let lines = #"{"id":1,"cmd":"status","payment_id":"\#(first)"}"# + "\n" + #"{"id":2,"cmd":"status","payment_id":"\#(second)"}"# + "\n"
             + #"{"id":3,"cmd":"ping"}"# + "\n" + "version\n"
-        let responses = try await RawUnixConnection.blocking {
+        let responses = try await BlockingWork.run {
             try client.send(Array(lines.utf8))
             return try (0..<4).map { _ in try client.readJSON() }
         }
@@ -36,7 +37,7 @@ final class ServerPipeliningTests: XCTestCase {
         await harness.service.delay(paymentID: first, by: .milliseconds(200))
         let client = try harness.rawClient()
         let lines = "cancel \(first)\nstatus \(first)\n"
-        let responses = try await RawUnixConnection.blocking {
+        let responses = try await BlockingWork.run {
             try client.send(Array(lines.utf8))
             return try (0..<2).map { _ in try client.readJSON() }
         }
@@ -48,7 +49,7 @@ final class ServerPipeliningTests: XCTestCase {
     func testBareWordsWorkAndAnswerWithANullID() async throws {
         let harness = try await ServerHarness.start()
         let client = try harness.rawClient()
-        let stats = try await RawUnixConnection.blocking { try client.exchange("stats") }
+        let stats = try await BlockingWork.run { try client.exchange("stats") }
         XCTAssertEqual(stats["id"], .null)
         XCTAssertEqual(stats["ok"], true)
         XCTAssertEqual(stats["result"]?["counts"]?["pending"], 0)
@@ -71,7 +72,7 @@ final class ServerPipeliningTests: XCTestCase {
             (#"{"id":7,"cmd":"status","payment_id":"00000000-0000-4000-8000-00000000abcd"}"#, "not_found", 7),
             ("frobnicate", "unknown_command", .null),
         ]
-        let responses = try await RawUnixConnection.blocking {
+        let responses = try await BlockingWork.run {
             try cases.map { try client.exchange($0.0) } + [try client.exchange(#"{"id":"after","cmd":"ping"}"#)]
         }
         for (index, (line, code, id)) in cases.enumerated() {
@@ -89,14 +90,14 @@ final class ServerPipeliningTests: XCTestCase {
         let harness = try await ServerHarness.start()
         let client = try harness.rawClient()
         let other = try harness.rawClient()
-        let (answer, rest) = try await RawUnixConnection.blocking {
+        let (answer, rest) = try await BlockingWork.run {
             try client.send(Array(repeating: UInt8(ascii: "x"), count: 70_000) + Array("\nping\n".utf8))
             return (try client.readJSON(), try client.readUntilClosed())
         }
         XCTAssertEqual(answer?["error"]?["code"], "line_too_long")
         XCTAssertEqual(answer?["id"], .null)
         XCTAssertEqual(rest, [], "nothing may be answered after framing is lost")
-        let pong = try await RawUnixConnection.blocking { try other.exchange("ping") }
+        let pong = try await BlockingWork.run { try other.exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         await harness.stop()
     }
@@ -108,7 +109,7 @@ final class ServerPipeliningTests: XCTestCase {
         let suffix = #""}"#
         let line = prefix + String(repeating: "p", count: 65_535 - prefix.utf8.count - suffix.utf8.count) + suffix
         XCTAssertEqual(line.utf8.count + 1, 65_536)
-        let response = try await RawUnixConnection.blocking { try client.exchange(line) }
+        let response = try await BlockingWork.run { try client.exchange(line) }
         XCTAssertEqual(response["id"], "big")
         XCTAssertEqual(response["result"], ["pong": true])
         await harness.stop()

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LineProtocolTesting
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -11,17 +12,17 @@ final class ServerRobustnessTests: XCTestCase {
         try Self.ensureOpenFileLimit(atLeast: 5000)
         let harness = try await ServerHarness.start()
         let count = 2000
-        let clients = try await RawUnixConnection.blocking {
+        let clients = try await BlockingWork.run {
             try (0..<count).map { _ in try RawUnixConnection(path: harness.socketPath) }
         }
         let connected = await harness.eventually { harness.server.connectionCount == count }
         XCTAssertTrue(connected, "server holds \(harness.server.connectionCount) of \(count) connections")
-        let answers = try await RawUnixConnection.blocking {
+        let answers = try await BlockingWork.run {
             for (index, client) in clients.enumerated() { try client.send(line: #"{"id":\#(index),"cmd":"ping"}"#) }
             return try clients.map { try $0.readJSON()?["id"] }
         }
         XCTAssertEqual(answers, (0..<count).map { JSONValue.int(Int64($0)) })
-        try await RawUnixConnection.blocking { for client in clients { client.shutdownWrite() } }
+        try await BlockingWork.run { for client in clients { client.shutdownWrite() } }
         let drained = await harness.eventually(seconds: 10) { harness.server.connectionCount == 0 }
         XCTAssertTrue(drained, "\(harness.server.connectionCount) connections left after every client closed")
         withExtendedLifetime(clients) {}
@@ -30,21 +31,21 @@ final class ServerRobustnessTests: XCTestCase {
 
     func testAConnectionBeyondTheLimitIsToldSoAndClosedWhileTheOthersAreServed() async throws {
         let harness = try await ServerHarness.start { $0.maximumConnections = 5 }
-        let held = try await RawUnixConnection.blocking { try (0..<5).map { _ in try harness.rawClient() } }
+        let held = try await BlockingWork.run { try (0..<5).map { _ in try harness.rawClient() } }
         let allHeld = await harness.eventually { harness.server.connectionCount == 5 }
         XCTAssertTrue(allHeld)
-        let refused = try await RawUnixConnection.blocking { () -> ([JSONValue?], [[UInt8]]) in
+        let refused = try await BlockingWork.run { () -> ([JSONValue?], [[UInt8]]) in
             let extra = try harness.rawClient()
             return ([try extra.readJSON()], try extra.readUntilClosed())
         }
         XCTAssertEqual(refused.0.first??["error"]?["code"], "too_many_connections")
         XCTAssertEqual(refused.1, [])
-        let pong = try await RawUnixConnection.blocking { try held[0].exchange("ping") }
+        let pong = try await BlockingWork.run { try held[0].exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         held[1].shutdownWrite()
         let freed = await harness.eventually { harness.server.connectionCount == 4 }
         XCTAssertTrue(freed)
-        let newcomer = try await RawUnixConnection.blocking { try harness.rawClient().exchange("ping") }
+        let newcomer = try await BlockingWork.run { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(newcomer["result"], ["pong": true])
         withExtendedLifetime(held) {}
         await harness.stop()
@@ -56,7 +57,7 @@ final class ServerRobustnessTests: XCTestCase {
         await harness.service.insert(ProtocolSample.snapshot(id: first))
         await harness.service.delay(paymentID: first, by: .milliseconds(200))
         let client = try harness.rawClient()
-        let lines = try await RawUnixConnection.blocking { () -> [[UInt8]] in
+        let lines = try await BlockingWork.run { () -> [[UInt8]] in
             try client.send(Array("ping\nstatus \(first)\nstats".utf8))
             client.shutdownWrite()
             return try client.readUntilClosed()
@@ -75,7 +76,7 @@ final class ServerRobustnessTests: XCTestCase {
         let silent = try harness.rawClient()
         let partial = try harness.rawClient()
         let started = Date()
-        let (silentLines, partialLines) = try await RawUnixConnection.blocking {
+        let (silentLines, partialLines) = try await BlockingWork.run {
             try partial.send(Array(#"{"id":1,"cmd":"pi"#.utf8))
             return (try silent.readUntilClosed(), try partial.readUntilClosed())
         }
@@ -92,11 +93,11 @@ final class ServerRobustnessTests: XCTestCase {
         let slow = "00000000-0000-4000-8000-000000000009"
         await harness.service.insert(ProtocolSample.snapshot(id: slow))
         await harness.service.delay(paymentID: slow, by: .milliseconds(300))
-        try await RawUnixConnection.blocking {
+        try await BlockingWork.run {
             let vanishing = try harness.rawClient()
             try vanishing.send(line: "status \(slow)")
         }
-        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange("ping") }
+        let pong = try await BlockingWork.run { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         let released = await harness.eventually { harness.server.connectionCount == 0 }
         XCTAssertTrue(released)
@@ -110,7 +111,7 @@ final class ServerRobustnessTests: XCTestCase {
         // reading instead of queueing them all; the sender blocks (in its own thread).
         let sent = Counter()
         let sender = Task.detached {
-            try? await RawUnixConnection.blocking {
+            try? await BlockingWork.run {
                 let line = Array(#"{"id":1,"cmd":"stats"}"#.utf8) + [UInt8(ascii: "\n")]
                 for _ in 0..<20_000 {
                     try greedy.send(line)
@@ -120,9 +121,9 @@ final class ServerRobustnessTests: XCTestCase {
         }
         try await Task.sleep(for: .milliseconds(300))
         XCTAssertLessThan(sent.value, 20_000, "the server kept reading a client that does not read")
-        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange("ping") }
+        let pong = try await BlockingWork.run { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true], "one greedy client must not starve the others")
-        let drained = try await RawUnixConnection.blocking { () -> Int in
+        let drained = try await BlockingWork.run { () -> Int in
             var count = 0
             while count < 20_000, try greedy.readLine() != nil { count += 1 }
             return count

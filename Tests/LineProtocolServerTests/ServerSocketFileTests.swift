@@ -1,6 +1,7 @@
 import Foundation
 import LineProtocolServer
 import LineProtocolTesting
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,7 @@ final class ServerSocketFileTests: XCTestCase {
         close(descriptor)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), "a closed listener leaves its file behind")
         let harness = try await ServerHarness.start(directory: directory)
-        let pong = try await RawUnixConnection.blocking { try harness.rawClient().exchange("ping") }
+        let pong = try await BlockingWork.run { try harness.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         await harness.stop()
     }
@@ -37,7 +38,7 @@ final class ServerSocketFileTests: XCTestCase {
             XCTAssertEqual(error, .socketInUse(path: live.socketPath))
             XCTAssertEqual(error.code, "socket_in_use")
         }
-        let pong = try await RawUnixConnection.blocking { try live.rawClient().exchange("ping") }
+        let pong = try await BlockingWork.run { try live.rawClient().exchange("ping") }
         XCTAssertEqual(pong["result"], ["pong": true])
         await live.stop()
     }
@@ -73,7 +74,7 @@ final class ServerSocketFileTests: XCTestCase {
             configuration: ProtocolServerConfiguration(listener: .inheritedDescriptor(descriptor)), service: service) {}
         XCTAssertEqual(server.address, "fd:\(descriptor)")
         let running = Task { try? await server.run() }
-        let version = try await RawUnixConnection.blocking { try RawUnixConnection(path: path).exchange("version") }
+        let version = try await BlockingWork.run { try RawUnixConnection(path: path).exchange("version") }
         XCTAssertEqual(version["result"]?["protocol"], 1)
         XCTAssertEqual(version["result"]?["daemon"], "test-double 1.0")
         server.shutdown()

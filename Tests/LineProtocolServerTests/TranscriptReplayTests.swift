@@ -1,6 +1,7 @@
 import JSON
 @testable import LineProtocolServer
 import LineProtocolTesting
+import TestHarness
 import XCTest
 
 /// Replays every transcript against a `ProtocolServer` in front of the in-memory service, the
@@ -12,7 +13,7 @@ final class TranscriptReplayTests: XCTestCase {
                 if transcript.peer == .nonAdmin { $0.adminPolicy = AdminPolicy(adminUIDs: []) }
             }
             let client = try harness.rawClient()
-            let mismatches = try await RawUnixConnection.blocking { try Self.replay(transcript, on: client) }
+            let mismatches = try await BlockingWork.run { try Self.replay(transcript, on: client) }
             XCTAssertEqual(mismatches, [], name)
             await harness.stop()
         }

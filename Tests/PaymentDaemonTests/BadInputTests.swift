@@ -56,7 +56,7 @@ final class BadInputTests: XCTestCase {
             (Array(#"{"id":15,"cmd":"cancel","payment_id":"00000000-0000-4000-8000-000000000001"}"#.utf8), "not_found", 15),
         ]
         let socketPath = bed.workspace.socketPath
-        let problems = try await PaymentdSpawn.onThread { () -> [String] in
+        let problems = try await BlockingWork.run { () -> [String] in
             let connection = try RawUnixConnection(path: socketPath)
             var problems: [String] = []
             for (index, item) in cases.enumerated() {
@@ -86,7 +86,7 @@ final class BadInputTests: XCTestCase {
         let bed = try await DaemonTestbed()
         let daemon = try await bed.startDaemon()
         let socketPath = bed.workspace.socketPath
-        try await PaymentdSpawn.onThread {
+        try await BlockingWork.run {
             // 65536 bytes including the newline: the largest line there is.
             let atLimit = try RawUnixConnection(path: socketPath)
             let ping = Array(#"{"id":"limit","cmd":"ping"}"#.utf8)
@@ -121,7 +121,7 @@ final class BadInputTests: XCTestCase {
         let bed = try await DaemonTestbed()
         let daemon = try await bed.startDaemon()
         let socketPath = bed.workspace.socketPath
-        let lines = try await PaymentdSpawn.onThread { () -> [JSONValue] in
+        let lines = try await BlockingWork.run { () -> [JSONValue] in
             let connection = try RawUnixConnection(path: socketPath)
             // The last request has no newline: end of input ends it.
             try connection.send(Array(#"{"id":1,"cmd":"ping"}"#.utf8) + [10] + Array(#"{"id":2,"cmd":"stats"}"#.utf8))
@@ -147,7 +147,7 @@ final class BadInputTests: XCTestCase {
         let silent = try RawUnixConnection(path: socketPath)
         let flooding = try RawUnixConnection(path: socketPath)
         let flood = Task {
-            try await PaymentdSpawn.onThread { () -> Int in
+            try await BlockingWork.run { () -> Int in
                 let line = Array(#"{"cmd":"stats"}"#.utf8) + [10]
                 var sent = 0
                 var fds = pollfd(fd: flooding.descriptor, events: Int16(POLLOUT), revents: 0)
@@ -173,7 +173,7 @@ final class BadInputTests: XCTestCase {
         try await client.ping()
 
         // The abandoned line is still whole once finished.
-        let late = try await PaymentdSpawn.onThread { () -> JSONValue? in
+        let late = try await BlockingWork.run { () -> JSONValue? in
             try abandoned.send(Array(#"ng"}"#.utf8) + [10])
             return try abandoned.readJSON()
         }
@@ -195,7 +195,7 @@ final class BadInputTests: XCTestCase {
         let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
         let socketPath = bed.workspace.socketPath
         let count = 2_000
-        let answered = try await PaymentdSpawn.onThread { () -> Int in
+        let answered = try await BlockingWork.run { () -> Int in
             var connections: [RawUnixConnection] = []
             connections.reserveCapacity(count)
             for _ in 0..<count { connections.append(try RawUnixConnection(path: socketPath, receiveTimeoutSeconds: 60)) }

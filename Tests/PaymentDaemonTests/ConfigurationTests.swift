@@ -158,13 +158,13 @@ final class ConfigurationTests: XCTestCase {
 
     // MARK: Helpers
 
-    static func checkConfig(_ bed: DaemonTestbed, _ arguments: [String], environment: [String: String] = [:]) async throws -> PaymentdSpawn.Output {
+    static func checkConfig(_ bed: DaemonTestbed, _ arguments: [String], environment: [String: String] = [:]) async throws -> ChildProcess.Result {
         let binary = try PaymentdProcess.binaryPath()
         var variables = ["PATH": "/usr/bin:/bin"]
         variables.merge(environment) { $1 }
         let all = arguments + ["--check-config"]
         let values = variables
-        return try await PaymentdSpawn.onThread { try PaymentdSpawn.run(binary, all, environment: values) }
+        return try await BlockingWork.run { try ChildProcess.run(binary, all, environment: values) }
     }
 
     /// Fails if `text` holds any workspace key (or `also`), with or without 0x, in either case.

@@ -58,7 +58,7 @@ final class FuzzTests: XCTestCase {
         let socketPath = bed.workspace.socketPath
         let reports = try await withThrowingTaskGroup(of: WorkerReport.self) { group in
             for (worker, lines) in batches.enumerated() {
-                group.addTask { try await PaymentdSpawn.onThread { try Self.replay(lines, worker: worker, socketPath: socketPath) } }
+                group.addTask { try await BlockingWork.run { try Self.replay(lines, worker: worker, socketPath: socketPath) } }
             }
             var reports: [WorkerReport] = []
             for try await report in group { reports.append(report) }

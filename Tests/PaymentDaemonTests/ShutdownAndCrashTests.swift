@@ -146,7 +146,7 @@ final class ShutdownAndCrashTests: XCTestCase {
         let enqueueing = Task { await batch.enqueueAll(client) }
         try await waitUntilPaymentsAreInFlight(bed)
         // The shared cluster: a fast shutdown and start, as a database failover would look.
-        try await PaymentdSpawn.onThread { try ThrowawayPostgres.shared().restart() }
+        try await BlockingWork.run { try ThrowawayPostgres.shared().restart() }
         let first = await enqueueing.value
         print("database restart: \(first.acknowledged) acknowledged, failures \(Set(first.failures))")
         XCTAssertTrue(daemon.isRunning, "the daemon rides out a database restart:\n\(daemon.logTail())")

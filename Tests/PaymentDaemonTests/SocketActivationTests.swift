@@ -36,7 +36,7 @@ final class SocketActivationTests: XCTestCase {
         XCTAssertEqual(applied, Int64(migrationFiles.count), "READY=1 before every migration was applied")
         XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM system_settings WHERE key = 'payment_batch_size'").first?.int64("n"), 1)
 
-        let early = try await PaymentdSpawn.onThread { try first.readJSON() }
+        let early = try await BlockingWork.run { try first.readJSON() }
         XCTAssertEqual(early?["id"], "early")
         XCTAssertEqual(early?["result"], ["pong": true], "the request queued before activation is answered")
         first.close()

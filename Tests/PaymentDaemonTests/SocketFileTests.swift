@@ -22,8 +22,8 @@ final class SocketFileTests: XCTestCase {
         if getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") {
             // Others (uid 65534, not in the socket's group) cannot even connect.
             let socat = try TranscriptAndSocatTests.socatPath()
-            let output = try await PaymentdSpawn.onThread {
-                try PaymentdSpawn.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "3", "-",
+            let output = try await BlockingWork.run {
+                try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "3", "-",
                                                            "UNIX-CONNECT:\(path)"], input: "ping\n")
             }
             XCTAssertFalse(output.stdout.contains("pong"), output.description)
@@ -46,8 +46,8 @@ final class SocketFileTests: XCTestCase {
         XCTAssertEqual(info.st_gid, 65534, "the socket file belongs to the configured group")
         XCTAssertEqual(info.st_mode & 0o7777, 0o660)
         let socat = try TranscriptAndSocatTests.socatPath()
-        let output = try await PaymentdSpawn.onThread {
-            try PaymentdSpawn.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "3", "-",
+        let output = try await BlockingWork.run {
+            try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "3", "-",
                                                        "UNIX-CONNECT:\(path)"], input: "ping\n")
         }
         XCTAssertTrue(output.stdout.contains("pong"), "a member of the socket's group may connect: \(output.description)")

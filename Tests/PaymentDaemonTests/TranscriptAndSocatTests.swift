@@ -51,9 +51,9 @@ final class TranscriptAndSocatTests: XCTestCase {
             let problems: [String]
             switch transcript.peer {
             case .admin:
-                problems = try await PaymentdSpawn.onThread { try Self.replay(transcript, matcher: matcher, socketPath: socketPath) }
+                problems = try await BlockingWork.run { try Self.replay(transcript, matcher: matcher, socketPath: socketPath) }
             case .nonAdmin:
-                problems = try await PaymentdSpawn.onThread { try Self.replayAsNobody(transcript, matcher: matcher, socketPath: socketPath) }
+                problems = try await BlockingWork.run { try Self.replayAsNobody(transcript, matcher: matcher, socketPath: socketPath) }
             }
             XCTAssertEqual(problems, [], name)
         }
@@ -69,8 +69,8 @@ final class TranscriptAndSocatTests: XCTestCase {
         let socat = try Self.socatPath()
 
         // Exactly what people type.
-        let piped = try await PaymentdSpawn.onThread {
-            try PaymentdSpawn.run("/bin/sh", ["-c", "echo stats | \(socat) - UNIX-CONNECT:'\(path)'"])
+        let piped = try await BlockingWork.run {
+            try ChildProcess.run("/bin/sh", ["-c", "echo stats | \(socat) - UNIX-CONNECT:'\(path)'"])
         }
         XCTAssertEqual(piped.status, 0, piped.description)
         let lines = piped.stdout.split(separator: "\n")
@@ -204,18 +204,18 @@ final class TranscriptAndSocatTests: XCTestCase {
     /// `printf INPUT | socat -t 5 - UNIX-CONNECT:path`: what it printed.
     static func socat(_ input: String, path: String) async throws -> String {
         let socat = try socatPath()
-        let output = try await PaymentdSpawn.onThread { try PaymentdSpawn.run(socat, ["-t", "5", "-", "UNIX-CONNECT:\(path)"], input: input) }
+        let output = try await BlockingWork.run { try ChildProcess.run(socat, ["-t", "5", "-", "UNIX-CONNECT:\(path)"], input: input) }
         XCTAssertEqual(output.status, 0, output.description)
         return output.stdout
     }
 
     static func socatAsNobody(_ input: String, path: String) async throws -> String {
-        try await PaymentdSpawn.onThread { try socatAsNobodyBlocking(input, path: path) }
+        try await BlockingWork.run { try socatAsNobodyBlocking(input, path: path) }
     }
 
     static func socatAsNobodyBlocking(_ input: String, path: String) throws -> String {
         let socat = try socatPath()
-        let output = try PaymentdSpawn.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "5", "-",
+        let output = try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", socat, "-t", "5", "-",
                                                                 "UNIX-CONNECT:\(path)"], input: input)
         guard output.status == 0 else { throw HarnessError("socat as uid 65534 failed: \(output)") }
         return output.stdout
