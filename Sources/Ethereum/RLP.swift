@@ -1,10 +1,3 @@
-/// One RLP value: a byte string or a list of values. Integers are byte strings holding their
-/// minimal big-endian form (zero is the empty string).
-public enum RLPItem: Sendable, Hashable {
-    case bytes([UInt8])
-    case list([RLPItem])
-}
-
 /// Recursive Length Prefix, the serialisation of Ethereum transactions.
 ///
 /// It exists because a signed transaction is exactly its RLP bytes: the hash the chain reports

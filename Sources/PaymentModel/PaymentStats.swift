@@ -1,5 +1,3 @@
-import Foundation
-
 /// The monitoring numbers of the replaced system's summary (queue depth, sent age,
 /// confirmation rate, processing time) plus per-signer nonce state: what `stats` returns and
 /// what `paymentd-health` judges.
@@ -28,46 +26,5 @@ public struct PaymentStats: Sendable, Hashable {
         self.averageProcessingSeconds = averageProcessingSeconds
         self.mintCounts = mintCounts
         self.signers = signers
-    }
-}
-
-/// One hot wallet's nonce sequence as the engine sees it.
-public struct SignerState: Sendable, Hashable {
-    public enum Role: String, Sendable, Codable, Hashable {
-        case payment
-        case mint
-    }
-
-    public var address: String
-    public var role: Role
-    /// The next nonce the engine will assign.
-    public var nextNonce: Int64
-    /// The chain's count of mined transactions from this address, as last seen.
-    public var minedNonce: Int64?
-    /// Transactions assigned a nonce but not yet confirmed.
-    public var inFlight: Int
-    /// Set when the signer must not send (e.g. out of gas money), with the reason.
-    public var pausedReason: String?
-
-    public init(address: String, role: Role, nextNonce: Int64, minedNonce: Int64?, inFlight: Int, pausedReason: String?) {
-        self.address = address
-        self.role = role
-        self.nextNonce = nextNonce
-        self.minedNonce = minedNonce
-        self.inFlight = inFlight
-        self.pausedReason = pausedReason
-    }
-}
-
-/// One live tunable from `system_settings`.
-public struct Setting: Sendable, Hashable {
-    public var key: String
-    public var value: String
-    public var description: String
-
-    public init(key: String, value: String, description: String) {
-        self.key = key
-        self.value = value
-        self.description = description
     }
 }

@@ -23,18 +23,3 @@ public enum PaymentStatus: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 }
-
-/// What the payment buys. The replaced system knows `deploy` and `mint`; a `mint` payment names
-/// the token contract whose tokens are minted once it settles.
-public enum PaymentType: String, Sendable, Codable, CaseIterable, Hashable {
-    case deploy
-    case mint
-}
-
-/// The states of one mint job (the replaced system's `mint_queue.status` values).
-public enum MintStatus: String, Sendable, Codable, CaseIterable, Hashable {
-    case pending
-    case processing
-    case completed
-    case failed
-}

@@ -122,7 +122,3 @@ struct PaymentdCommand: AsyncParsableCommand {
         }
     }
 }
-
-enum PaymentdVersion {
-    static let string = "0.1.0"
-}
