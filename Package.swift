@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The target graph is the architecture (see README "Layout"):
 // C modules -> thin Swift wrappers -> Ethereum primitives -> store / chain client -> engine
-// -> line protocol -> executables. Nothing imports upward.
+// -> line protocol (codec without NIO, NIO framing, then server and client apart) -> executables.
+// Nothing imports upward; programs other than the daemon link the client, never the server.
 import PackageDescription
 
 let package = Package(
