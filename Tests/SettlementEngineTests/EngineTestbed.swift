@@ -27,8 +27,9 @@ final class EngineTestbed: @unchecked Sendable {
     private var runTask: Task<Void, Never>?
 
     /// `signers`: which devchain signer keys relay payments (by index), or explicit keys.
-    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:]) async throws {
-        chain = try Self.sharedChain.get()
+    /// `chain`: a devchain of the test's own (one it may age or fault for good); the shared one otherwise.
+    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], chain ownChain: Devchain? = nil) async throws {
+        chain = try ownChain ?? Self.sharedChain.get()
         conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "engine")
         usdc = try Address(hex: chain.usdc)
         mintToken = try Address(hex: chain.mintToken)
