@@ -27,8 +27,9 @@ final class EngineTestbed: @unchecked Sendable {
     private var runTask: Task<Void, Never>?
 
     /// `signers`: which devchain signer keys relay payments (by index), or explicit keys.
-    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:]) async throws {
-        chain = try Self.sharedChain.get()
+    /// `chain`: a devchain of the test's own (one it may age or fault for good); the shared one otherwise.
+    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], chain ownChain: Devchain? = nil) async throws {
+        chain = try ownChain ?? Self.sharedChain.get()
         conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "engine")
         usdc = try Address(hex: chain.usdc)
         mintToken = try Address(hex: chain.mintToken)
@@ -120,6 +121,13 @@ final class EngineTestbed: @unchecked Sendable {
         return PaymentRequest(type: .mint, token: mintToken.checksummed, paymentToken: usdc.checksummed, amount: String(value),
                               authorization: auth, metadata: ["quantity": .int(Int64(quantity)), "recipient": .string(buyer.address.checksummed)],
                               idempotencyKey: idempotencyKey)
+    }
+
+    /// Mints devchain USDC to `account` (the deployer is the token's master minter) and waits
+    /// until it is mined.
+    func mintUSDC(to account: Address, amount: UInt256) async throws {
+        let data = ABI.calldata("mint(address,uint256)", [.address(account), .uint256(amount)])
+        try await FrontRunner(testbed: self).send(to: usdc, data: data, gas: 200_000)
     }
 
     func usdcBalance(_ account: Address) async throws -> UInt256 {
