@@ -91,7 +91,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "paymentd-demo", dependencies: [
-            "LineProtocolClient", "ChainClient", "Ethereum", "PaymentModel", "JSON",
+            "LineProtocolClient", "ChainClient", "Ethereum", "PaymentModel", "JSON", "X402Buyer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -104,6 +104,16 @@ let package = Package(
         // raw connections, and a ProtocolServer in front of an in-memory PaymentService.
         .target(name: "LineProtocolTesting", dependencies: [
             "LineProtocolCodec", "LineProtocolServer", "LineProtocolClient", "PaymentModel", "JSON", "TestHarness",
+        ]),
+
+        // Signs EIP-3009 authorizations as an x402 buyer's client does (demo, drills, tests).
+        .target(name: "X402Buyer", dependencies: ["Ethereum", "PaymentModel"]),
+
+        // MARK: The reliability drill: faults while payments flow, then the ledger audited against the chain
+        .target(name: "ChaosDrill", dependencies: ["TestHarness", "LineProtocolClient", "X402Buyer", "Ethereum", "PaymentModel", "Postgres", "JSON"]),
+        .executableTarget(name: "paymentd-chaos", dependencies: [
+            "ChaosDrill", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Tests, one per target

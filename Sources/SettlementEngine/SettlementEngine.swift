@@ -51,16 +51,33 @@ public final class SettlementEngine: PaymentService {
     /// Everything that must hold before the daemon says READY: the database answers and has the
     /// schema, the chain is the configured one, settings are loaded, nonce state is rebuilt from
     /// chain and database, and anything signed but maybe not broadcast has been rebroadcast.
-    public func prepare(migrationsDirectory: String) async throws {
+    ///
+    /// An RPC endpoint that cannot be reached (refused, timed out, answering 5xx) is waited for
+    /// up to `chainWait`, as a node restarting under the daemon would be: the daemon is not
+    /// READY meanwhile. A wrong chain, or anything the endpoint answers, fails at once.
+    public func prepare(migrationsDirectory: String, chainWait: Duration = .seconds(60)) async throws {
         let session = requests.next
         let applied = try await session.withConnection { conn in try MigrationRunner(directory: migrationsDirectory).apply(on: conn) }
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
         try await reloadSettings()
-        let chainID = try await requestChain.chainID()
-        guard chainID == configuration.chainID else {
-            throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
+        let deadline = ContinuousClock.now + chainWait
+        var backoff = RetryBackoff()
+        while true {
+            do {
+                let chainID = try await requestChain.chainID()
+                guard chainID == configuration.chainID else {
+                    throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
+                }
+                try await NonceRecovery(engine: self).run()
+                return
+            } catch let error as ChainError {
+                guard case .transport = error, ContinuousClock.now < deadline else { throw error }
+                let delay = backoff.failed()
+                logger.warning("the RPC endpoint cannot be reached; waiting for it before READY",
+                               metadata: ["error": "\(error)", "attempt": "\(backoff.failures)"])
+                try await Task.sleep(for: delay)
+            }
         }
-        try await NonceRecovery(engine: self).run()
     }
 
     /// Runs the loops until the task is cancelled. A loop that is cancelled finishes the
