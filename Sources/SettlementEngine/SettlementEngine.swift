@@ -93,13 +93,17 @@ public final class SettlementEngine: PaymentService {
         let checked = try offline.check(request, settings: current, now: Date())
         let session = requests.next
         if let key = request.idempotencyKey {
-            let existing = try await database { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
+            let existing = try await database(.enqueue) { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
             if let existing { return try sameAuthorization(existing, checked) }
         }
         try await ensureUnused(checked)
         let row = checked.row
         let limit = current.maxPendingPerPayer
-        let outcome = try await database { try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) } }
+        var attempts = 0
+        let outcome = try await database(.enqueue) {
+            attempts += 1
+            return try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) }
+        }
         switch outcome {
         case .inserted(let inserted):
             sendWake.signal()
@@ -108,6 +112,11 @@ public final class SettlementEngine: PaymentService {
         case .existingKey(let existing):
             return try sameAuthorization(existing, checked)
         case .duplicateAuthorization(let existing):
+            // A second attempt after a lost connection may find the row its first attempt
+            // committed: the same authorization, queued the same way, is this request's payment.
+            if attempts > 1, existing.isSameQueuedPayment(as: row) {
+                return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
+            }
             throw .duplicateAuthorization(existingPaymentID: existing.id)
         case .tooManyPending(let count):
             throw .tooManyPending(payer: row.payer, count: count, limit: limit)
@@ -138,7 +147,7 @@ public final class SettlementEngine: PaymentService {
 
     public func status(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         let id = try Self.uuid(paymentID)
-        let found = try await database {
+        let found = try await database(.read) {
             try await requests.next.withConnection { conn -> (PaymentRow, [MintJobRow])? in
                 guard let row = try PaymentQueue.byID(id, on: conn) else { return nil }
                 return (row, try MintQueue.jobs(paymentID: id, on: conn))
@@ -150,7 +159,7 @@ public final class SettlementEngine: PaymentService {
 
     public func list(_ filter: PaymentListFilter) async throws(PaymentError) -> [PaymentSnapshot] {
         let limit = min(max(filter.limit, 1), 1000)
-        let rows = try await database {
+        let rows = try await database(.read) {
             try await requests.next.withConnection { conn in
                 try PaymentQueue.list(status: filter.status, payer: filter.payer, limit: limit, on: conn)
             }
@@ -159,7 +168,7 @@ public final class SettlementEngine: PaymentService {
     }
 
     public func stats() async throws(PaymentError) -> PaymentStats {
-        let queue = try await database { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
+        let queue = try await database(.read) { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
         let signers = await paymentLanes.snapshot + mintLanes.snapshot
         return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
@@ -169,7 +178,7 @@ public final class SettlementEngine: PaymentService {
 
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         let id = try Self.uuid(paymentID)
-        let cancelled = try await database { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
+        let cancelled = try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
         let snapshot = try await status(paymentID: id)
         guard cancelled else { throw .invalidTransition(paymentID: id, status: snapshot.status, action: "cancelled (only pending payments can be)") }
         events.publish(ids: [id], status: .failed, errors: ["cancelled by operator"])
@@ -182,7 +191,7 @@ public final class SettlementEngine: PaymentService {
         guard snapshot.status == .failed || snapshot.status == .confirmationFailed else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried (only failed payments can be)")
         }
-        let row = try await database { try await requests.next.withConnection { conn in try PaymentQueue.byID(id, on: conn) } }
+        let row = try await database(.read) { try await requests.next.withConnection { conn in try PaymentQueue.byID(id, on: conn) } }
         guard let row, let auth = row.authorization else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried: its stored authorization is unreadable")
         }
@@ -190,21 +199,21 @@ public final class SettlementEngine: PaymentService {
                                      authorization: auth, metadata: row.metadata ?? .object([:]))
         let checked = try offline.check(request, settings: settings.current, now: Date())
         try await ensureUnused(checked)
-        try await database { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
+        try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()
         events.publish(ids: [id], status: .pending)
         return try await status(paymentID: id)
     }
 
     public func settings() async throws(PaymentError) -> [Setting] {
-        let rows = try await database { try await requests.next.withConnection { conn in try SystemSettings.all(on: conn) } }
+        let rows = try await database(.read) { try await requests.next.withConnection { conn in try SystemSettings.all(on: conn) } }
         return rows.map { Setting(key: $0.key, value: $0.value, description: $0.description ?? EngineSettings.description(of: $0.key) ?? "") }
     }
 
     public func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting] {
         if let problem = EngineSettings.validate(key: key, value: value) { throw problem }
         let description = EngineSettings.description(of: key)
-        try await database { try await requests.next.withConnection { conn in try SystemSettings.set(key: key, value: value, description: description, on: conn) } }
+        try await database(.change) { try await requests.next.withConnection { conn in try SystemSettings.set(key: key, value: value, description: description, on: conn) } }
         do {
             try await reloadSettings()
         } catch {
@@ -219,22 +228,6 @@ public final class SettlementEngine: PaymentService {
     }
 
     // MARK: Helpers
-
-    /// Runs a database call, turning its failure into the protocol's error.
-    @discardableResult
-    func database<T>(_ body: () async throws -> T) async throws(PaymentError) -> T {
-        do {
-            return try await body()
-        } catch let error as PaymentError {
-            throw error
-        } catch let error as StoreError {
-            throw .unavailable(code: error.code, message: error.description)
-        } catch let error as PostgresError {
-            throw .unavailable(code: error.code, message: error.description)
-        } catch {
-            throw .unavailable(code: "internal_error", message: "\(error)")
-        }
-    }
 
     static func uuid(_ text: String) throws(PaymentError) -> String {
         guard let uuid = UUID(uuidString: text) else { throw .invalidRequest(field: "payment_id", reason: "must be a UUID") }

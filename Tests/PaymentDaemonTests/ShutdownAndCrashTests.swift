@@ -149,6 +149,9 @@ final class ShutdownAndCrashTests: XCTestCase {
         try await PaymentdSpawn.onThread { try ThrowawayPostgres.shared().restart() }
         let first = await enqueueing.value
         print("database restart: \(first.acknowledged) acknowledged, failures \(Set(first.failures))")
+        // Issue 8, item 10: a request that met the restart was retried after a reconnect, or
+        // refused as unavailable with a retry hint, never with libpq's `database_error`.
+        XCTAssertEqual(Set(first.failures).subtracting(["database_unavailable"]), [], "\(first.failures)")
         XCTAssertTrue(daemon.isRunning, "the daemon rides out a database restart:\n\(daemon.logTail())")
 
         // Whatever was refused while the database was away is enqueued again (same keys).
