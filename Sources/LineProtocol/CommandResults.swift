@@ -47,7 +47,21 @@ extension Setting {
     }
 }
 
-/// The result shapes that wrap a list: `{"settings":[…]}` and `{"payments":[…]}`.
+extension Price {
+    public var wireValue: JSONValue {
+        ["type": .string(type.rawValue), "token": token.map(JSONValue.string) ?? .null, "payment_token": .string(paymentToken),
+         "unit_price": .string(unitPrice), "max_quantity": .int(Int64(maxQuantity)), "source": .string(source.rawValue)]
+    }
+
+    init(wire object: WireObject) throws(WireShapeError) {
+        self.init(type: try object.enumeration("type", PaymentType.self), token: try object.optionalString("token"),
+                  paymentToken: try object.string("payment_token"), unitPrice: try object.string("unit_price"),
+                  maxQuantity: Int(try object.int("max_quantity")),
+                  source: try object.optionalEnumeration("source", Price.Source.self) ?? .configuration)
+    }
+}
+
+/// The result shapes that wrap a list: `{"settings":[…]}`, `{"payments":[…]}` and `{"prices":[…]}`.
 public enum ListResult {
     public static func settings(_ settings: [Setting]) -> JSONValue {
         ["settings": .array(settings.map(\.wireValue))]
@@ -55,6 +69,19 @@ public enum ListResult {
 
     public static func payments(_ payments: [PaymentSnapshot]) -> JSONValue {
         ["payments": .array(payments.map(\.wireValue))]
+    }
+
+    public static func prices(_ prices: [Price]) -> JSONValue {
+        ["prices": .array(prices.map(\.wireValue))]
+    }
+
+    public static func prices(wire value: JSONValue) throws(WireShapeError) -> [Price] {
+        let object = try WireObject(value, path: "")
+        var prices: [Price] = []
+        for (index, element) in try object.array("prices").enumerated() {
+            prices.append(try Price(wire: WireObject(element, path: "prices[\(index)]")))
+        }
+        return prices
     }
 
     public static func settings(wire value: JSONValue) throws(WireShapeError) -> [Setting] {

@@ -3,7 +3,7 @@ import PaymentModel
 
 /// The command names of protocol version 1, spelled as they appear in `cmd`.
 public enum CommandName: String, Sendable, CaseIterable, Hashable {
-    case enqueue, status, stats, stop, ping, version, list, retry, cancel, settings, watch
+    case enqueue, status, stats, stop, ping, version, list, retry, cancel, settings, watch, prices
 }
 
 /// A parsed request's command with its arguments already typed and validated as far as the
@@ -24,6 +24,8 @@ public enum ProtocolCommand: Sendable, Hashable {
     case settingsSet(key: String, value: String)
     /// Stream state changes; with a payment id, only that payment's.
     case watch(paymentID: String?)
+    /// The price list enqueue enforces.
+    case prices
 
     public var name: CommandName {
         switch self {
@@ -38,6 +40,7 @@ public enum ProtocolCommand: Sendable, Hashable {
         case .cancel: .cancel
         case .settingsGet, .settingsSet: .settings
         case .watch: .watch
+        case .prices: .prices
         }
     }
 
@@ -51,7 +54,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     public var requiresAdmin: Bool {
         switch self {
         case .stop, .settingsSet, .retry, .cancel: true
-        case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch: false
+        case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
 
@@ -60,7 +63,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     public var changesState: Bool {
         switch self {
         case .enqueue, .stop, .settingsSet, .retry, .cancel: true
-        case .status, .stats, .ping, .version, .list, .settingsGet, .watch: false
+        case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
 }

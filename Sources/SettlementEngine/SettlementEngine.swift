@@ -19,6 +19,7 @@ public final class SettlementEngine: PaymentService {
     public let version: String
     let logger: Logger
     let settings: LiveSettings
+    let livePrices: LiveValue<PriceList>
     let events = EventHub()
     let paymentLanes: SignerLanes
     let mintLanes: SignerLanes
@@ -39,6 +40,7 @@ public final class SettlementEngine: PaymentService {
         self.version = version
         self.logger = logger
         settings = LiveSettings(EngineSettings())
+        livePrices = LiveValue(configuration.prices)
         paymentLanes = SignerLanes(configuration.paymentSigners.map { NonceLane(key: $0, role: .payment, next: 0) })
         mintLanes = SignerLanes(configuration.minter.map { [NonceLane(key: $0, role: .mint, next: 0)] } ?? [])
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
@@ -49,13 +51,15 @@ public final class SettlementEngine: PaymentService {
     // MARK: Lifecycle
 
     /// Everything that must hold before the daemon says READY: the database answers and has the
-    /// schema, the chain is the configured one, settings are loaded, nonce state is rebuilt from
+    /// schema, the chain is the configured one, settings and the price list (with its overrides)
+    /// are loaded, nonce state is rebuilt from
     /// chain and database, and anything signed but maybe not broadcast has been rebroadcast.
     public func prepare(migrationsDirectory: String) async throws {
         let session = requests.next
         let applied = try await session.withConnection { conn in try MigrationRunner(directory: migrationsDirectory).apply(on: conn) }
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
-        try await reloadSettings()
+        try await loadSettings()
+        try await loadPrices()
         let chainID = try await requestChain.chainID()
         guard chainID == configuration.chainID else {
             throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
@@ -74,8 +78,14 @@ public final class SettlementEngine: PaymentService {
         events.finishAll()
     }
 
-    /// Re-reads `system_settings` (SIGHUP, or after `settings set`).
+    /// Re-reads `system_settings` and `paymentd_prices` (SIGHUP, or after `settings set`). Price
+    /// overrides that cannot be used are logged and the prices in use kept.
     public func reloadSettings() async throws {
+        try await loadSettings()
+        await reloadPrices()
+    }
+
+    private func loadSettings() async throws {
         let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
         let (parsed, problems) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
         for problem in problems { logger.warning("ignoring invalid setting", metadata: ["setting": "\(problem)"]) }
@@ -90,7 +100,7 @@ public final class SettlementEngine: PaymentService {
 
     public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
         let current = settings.current
-        let checked = try offline.check(request, settings: current, now: Date())
+        let checked = try offline.check(request, settings: current, prices: livePrices.current, now: Date())
         let session = requests.next
         if let key = request.idempotencyKey {
             let existing = try await database(.enqueue) { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
@@ -197,7 +207,7 @@ public final class SettlementEngine: PaymentService {
         }
         let request = PaymentRequest(type: row.type, token: row.tokenAddress, paymentToken: row.paymentTokenAddress, amount: row.amount,
                                      authorization: auth, metadata: row.metadata ?? .object([:]))
-        let checked = try offline.check(request, settings: settings.current, now: Date())
+        let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
         try await ensureUnused(checked)
         try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()

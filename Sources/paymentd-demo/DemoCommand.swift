@@ -51,10 +51,16 @@ struct DemoCommand: AsyncParsableCommand {
         var mintedBefore: [Address: UInt256] = [:]
         for buyer in buyers { mintedBefore[buyer.address] = try await balance(rpc, token: mintToken, buyer.address) }
 
-        print("enqueueing \(count) payments from \(buyers.count) buyers over \(socket)")
+        // The amount comes from the daemon's price list, as an x402 front end's 402 challenge would.
+        guard let price = try await client.prices().first(where: { $0.type == .mint && $0.token?.lowercased() == mintToken.checksummed.lowercased() }),
+              let unitPrice = UInt256(decimal: price.unitPrice) else {
+            throw ValidationError("paymentd has no price for the mint token \(mintToken.checksummed): configure prices")
+        }
+        print("enqueueing \(count) payments from \(buyers.count) buyers over \(socket) at \(unitPrice) per item")
         let started = Date()
         let requests = try (0..<count).map { index in
-            try Self.request(buyer: buyers[index % buyers.count], index: index, domain: domain, receiver: receiver, mintToken: mintToken)
+            try Self.request(buyer: buyers[index % buyers.count], index: index, unitPrice: unitPrice, domain: domain, receiver: receiver,
+                             mintToken: mintToken)
         }
         var ids: [String] = []
         var paid = UInt256.zero
@@ -118,9 +124,11 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    static func request(buyer: PrivateKey, index: Int, domain: EIP712Domain, receiver: Address, mintToken: Address) throws -> PaymentRequest {
+    static func request(buyer: PrivateKey, index: Int, unitPrice: UInt256, domain: EIP712Domain, receiver: Address,
+                        mintToken: Address) throws -> PaymentRequest {
         let now = UInt64(Date().timeIntervalSince1970)
-        let value = UInt256(1_000_000 + UInt64(index % 7))
+        let quantity = Int64(index % 2 + 1)
+        let value = unitPrice * UInt256(UInt64(quantity))
         let nonce = try Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let transfer = TransferWithAuthorization(from: buyer.address, to: receiver, value: value, validAfter: UInt256(now - 600),
                                                  validBefore: UInt256(now + 3600), nonce: nonce)
@@ -130,7 +138,7 @@ struct DemoCommand: AsyncParsableCommand {
                                                  nonce: nonce.hex, signature: signature.hex)
         return PaymentRequest(type: .mint, token: mintToken.checksummed, paymentToken: domain.verifyingContract.checksummed,
                               amount: value.description, authorization: authorization,
-                              metadata: ["quantity": .int(Int64(index % 2 + 1)), "recipient": .string(buyer.address.checksummed)],
+                              metadata: ["quantity": .int(quantity), "recipient": .string(buyer.address.checksummed)],
                               idempotencyKey: "demo-\(nonce.hex.suffix(16))")
     }
 

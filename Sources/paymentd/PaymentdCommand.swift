@@ -47,8 +47,11 @@ struct PaymentdCommand: AsyncParsableCommand {
     @Option(name: .customLong("payment-token"), help: "Accepted EIP-3009 token as address:eip712-name:eip712-version (repeatable).")
     var paymentTokens: [String] = []
 
-    @Option(name: .customLong("mint-token"), help: "Mint contract payments may buy from (repeatable; none means any).")
+    @Option(name: .customLong("mint-token"), help: "Mint contract payments may buy from (repeatable; at least one, each with a price).")
     var mintTokens: [String] = []
+
+    @Option(name: .customLong("price"), help: "<mint token | deploy>:<payment token>:<unit price>:<max quantity> (repeatable).")
+    var prices: [String] = []
 
     @Option(name: .customLong("signer-key-file"), help: "File with a relayer wallet's private key (repeatable).")
     var signerKeyFiles: [String] = []
@@ -89,7 +92,8 @@ struct PaymentdCommand: AsyncParsableCommand {
             print("configuration ok: chain \(engineConfiguration.chainID), receiver \(engineConfiguration.receiver.checksummed), "
                   + "\(engineConfiguration.paymentSigners.count) signer(s) "
                   + "\(engineConfiguration.paymentSigners.map(\.address.checksummed).joined(separator: ", ")), "
-                  + "minter \(engineConfiguration.minter?.address.checksummed ?? "none")")
+                  + "minter \(engineConfiguration.minter?.address.checksummed ?? "none"), "
+                  + "prices \(engineConfiguration.prices.entries.map { "\($0.product) \($0.unitPrice) x1..\($0.maxQuantity)" }.joined(separator: "; "))")
             return
         }
         let daemon = PaymentDaemon(configuration: settings, engineConfiguration: engineConfiguration, version: PaymentdVersion.string, logger: logger)
@@ -112,6 +116,7 @@ struct PaymentdCommand: AsyncParsableCommand {
         if let receiver { pairs.append(("receiver", receiver)) }
         if !paymentTokens.isEmpty { pairs.append(("payment_tokens", paymentTokens.joined(separator: ","))) }
         if !mintTokens.isEmpty { pairs.append(("mint_tokens", mintTokens.joined(separator: ","))) }
+        if !prices.isEmpty { pairs.append(("prices", prices.joined(separator: ","))) }
         if !signerKeyFiles.isEmpty { pairs.append(("signer_key_files", signerKeyFiles.joined(separator: ","))) }
         if let minterKeyFile { pairs.append(("minter_key_file", minterKeyFile)) }
         if !adminUIDs.isEmpty { pairs.append(("admin_uids", adminUIDs.map(String.init).joined(separator: ","))) }

@@ -41,6 +41,12 @@ final class SchemaTests: XCTestCase {
         assertValid(EnqueueResult(paymentID: snapshot.paymentID, status: .pending, duplicate: true).wireValue, "commands/enqueue.result.schema.json")
         assertValid(DaemonVersion(daemon: "paymentd 1").wireValue, "commands/version.result.schema.json")
         assertValid(ListResult.settings([Setting(key: "k", value: "v", description: "d")]), "commands/settings.result.schema.json")
+        assertValid(ListResult.prices([
+            Price(type: .mint, token: Sample.payer, paymentToken: Sample.payer, unitPrice: "1000", maxQuantity: 10, source: .configuration),
+            Price(type: .deploy, token: nil, paymentToken: Sample.payer, unitPrice: "5000000", maxQuantity: 1, source: .database),
+        ]), "commands/prices.result.schema.json")
+        assertValid(ProtocolResponse.failure(id: 1, error: WireError(PaymentError.priceMismatch(
+            amount: "1", expectedAmount: "100000", paymentToken: Sample.payer, unitPrice: "1000", quantity: 100))).wireValue, "response.schema.json")
         let event = PaymentEvent(paymentID: snapshot.paymentID, status: .completed, txHash: snapshot.txHash, error: nil, at: Date())
         assertValid(EventLine(id: "w", event: event).wireValue, "event.schema.json")
         assertValid(ProtocolResponse.failure(id: nil, error: WireError(ProtocolError.invalidArguments(field: "limit", reason: "x"))).wireValue,
@@ -61,7 +67,7 @@ final class SchemaTests: XCTestCase {
         let commands: [ProtocolCommand] = [
             .enqueue(Sample.paymentRequest()), .enqueue(vrs), .status(paymentID: id), .stats, .stop, .ping, .version,
             .list(PaymentListFilter(status: .sent, payer: Sample.payer, limit: 3)), .retry(paymentID: id), .cancel(paymentID: id),
-            .settingsGet, .settingsSet(key: "payment_batch_size", value: "5"), .watch(paymentID: nil), .watch(paymentID: id),
+            .settingsGet, .settingsSet(key: "payment_batch_size", value: "5"), .watch(paymentID: nil), .watch(paymentID: id), .prices,
         ]
         for command in commands {
             assertValid(ProtocolRequest(id: 1, command: command).wireValue, "request.schema.json", "\(command.name)")

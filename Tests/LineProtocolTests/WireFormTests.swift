@@ -80,6 +80,9 @@ final class WireFormTests: XCTestCase {
         let settings = [Setting(key: "payment_batch_size", value: "10", description: "d")]
         XCTAssertEqual(try ListResult.settings(wire: ListResult.settings(settings)), settings)
         XCTAssertEqual(try ListResult.payments(wire: ListResult.payments([Sample.snapshot()])), [Sample.snapshot()])
+        let prices = [Price(type: .mint, token: Sample.payer, paymentToken: Sample.payer, unitPrice: "1000", maxQuantity: 10, source: .database),
+                      Price(type: .deploy, token: nil, paymentToken: Sample.payer, unitPrice: "5", maxQuantity: 1, source: .configuration)]
+        XCTAssertEqual(try ListResult.prices(wire: ListResult.prices(prices)), prices)
     }
 
     func testEveryErrorCodeIsSnakeCaseAndListed() {
@@ -94,7 +97,9 @@ final class WireFormTests: XCTestCase {
             .recipientMismatch(to: "", expected: ""), .valueMismatch(value: "", amount: ""), .authorizationNotYetValid(validAfter: ""),
             .authorizationExpiring(validBefore: "", minimumSeconds: 0), .tokenNotAllowed(""), .authorizationAlreadyUsed(payer: "", nonce: ""),
             .duplicateAuthorization(existingPaymentID: ""), .idempotencyKeyConflict(existingPaymentID: ""),
-            .tooManyPending(payer: "", count: 0, limit: 0), .notFound(paymentID: ""),
+            .tooManyPending(payer: "", count: 0, limit: 0),
+            .priceMismatch(amount: "", expectedAmount: "", paymentToken: "", unitPrice: "", quantity: 0),
+            .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
             .invalidTransition(paymentID: "", status: .pending, action: ""), .unknownSetting(""),
             .invalidSettingValue(key: "", value: "", reason: ""), .shuttingDown,
         ]

@@ -130,7 +130,7 @@ final class ShutdownAndCrashTests: XCTestCase {
         defer { conn.close() }
         XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM schema_migrations").first?.int64("n"), Int64(migrations))
         let client = bed.client()
-        let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(0), value: 9_999))
+        let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(0), quantity: 9))
         try await bed.wait("a payment to complete after the interrupted start-ups", seconds: 120) {
             try await client.status(paymentID: payment.paymentID).status == .completed
         }

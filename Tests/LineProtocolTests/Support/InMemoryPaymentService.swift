@@ -120,6 +120,12 @@ actor InMemoryPaymentService: PaymentService {
         return payment
     }
 
+    /// One product, in the tokens `prices.jsonl` binds.
+    func prices() async throws(PaymentError) -> [Price] {
+        [Price(type: .mint, token: "0x4444444444444444444444444444444444444444", paymentToken: "0x3333333333333333333333333333333333333333",
+               unitPrice: "1000", maxQuantity: 10, source: .configuration)]
+    }
+
     func settings() async throws(PaymentError) -> [Setting] {
         settingsByKey.values.sorted { $0.key < $1.key }
     }
