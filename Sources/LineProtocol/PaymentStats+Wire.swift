@@ -20,6 +20,8 @@ extension PaymentStats {
                 ($0.rawValue, JSONValue.int(Int64(mintCounts[$0] ?? 0)))
             })),
             "signers": .array(signers.map(\.wireValue)),
+            "rpc_endpoint": rpcEndpointInUse.map { .string($0.url) } ?? .null,
+            "rpc_endpoints": .array(rpcEndpoints.map(\.wireValue)),
         ]
         for status in PaymentStatus.allCases {
             fields[status.rawValue] = .int(Int64(counts[status] ?? 0))
@@ -50,6 +52,10 @@ extension PaymentStats {
         for (index, signer) in (try object.optionalArray("signers") ?? []).enumerated() {
             signers.append(try SignerState(wire: WireObject(signer, path: "signers[\(index)]")))
         }
+        var endpoints: [RPCEndpointState] = []
+        for (index, endpoint) in (try object.optionalArray("rpc_endpoints") ?? []).enumerated() {
+            endpoints.append(try RPCEndpointState(wire: WireObject(endpoint, path: "rpc_endpoints[\(index)]")))
+        }
         self.init(
             counts: counts,
             queueDepth: Int(try object.optionalInt("queue_depth") ?? 0),
@@ -58,7 +64,31 @@ extension PaymentStats {
             confirmationRate: try object.optionalDouble("confirmation_rate"),
             averageProcessingSeconds: try object.optionalDouble("average_processing_seconds"),
             mintCounts: mintCounts,
-            signers: signers)
+            signers: signers,
+            rpcEndpoints: endpoints)
+    }
+}
+
+extension RPCEndpointState {
+    public var wireValue: JSONValue {
+        [
+            "url": .string(url),
+            "in_use": .bool(inUse),
+            "health": .string(health.rawValue),
+            "consecutive_failures": .int(Int64(consecutiveFailures)),
+            "retry_in_seconds": retryInSeconds.map(JSONValue.double) ?? .null,
+            "last_error": lastError.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    init(wire object: WireObject) throws(WireShapeError) {
+        self.init(
+            url: try object.string("url"),
+            inUse: try object.bool("in_use"),
+            health: try object.enumeration("health", Health.self),
+            consecutiveFailures: Int(try object.optionalInt("consecutive_failures") ?? 0),
+            retryInSeconds: try object.optionalDouble("retry_in_seconds"),
+            lastError: try object.optionalString("last_error"))
     }
 }
 

@@ -18,7 +18,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// user can connect; nil keeps the daemon's primary group.
     public var socketGroup: String?
     public var databaseURL = ""
-    public var rpcURL = ""
+    /// The chain's JSON-RPC endpoints, in order of preference (`rpc_urls`, or one `rpc_url`).
+    public var rpcURLs: [String] = []
     public var chainID: UInt64 = 0
     public var receiver = ""
     /// `address:name:version` for each accepted EIP-3009 token, e.g.
@@ -41,7 +42,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         ("socket_path", "Unix socket to listen on when systemd passes none (default /run/paymentd/paymentd.sock)"),
         ("socket_group", "group (name or gid) of the socket file paymentd binds itself; members may connect"),
         ("database_url", "libpq connection string or postgresql:// URL"),
-        ("rpc_url", "JSON-RPC endpoint of the chain"),
+        ("rpc_url", "JSON-RPC endpoint of the chain (the one-endpoint form of rpc_urls)"),
+        ("rpc_urls", "comma-separated JSON-RPC endpoints of the chain, preferred first: reads fail over to the next healthy one "
+            + "(a failing endpoint is backed off and probed), broadcasts go to every healthy one; each must serve chain_id"),
         ("chain_id", "chain id the RPC endpoint must serve (e.g. 8453 for Base)"),
         ("receiver", "payTo address every authorization must transfer to"),
         ("payment_tokens", "comma-separated address:eip712-name:eip712-version of each accepted EIP-3009 token"),
@@ -65,7 +68,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case "socket_path": socketPath = value
         case "socket_group": socketGroup = value.isEmpty ? nil : value
         case "database_url": databaseURL = value
-        case "rpc_url": rpcURL = value
+        case "rpc_url": rpcURLs = value.isEmpty ? [] : [value]
+        case "rpc_urls": rpcURLs = list()
         case "chain_id":
             guard let n = UInt64(value) else { return "chain_id must be a positive integer" }
             chainID = n
@@ -121,7 +125,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Checks what can be checked before anything starts, and builds the engine's view.
     public func engineConfiguration(keys: KeyFiles) throws(DaemonError) -> EngineConfiguration {
         guard !databaseURL.isEmpty else { throw .configuration("database_url is required") }
-        guard !rpcURL.isEmpty else { throw .configuration("rpc_url is required") }
+        guard !rpcURLs.isEmpty else { throw .configuration("rpc_url (or rpc_urls) is required") }
+        guard Set(rpcURLs).count == rpcURLs.count else { throw .configuration("rpc_urls lists an endpoint twice") }
         guard chainID > 0 else { throw .configuration("chain_id is required") }
         let receiverAddress = try address(receiver, "receiver")
         guard !paymentTokens.isEmpty else { throw .configuration("payment_tokens needs at least one address:name:version") }

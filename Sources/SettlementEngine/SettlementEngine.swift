@@ -29,14 +29,25 @@ public final class SettlementEngine: PaymentService {
     let requests: SessionPool
     let requestChain: EthereumRPC
     let conninfo: String
-    let rpcURL: String
+    /// The chain's JSON-RPC endpoints and their health, shared by every loop's client.
+    let rpcEndpoints: RPCEndpoints
     let offline: AuthorizationCheck
 
-    public init(configuration: EngineConfiguration, conninfo: String, rpcURL: String, version: String = "dev",
+    /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
+    public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
                 logger: Logger = Logger(label: "paymentd.engine")) {
         self.configuration = configuration
         self.conninfo = conninfo
-        self.rpcURL = rpcURL
+        rpcEndpoints = RPCEndpoints(urls: rpcURLs, chainID: configuration.chainID, onChange: { endpoint in
+            switch endpoint.health {
+            case .healthy: logger.notice("RPC endpoint answering", metadata: ["endpoint": "\(endpoint.displayName)"])
+            case .backingOff(_, _, let error), .probing(_, let error, _):
+                logger.warning("RPC endpoint failing: backed off, requests go to any other endpoint",
+                               metadata: ["endpoint": "\(endpoint.displayName)", "error": "\(error)"])
+            case .excluded(let reason):
+                logger.error("RPC endpoint excluded", metadata: ["endpoint": "\(endpoint.displayName)", "reason": "\(reason)"])
+            }
+        })
         self.version = version
         self.logger = logger
         settings = LiveSettings(EngineSettings())
@@ -44,8 +55,19 @@ public final class SettlementEngine: PaymentService {
         paymentLanes = SignerLanes(configuration.paymentSigners.map { NonceLane(key: $0, role: .payment, next: 0) })
         mintLanes = SignerLanes(configuration.minter.map { [NonceLane(key: $0, role: .mint, next: 0)] } ?? [])
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
-        requestChain = EthereumRPC(client: JSONRPCClient(url: rpcURL, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests"))
+        requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
         offline = AuthorizationCheck(configuration: configuration)
+    }
+
+    /// An engine on one JSON-RPC endpoint.
+    public convenience init(configuration: EngineConfiguration, conninfo: String, rpcURL: String, version: String = "dev",
+                            logger: Logger = Logger(label: "paymentd.engine")) {
+        self.init(configuration: configuration, conninfo: conninfo, rpcURLs: [rpcURL], version: version, logger: logger)
+    }
+
+    /// A chain client of its own (own connections) for one loop, over the shared endpoints.
+    func chainClient(name: String, timeoutMilliseconds: Int) -> EthereumRPC {
+        EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: timeoutMilliseconds, name: name)
     }
 
     // MARK: Lifecycle
@@ -60,10 +82,7 @@ public final class SettlementEngine: PaymentService {
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
         try await loadSettings()
         try await loadPrices()
-        let chainID = try await requestChain.chainID()
-        guard chainID == configuration.chainID else {
-            throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
-        }
+        try await checkChain()
         try await NonceRecovery(engine: self).run()
     }
 
@@ -183,7 +202,7 @@ public final class SettlementEngine: PaymentService {
         return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
-                            mintCounts: queue.mintCounts, signers: signers)
+                            mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates())
     }
 
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
@@ -247,12 +266,13 @@ public final class SettlementEngine: PaymentService {
 
 /// Why the engine cannot start.
 public enum EngineError: Error, CustomStringConvertible {
-    case wrongChain(expected: UInt64, actual: UInt64)
+    case wrongChain(expected: UInt64, actual: UInt64, endpoint: String)
 
     public var description: String {
         switch self {
-        case .wrongChain(let expected, let actual):
-            "The RPC endpoint serves chain \(actual), but paymentd is configured for chain \(expected). Fix the RPC URL or the chain id."
+        case .wrongChain(let expected, let actual, let endpoint):
+            "The RPC endpoint \(endpoint) serves chain \(actual), but paymentd is configured for chain \(expected). "
+                + "Fix the RPC URL or the chain id."
         }
     }
 }

@@ -23,10 +23,11 @@ public enum PaymentdSpawn {
     /// Starts `executable` with `arguments` (argv[0] is added) and `environment`; standard
     /// input, output and error are opened from the given paths (`/dev/null` when nil; stderr
     /// nil means "same as stdout"). Descriptors of the test process other than 0–2 are closed in
-    /// the child, so no socket or pipe of the test leaks into a daemon.
+    /// the child, so no socket or pipe of the test leaks into a daemon. `newProcessGroup` makes
+    /// the child lead a process group of its own, so it can be killed with every child it forks.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
                              stdin: String? = nil, stdout: String? = nil, stderr: String? = nil,
-                             appendOutput: Bool = false) throws -> pid_t {
+                             appendOutput: Bool = false, newProcessGroup: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -52,7 +53,12 @@ public enum PaymentdSpawn {
         sigemptyset(&defaults)
         for signalNumber in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2, SIGCHLD] { sigaddset(&defaults, signalNumber) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

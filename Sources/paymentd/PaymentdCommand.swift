@@ -35,8 +35,8 @@ struct PaymentdCommand: AsyncParsableCommand {
     @Option(name: .customLong("database-url"), help: "PostgreSQL connection string.")
     var databaseURL: String?
 
-    @Option(name: .customLong("rpc-url"), help: "Chain JSON-RPC endpoint.")
-    var rpcURL: String?
+    @Option(name: .customLong("rpc-url"), help: "Chain JSON-RPC endpoint (repeatable: several endpoints, preferred first).")
+    var rpcURLs: [String] = []
 
     @Option(name: .customLong("chain-id"), help: "Chain id the endpoint must serve.")
     var chainID: UInt64?
@@ -89,7 +89,7 @@ struct PaymentdCommand: AsyncParsableCommand {
         let logger = Logger(label: "paymentd")
         let engineConfiguration = try settings.engineConfiguration(keys: KeyFiles())
         if checkConfig {
-            print("configuration ok: chain \(engineConfiguration.chainID), receiver \(engineConfiguration.receiver.checksummed), "
+            print("configuration ok: chain \(engineConfiguration.chainID) (\(settings.rpcURLs.count) RPC endpoint(s)), receiver \(engineConfiguration.receiver.checksummed), "
                   + "\(engineConfiguration.paymentSigners.count) signer(s) "
                   + "\(engineConfiguration.paymentSigners.map(\.address.checksummed).joined(separator: ", ")), "
                   + "minter \(engineConfiguration.minter?.address.checksummed ?? "none"), "
@@ -111,7 +111,7 @@ struct PaymentdCommand: AsyncParsableCommand {
         var pairs: [(String, String)] = []
         if let socket { pairs.append(("socket_path", socket)) }
         if let databaseURL { pairs.append(("database_url", databaseURL)) }
-        if let rpcURL { pairs.append(("rpc_url", rpcURL)) }
+        if !rpcURLs.isEmpty { pairs.append(("rpc_urls", rpcURLs.joined(separator: ","))) }
         if let chainID { pairs.append(("chain_id", String(chainID))) }
         if let receiver { pairs.append(("receiver", receiver)) }
         if !paymentTokens.isEmpty { pairs.append(("payment_tokens", paymentTokens.joined(separator: ","))) }

@@ -36,7 +36,11 @@ final class SchemaTests: XCTestCase {
         let stats = PaymentStats(
             counts: [.pending: 1, .sent: 2], queueDepth: 1, oldestPendingAgeSeconds: 0.5, oldestSentAgeSeconds: 12, confirmationRate: 1,
             averageProcessingSeconds: nil, mintCounts: [.completed: 4],
-            signers: [SignerState(address: Sample.payer, role: .payment, nextNonce: 0, minedNonce: nil, inFlight: 0, pausedReason: nil)])
+            signers: [SignerState(address: Sample.payer, role: .payment, nextNonce: 0, minedNonce: nil, inFlight: 0, pausedReason: nil)],
+            rpcEndpoints: [RPCEndpointState(url: "http://127.0.0.1:8545", inUse: false, health: .backingOff, consecutiveFailures: 2,
+                                            retryInSeconds: 1.5, lastError: "refused"),
+                           RPCEndpointState(url: "https://rpc.example/…", inUse: true, health: .healthy, consecutiveFailures: 0,
+                                            retryInSeconds: nil, lastError: nil)])
         assertValid(stats.wireValue, "commands/stats.result.schema.json")
         assertValid(EnqueueResult(paymentID: snapshot.paymentID, status: .pending, duplicate: true).wireValue, "commands/enqueue.result.schema.json")
         assertValid(DaemonVersion(daemon: "paymentd 1").wireValue, "commands/version.result.schema.json")

@@ -25,7 +25,11 @@ final class WireFormTests: XCTestCase {
                                  confirmationRate: 0.98, averageProcessingSeconds: 3.25,
                                  mintCounts: [.pending: 1, .processing: 0, .completed: 3, .failed: 0],
                                  signers: [SignerState(address: "0xaa", role: .mint, nextNonce: 3, minedNonce: nil, inFlight: 0, pausedReason: "no gas"),
-                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil)])
+                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil)],
+                                 rpcEndpoints: [RPCEndpointState(url: "http://a:1", inUse: false, health: .backingOff, consecutiveFailures: 3,
+                                                                 retryInSeconds: 4, lastError: "refused"),
+                                                RPCEndpointState(url: "http://b:2", inUse: true, health: .healthy, consecutiveFailures: 0,
+                                                                 retryInSeconds: nil, lastError: nil)])
         let wire = stats.wireValue
         for status in PaymentStatus.allCases {
             XCTAssertEqual(wire["counts"]?[status.rawValue], .int(Int64(counts[status] ?? -1)))
@@ -34,6 +38,8 @@ final class WireFormTests: XCTestCase {
         XCTAssertEqual(wire["nonceState"], ["currentNonce": 12, "lastUsedNonce": 11])
         XCTAssertEqual(wire["oldest_sent_age_seconds"], .null)
         XCTAssertEqual(wire["signers"]?.arrayValue?.first?["paused_reason"], "no gas")
+        XCTAssertEqual(wire["rpc_endpoint"], "http://b:2", "the endpoint in use")
+        XCTAssertEqual(wire["rpc_endpoints"]?.arrayValue?.first?["health"], "backing_off")
         XCTAssertEqual(try PaymentStats(wire: wire), stats)
     }
 

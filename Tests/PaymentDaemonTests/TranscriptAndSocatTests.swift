@@ -197,8 +197,7 @@ final class TranscriptAndSocatTests: XCTestCase {
     // MARK: socat
 
     static func socatPath() throws -> String {
-        for candidate in ["/usr/bin/socat", "/bin/socat"] where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        throw HarnessError("socat is not installed (apt-get install -y socat)")
+        try TCPProxy.socatPath()
     }
 
     /// `printf INPUT | socat -t 5 - UNIX-CONNECT:path`: what it printed.

@@ -23,6 +23,8 @@ final class EngineTestbed: @unchecked Sendable {
     static let maxQuantity = 10
 
     let chain: Devchain
+    /// The endpoints the engine talks to (the devchain itself unless a test puts proxies in front).
+    let rpcURLs: [String]
     let conninfo: String
     let configuration: EngineConfiguration
     let rpc: EthereumRPC
@@ -32,8 +34,10 @@ final class EngineTestbed: @unchecked Sendable {
     private var runTask: Task<Void, Never>?
 
     /// `signers`: which devchain signer keys relay payments (by index), or explicit keys.
-    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:]) async throws {
+    /// `rpcURLs`: the engine's endpoints (default: the devchain's own).
+    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], rpcURLs: [String]? = nil) async throws {
         chain = try Self.sharedChain.get()
+        self.rpcURLs = rpcURLs ?? [chain.rpcURL]
         conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "engine")
         usdc = try Address(hex: chain.usdc)
         mintToken = try Address(hex: chain.mintToken)
@@ -46,7 +50,7 @@ final class EngineTestbed: @unchecked Sendable {
             paymentTokens: [PaymentTokenConfiguration(address: usdc, domainName: chain.usdcName, domainVersion: chain.usdcVersion)],
             mintTokens: [mintToken], prices: prices, paymentSigners: keys, minter: try PrivateKey(hex: chain.minter.privateKey))
         rpc = EthereumRPC(url: chain.rpcURL)
-        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURL: chain.rpcURL)
+        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURLs: self.rpcURLs)
         let conn = try PostgresConnection(conninfo: conninfo)
         try MigrationRunner(directory: Self.repositoryRoot + "/migrations").apply(on: conn)
         for (key, value) in ["max_pending_per_payer": "100000"].merging(settings, uniquingKeysWith: { $1 }) {
@@ -99,7 +103,7 @@ final class EngineTestbed: @unchecked Sendable {
 
     /// A fresh engine on the same database and chain, as after a restart.
     func restartedEngine() -> SettlementEngine {
-        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURL: chain.rpcURL)
+        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURLs: rpcURLs)
         return engine
     }
 
