@@ -5,7 +5,7 @@ extension BroadcastOutcome {
     /// already known, then "its nonce is taken" (nonce too low, replacement underpriced), then
     /// indeterminate (a node failed or gave no answer: it may hold the transaction), and only
     /// then a refusal, the mildest first (fees and gaps, which pass; the signer's funds; a
-    /// transaction that is wrong). A refusal therefore counts only when no endpoint that was
+    /// refusal nobody classified; a transaction that is wrong). A refusal therefore counts only when no endpoint that was
     /// asked may have kept the transaction. Nil for no answers.
     public static func merged(_ answers: [BroadcastOutcome]) -> BroadcastOutcome? {
         answers.enumerated().min { ($0.element.mergeRank, $0.offset) < ($1.element.mergeRank, $1.offset) }?.element
@@ -26,7 +26,8 @@ extension BroadcastOutcome {
         case .indeterminate: 3
         case .rejected(.underpriced, _), .rejected(.feeCapBelowBaseFee, _), .rejected(.tipAboveFeeCap, _), .rejected(.nonceTooHigh, _): 4
         case .rejected(.insufficientFunds, _): 5
-        case .rejected(.gasLimitExceeded, _), .rejected(.intrinsicGasTooLow, _), .rejected(.invalidSender, _), .rejected(.other, _): 6
+        case .rejected(.other, _): 6
+        case .rejected(.gasLimitExceeded, _), .rejected(.intrinsicGasTooLow, _), .rejected(.invalidSender, _): 7
         }
     }
 }

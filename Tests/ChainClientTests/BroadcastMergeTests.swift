@@ -43,6 +43,8 @@ final class BroadcastMergeTests: XCTestCase {
         XCTAssertEqual(BroadcastOutcome.merged([refused("invalid sender"), refused("insufficient funds"), refused("transaction underpriced")])?
             .rejection, .underpriced, "a refusal that passes (fees) before one that pauses the signer, before one that fails the work")
         XCTAssertEqual(BroadcastOutcome.merged([refused("something odd"), refused("insufficient funds")])?.rejection, .insufficientFunds)
+        XCTAssertEqual(BroadcastOutcome.merged([refused("invalid sender"), refused("something odd")])?.rejection, .other,
+                       "an unclassified refusal is not proof that the transaction is wrong")
         XCTAssertEqual(BroadcastOutcome.merged([refused("invalid sender")])?.rejection, .invalidSender, "one endpoint: its answer")
         XCTAssertNil(BroadcastOutcome.merged([]))
     }
