@@ -32,6 +32,7 @@ public final class Devchain: Sendable {
     public var usdcVersion: String { deployment.usdcVersion }
     public var mintToken: String { deployment.mintToken }
     public var receiver: String { deployment.receiver }
+    public var multicall: String { deployment.multicall }
     public var mintAmount: String { deployment.mintAmount }
     public var deployer: DevchainAccount { deployment.deployer }
     public var minter: DevchainAccount { deployment.minter }

@@ -28,6 +28,9 @@ public struct DevchainDeployment: Sendable, Hashable {
     public let mintToken: String
     /// Where buyers pay (the seed's payTo: the mint token's address).
     public let receiver: String
+    /// A multicall contract (`aggregate((address,bytes)[])`): several calls in one transaction,
+    /// as a facilitator settling several payments at once sends them.
+    public let multicall: String
     /// Tokens per mint, decimal (18 decimals).
     public let mintAmount: String
     public let maxSupply: String
@@ -79,6 +82,7 @@ public struct DevchainDeployment: Sendable, Hashable {
         usdcDecimals = Int(try integer("usdc_decimals"))
         mintToken = try string("mint_token")
         receiver = try string("receiver")
+        multicall = try string("multicall")
         mintAmount = try string("mint_amount")
         maxSupply = try string("max_supply")
         deployer = try account(root["deployer"], "deployer")

@@ -77,6 +77,9 @@ def deploy(node, accounts: AccountSet, settings: DeploySettings) -> dict:
     ]
     for buyer in accounts.buyers:
         payloads.append((usdc_address, encode_call("mint(address,uint256)", buyer.address, BUYER_USDC)))
+    # Deployed last, so the addresses above stay what they always were.
+    multicall_address = generate_contract_address(deployer.canonical_address, nonce + len(payloads))
+    payloads.append((None, compile_contract("multicall").bytecode))
 
     hashes = []
     for offset, (to, data) in enumerate(payloads):
@@ -109,6 +112,7 @@ def deploy(node, accounts: AccountSet, settings: DeploySettings) -> dict:
         "usdc_decimals": 6,
         "mint_token": to_checksum_address(mint_address),
         "receiver": to_checksum_address(mint_address),
+        "multicall": to_checksum_address(multicall_address),
         "mint_amount": str(settings.mint_amount),
         "max_supply": str(settings.max_supply),
         "deployer": deployer.as_json(),
