@@ -104,13 +104,14 @@ final class DatabaseReconnectTests: XCTestCase {
         return refusals
     }
 
-    /// Ends every server process connected to the testbed's database except our own; returns
-    /// how many there were.
+    /// Ends every server process connected to the testbed's database except our own, and waits
+    /// until each is gone (what a restart leaves behind: idle sessions whose server went away);
+    /// returns how many there were.
     private func terminateEngineBackends(_ testbed: EngineTestbed) throws -> Int {
         let admin = try testbed.database()
         defer { admin.close() }
         let rows = try admin.query("""
-            SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+            SELECT pg_terminate_backend(pid, 10000) AS ended FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()
             """)
         return rows.rows.count
