@@ -97,7 +97,7 @@ final class SocketActivationTests: XCTestCase {
         // enqueue, watched from another connection, until completed with its mint.
         let events = try await client.watch()
         let buyer = try bed.buyerKey(0)
-        let request = try bed.request(buyer: buyer, quantity: 3, idempotencyKey: "order-\(UUID().uuidString)")
+        let request = try bed.request(buyer: buyer, idempotencyKey: "order-\(UUID().uuidString)")
         let enqueued = try await client.enqueue(request)
         XCTAssertEqual(enqueued.status, .pending)
         XCTAssertFalse(enqueued.duplicate)
@@ -124,7 +124,7 @@ final class SocketActivationTests: XCTestCase {
         XCTAssertTrue(seen.contains(.sent), "\(seen)")
         XCTAssertEqual(seen.last, .completed, "\(seen)")
         XCTAssertEqual(payment.payer.lowercased(), buyer.address.checksummed.lowercased())
-        XCTAssertEqual(payment.amount, "1234567")
+        XCTAssertEqual(payment.amount, String(PaymentdWorkspace.unitPrice), "one item at the configured price")
         XCTAssertNotNil(payment.txHash)
         XCTAssertEqual(payment.mints.count, 1)
         XCTAssertTrue(try bed.hasMinted(payment.mints[0].dedupeHash))
