@@ -29,9 +29,7 @@ public enum CallOutcome: Sendable, Hashable {
     /// starting "execution reverted" (older nodes, -32000), with the revert data as hex in `data`.
     /// nil when the error is not a revert.
     init?(revertError error: RPCErrorObject) {
-        let isRevert = error.code == 3 || error.message.lowercased().hasPrefix("execution reverted")
-            || error.message.lowercased().hasPrefix("reverted")
-        guard isRevert else { return nil }
+        guard error.isExecutionRevert else { return nil }
         var data = [UInt8]()
         if let text = error.data?.stringValue ?? error.data?["data"]?.stringValue, let bytes = RPCQuantity.data(text) {
             data = bytes

@@ -23,6 +23,16 @@ extension RPCErrorObject: CustomStringConvertible {
     public var description: String { "\(code): \(message)" }
 }
 
+extension RPCErrorObject {
+    /// Whether the node says the call itself reverted (JSON-RPC code 3 on geth-like nodes, or a
+    /// message starting "execution reverted" on older ones), as opposed to a node or transport
+    /// trouble: only a revert says anything about the call.
+    public var isExecutionRevert: Bool {
+        let lower = message.lowercased()
+        return code == 3 || lower.hasPrefix("execution reverted") || lower.hasPrefix("reverted")
+    }
+}
+
 /// Why a chain request failed.
 ///
 /// Three different situations call for three different reactions: the node could not be

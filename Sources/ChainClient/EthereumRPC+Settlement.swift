@@ -13,6 +13,37 @@ extension EthereumRPC {
         return try await boolViews(requests, function: "authorizationState", contract: token)
     }
 
+    /// `authorizationStates` and the chain head in one batch: the head is asked first, so any
+    /// later use of an authorization found unused here is in a block after (about) `head`.
+    public func authorizationStatesWithHead(token: Address, _ authorizations: [(authorizer: Address, nonce: Bytes32)])
+        async throws(ChainError) -> (states: [Bool], head: UInt64) {
+        let requests = [RPCRequest("eth_blockNumber", [])] + authorizations.map {
+            RPCRequest("eth_call", [Self.transactionObject(from: nil, to: token, data: USDCCalldata.authorizationState(authorizer: $0.authorizer, nonce: $0.nonce)),
+                                    BlockTag.latest.json])
+        }
+        let outcomes = try await client.batch(requests)
+        let head: UInt64
+        switch outcomes[0] {
+        case .success(let value): head = try RPCValue.uint64(value, method: "eth_blockNumber", field: "result")
+        case .failure(let error): throw .rpc(method: "eth_blockNumber", error)
+        }
+        var states = [Bool]()
+        for (index, outcome) in outcomes.dropFirst().enumerated() {
+            switch outcome {
+            case .success(let value):
+                let data = try RPCValue.data(value, method: "eth_call", field: "result[\(index)]")
+                do throws(EthereumError) {
+                    states.append(try ABI.decodeBool(data))
+                } catch {
+                    throw .malformedResponse(method: "eth_call", "authorizationState of \(token) (call \(index)) returned \(error.description)")
+                }
+            case .failure(let error):
+                throw .rpc(method: "eth_call", error)
+            }
+        }
+        return (states, head)
+    }
+
     /// The `AuthorizationUsed(authorizer, nonce)` events of `token` from `fromBlock` on: who
     /// settled this authorization, whether it was us or a front-runner (the log's
     /// `transactionHash` says which transaction).
@@ -22,14 +53,16 @@ extension EthereumRPC {
     }
 
     /// `authorizationUsedLogs` for many authorizations in one `eth_getLogs` (topic OR-lists);
-    /// only logs whose (authorizer, nonce) pair was asked for are returned.
+    /// only logs whose (authorizer, nonce) pair was asked for are returned. `events` may add
+    /// `AuthorizationCanceled`, which has the same indexed fields.
     public func authorizationUsedLogs(token: Address, _ authorizations: [(authorizer: Address, nonce: Bytes32)],
-                                      fromBlock: UInt64, toBlock: BlockTag = .latest) async throws(ChainError) -> [LogEntry] {
+                                      fromBlock: UInt64, toBlock: BlockTag = .latest,
+                                      events: [Bytes32] = [EventTopic.authorizationUsed]) async throws(ChainError) -> [LogEntry] {
         if authorizations.isEmpty { return [] }
-        let wanted = Set(authorizations.map { AuthorizationKey(authorizer: Self.topic($0.authorizer), nonce: $0.nonce) })
-        let authorizers = Array(Set(authorizations.map { Self.topic($0.authorizer) }))
+        let wanted = Set(authorizations.map { AuthorizationKey(authorizer: EventTopic.address($0.authorizer), nonce: $0.nonce) })
+        let authorizers = Array(Set(authorizations.map { EventTopic.address($0.authorizer) }))
         let nonces = Array(Set(authorizations.map(\.nonce)))
-        let filter = LogFilter(addresses: [token], topics: [[EventTopic.authorizationUsed], authorizers, nonces],
+        let filter = LogFilter(addresses: [token], topics: [events, authorizers, nonces],
                                range: .blocks(from: .number(fromBlock), to: toBlock))
         return try await logs(filter).filter { log in
             log.topics.count >= 3 && wanted.contains(AuthorizationKey(authorizer: log.topics[1], nonce: log.topics[2]))
@@ -40,6 +73,17 @@ extension EthereumRPC {
     public func hasMinted(token: Address, hashes: [Bytes32], block: BlockTag = .latest) async throws(ChainError) -> [Bool] {
         let requests = hashes.map { CallRequest(to: token, data: MintContractCalldata.hasMinted($0), block: block) }
         return try await boolViews(requests, function: "hasMinted", contract: token)
+    }
+
+    /// `hasMinted` judged per hash: true or false where the contract answered a bool, nil where
+    /// it did not (an address that is not a mint contract answers `0x`, or reverts). One batch;
+    /// only a node or transport failure throws, so one bad token cannot fail the others' jobs.
+    public func mintedStates(token: Address, hashes: [Bytes32], block: BlockTag = .latest) async throws(ChainError) -> [Bool?] {
+        let outcomes = try await calls(hashes.map { CallRequest(to: token, data: MintContractCalldata.hasMinted($0), block: block) })
+        return outcomes.map { outcome in
+            guard case .returned(let data) = outcome else { return nil }
+            return try? ABI.decodeBool(data)
+        }
     }
 
     /// Batched calls of a `bool` view; a revert or non-bool answer means the address is not the
@@ -63,11 +107,6 @@ extension EthereumRPC {
         return flags
     }
 
-    /// An address as an indexed event topic: left-padded to 32 bytes.
-    static func topic(_ address: Address) -> Bytes32 {
-        // 12 zero bytes + 20 address bytes is always 32 bytes.
-        (try? Bytes32(bytes: ABIWord.address(address))) ?? .zero
-    }
 }
 
 private struct AuthorizationKey: Hashable {

@@ -55,6 +55,15 @@ public struct EthereumRPC: Sendable {
         return try BlockHeader(rpc: result, method: method)
     }
 
+    /// `block` for many tags (block numbers, say) in one batch; nil where the node has no such block.
+    public func blocks(_ tags: [BlockTag]) async throws(ChainError) -> [BlockHeader?] {
+        let method = "eth_getBlockByNumber"
+        let requests = tags.map { RPCRequest(method, [$0.json, false]) }
+        return try await results(requests, method: method) { value, _ throws(ChainError) in
+            value.isNull ? nil : try BlockHeader(rpc: value, method: method)
+        }
+    }
+
     /// The number of transactions `address` has sent as of `block` (`.pending` counts its
     /// gap-free run in the pool too): its next nonce.
     public func transactionCount(_ address: Address, block: BlockTag = .latest) async throws(ChainError) -> UInt64 {

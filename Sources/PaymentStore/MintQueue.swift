@@ -50,10 +50,16 @@ public struct MintJobRow: Sendable, Hashable {
     public var mintTxHash: String?
     public var error: String?
 
-    static let columns = """
-        id::text AS id, payment_id::text AS payment_id, item_index, coalesce(recipient, payer_address) AS recipient_address,
-        token_address, tx_hash_bytes32, status, batch_id, mint_tx_hash, error_message
+    static let columns = columns("mint_queue")
+
+    /// The columns every job query selects, for the table under `alias`.
+    static func columns(_ alias: String) -> String {
         """
+        \(alias).id::text AS id, \(alias).payment_id::text AS payment_id, \(alias).item_index,
+        coalesce(\(alias).recipient, \(alias).payer_address) AS recipient_address, \(alias).token_address, \(alias).tx_hash_bytes32,
+        \(alias).status, \(alias).batch_id, \(alias).mint_tx_hash, \(alias).error_message
+        """
+    }
 
     init(row: PostgresRow) throws {
         id = try row.string("id")
@@ -136,13 +142,46 @@ public enum MintQueue {
         }
     }
 
-    /// Locks up to `limit` pending jobs, oldest first. Must run inside a transaction.
-    public static func claimPending(limit: Int, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
+    /// Locks up to `limit` pending jobs, oldest first, whose payment is settled deep enough:
+    /// completed, not being restored after a reorg nor lost, and its settlement block at or
+    /// below `settledAtOrBelow` (`mint_confirmations`) or final. Legacy jobs (no payment) are
+    /// taken as they are. Must run inside a transaction.
+    public static func claimPending(limit: Int, settledAtOrBelow: Int64, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
         try StoreError.wrap {
             try conn.query("""
-                SELECT \(MintJobRow.columns) FROM mint_queue WHERE status = 'pending' AND token_address IS NOT NULL
-                ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
-                """, [String(limit)]).rows.map { try MintJobRow(row: $0) }
+                SELECT \(MintJobRow.columns("m")) FROM mint_queue m LEFT JOIN payment_queue p ON p.id = m.payment_id
+                WHERE m.status = 'pending' AND m.token_address IS NOT NULL
+                  AND (m.payment_id IS NULL
+                       OR (p.status = 'completed' AND p.reorged_at IS NULL AND p.settlement_lost IS NULL
+                           AND (p.finalized OR p.confirmed_block IS NULL OR p.confirmed_block <= $2)))
+                ORDER BY m.created_at, m.id LIMIT $1 FOR UPDATE OF m SKIP LOCKED
+                """, [String(limit), String(settledAtOrBelow)]).rows.map { try MintJobRow(row: $0) }
+        }
+    }
+
+    /// Fails jobs that can never be minted as they are (a malformed dedupe hash or recipient, a
+    /// token that is not a mint contract), each with its own reason; an operator can requeue
+    /// them (`retry_mint`) once the cause is fixed.
+    public static func fail(_ failures: [(id: String, error: String)], on conn: PostgresConnection) throws(StoreError) {
+        guard !failures.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue m SET status = 'failed', error_message = u.error, batch_id = NULL, updated_at = now()
+                FROM unnest($1::uuid[], $2::text[]) AS u(id, error)
+                WHERE m.id = u.id AND m.status IN ('pending', 'processing')
+                """, [PostgresArrayLiteral.encode(failures.map(\.id)), PostgresArrayLiteral.encode(failures.map(\.error))])
+        }
+    }
+
+    /// Puts a payment's failed mint jobs back in the queue (an operator's `retry_mint`), with
+    /// their attempt count reset. Returns how many were requeued.
+    public static func requeueFailed(paymentID: String, on conn: PostgresConnection) throws(StoreError) -> Int {
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue SET status = 'pending', batch_id = NULL, retry_count = 0, updated_at = now(),
+                    error_message = 'requeued by operator'
+                WHERE payment_id = $1::uuid AND status = 'failed'
+                """, [paymentID]).affectedRows
         }
     }
 
@@ -230,7 +269,8 @@ public enum MintQueue {
         try StoreError.wrap {
             try conn.transaction { tx in
                 try tx.query("""
-                    UPDATE mint_batches SET status = 'completed', tx_hash = $2, confirmed_block = $3, confirmed_block_hash = $4, updated_at = now()
+                    UPDATE mint_batches SET status = 'completed', tx_hash = $2, confirmed_block = $3, confirmed_block_hash = $4,
+                        finalized = false, error = NULL, updated_at = now()
                     WHERE id = $1
                     """, [String(id), txHash, String(blockNumber), blockHash])
                 try tx.query("""
@@ -243,16 +283,18 @@ public enum MintQueue {
 
     /// The batch reverted or can never mine: jobs whose hash is minted are done, the rest go
     /// back to `pending` for another batch. `nonceConsumed` tells whether the batch's nonce was
-    /// used on-chain (a mined revert) or is free again.
+    /// used on-chain (a mined revert) or is free again; `block` is where a reverted batch was
+    /// mined (re-checked until final: a reorg may undo the revert).
     public static func closeBatch(id: Int64, status: String, error: String, alreadyMintedJobIDs: [String], nonceConsumed: Bool,
-                                  on conn: PostgresConnection) throws(StoreError) {
+                                  block: RecordedBlock? = nil, on conn: PostgresConnection) throws(StoreError) {
         try StoreError.wrap {
             try conn.transaction { tx in
                 try tx.query("""
                     UPDATE mint_batches SET status = $2, error = $3, updated_at = now(),
-                        nonce = CASE WHEN $4 THEN nonce ELSE NULL END
+                        nonce = CASE WHEN $4 THEN nonce ELSE NULL END,
+                        confirmed_block = $5::bigint, confirmed_block_hash = $6, finalized = false
                     WHERE id = $1
-                    """, [String(id), status, error, nonceConsumed ? "true" : "false"])
+                    """, [String(id), status, error, nonceConsumed ? "true" : "false", block.map { String($0.number) }, block?.hash])
                 try tx.query("""
                     UPDATE mint_queue SET status = 'completed', processed_at = now(), updated_at = now(),
                         error_message = 'already minted on-chain'
@@ -263,6 +305,57 @@ public enum MintQueue {
                         updated_at = now(), error_message = $2
                     WHERE batch_id = $1 AND status = 'processing'
                     """, [String(id), error])
+            }
+        }
+    }
+
+    // MARK: Reorgs
+
+    /// The distinct (block, hash) pairs of settled batches (mined, succeeded or reverted) not yet final.
+    public static func unfinalizedBlocks(on conn: PostgresConnection) throws(StoreError) -> [RecordedBlock] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT DISTINCT confirmed_block, confirmed_block_hash FROM mint_batches
+                WHERE NOT finalized AND confirmed_block IS NOT NULL AND status IN ('completed', 'reverted')
+                """).rows.map { RecordedBlock(number: try $0.int64("confirmed_block"), hash: try $0.string("confirmed_block_hash")) }
+        }
+    }
+
+    public static func finalize(_ blocks: [RecordedBlock], on conn: PostgresConnection) throws(StoreError) {
+        guard !blocks.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_batches m SET finalized = true
+                FROM unnest($1::bigint[], $2::text[]) AS b(block, hash)
+                WHERE m.confirmed_block = b.block AND m.confirmed_block_hash = b.hash AND NOT m.finalized
+                """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash))])
+        }
+    }
+
+    /// These blocks are gone: each batch mined in one is open again (`sent`), with the jobs it
+    /// had completed back in `processing`, so the mint loop gives the node its recorded bytes
+    /// again (its nonce is re-used only by them) and settles it anew, or abandons it and queues
+    /// its jobs for another batch. The dedupe hashes keep every job minted once whatever mines.
+    /// Returns the ids of the batches reopened.
+    public static func orphan(_ blocks: [RecordedBlock], on conn: PostgresConnection) throws(StoreError) -> [Int64] {
+        guard !blocks.isEmpty else { return [] }
+        return try StoreError.wrap {
+            try conn.transaction { tx in
+                let reopened = try tx.query("""
+                    UPDATE mint_batches m
+                    SET status = 'sent', confirmed_block = NULL, confirmed_block_hash = NULL, finalized = false, updated_at = now(),
+                        error = 'block ' || b.block || ' was reorged out; settling again'
+                    FROM unnest($1::bigint[], $2::text[]) AS b(block, hash)
+                    WHERE m.confirmed_block = b.block AND m.confirmed_block_hash = b.hash AND m.status IN ('completed', 'reverted')
+                    RETURNING m.id, m.tx_hash
+                    """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash))])
+                let batches = try reopened.rows.map { (id: try $0.int64("id"), txHash: try $0.text("tx_hash")) }
+                try tx.query("""
+                    UPDATE mint_queue j SET status = 'processing', mint_tx_hash = NULL, processed_at = NULL, updated_at = now()
+                    FROM unnest($1::bigint[], $2::text[]) AS b(id, tx_hash)
+                    WHERE j.batch_id = b.id AND j.status = 'completed' AND j.mint_tx_hash = b.tx_hash
+                    """, [PostgresArrayLiteral.encode(batches.map { String($0.id) }), PostgresArrayLiteral.encode(batches.map(\.txHash))])
+                return batches.map(\.id)
             }
         }
     }

@@ -33,6 +33,18 @@ public struct PaymentRow: Sendable, Hashable {
     public var attempts: [TransactionAttempt]
     public var confirmedBlock: Int64?
     public var confirmedBlockHash: String?
+    /// The logIndex of the settling `AuthorizationUsed` log (its `Transfer` is the next log).
+    public var settlementLogIndex: Int64?
+    /// The chain head when the payment was enqueued (nil for rows from before migration 010).
+    public var enqueuedBlock: Int64?
+    /// The settlement (or reverted receipt) is finality-depth deep: no more re-checks.
+    public var finalized: Bool
+    /// Set while a completed payment whose settlement a reorg removed is being restored.
+    public var reorgedAt: Double?
+    /// Why a reorged-out settlement could not be restored (the payment stays completed).
+    public var settlementLost: String?
+    /// Refusals in a row that may pass (balance short, unclassified node answers).
+    public var transientFailures: Int
 
     /// The columns every payment query selects, in the shape `init(row:)` reads.
     static let columns = """
@@ -40,7 +52,8 @@ public struct PaymentRow: Sendable, Hashable {
         payment_token_address, metadata::text AS metadata_json, status, tx_hash, result::text AS result_json, error,
         extract(epoch FROM created_at)::float8 AS created_epoch, extract(epoch FROM processed_at)::float8 AS processed_epoch,
         extract(epoch FROM sent_at)::float8 AS sent_epoch, idempotency_key, auth_nonce, signer, nonce, raw_tx,
-        attempts::text AS attempts_json, confirmed_block, confirmed_block_hash
+        attempts::text AS attempts_json, confirmed_block, confirmed_block_hash, settlement_log_index, enqueued_block,
+        finalized, extract(epoch FROM reorged_at)::float8 AS reorged_epoch, settlement_lost, transient_failures
         """
 
     init(row: PostgresRow) throws(StoreError) {
@@ -72,6 +85,12 @@ public struct PaymentRow: Sendable, Hashable {
             attempts = try row.text("attempts_json").flatMap { try? JSONText.decode([TransactionAttempt].self, from: Array($0.utf8)) } ?? []
             confirmedBlock = try row.optionalInt64("confirmed_block")
             confirmedBlockHash = try row.text("confirmed_block_hash")
+            settlementLogIndex = try row.optionalInt64("settlement_log_index")
+            enqueuedBlock = try row.optionalInt64("enqueued_block")
+            finalized = try row.bool("finalized")
+            reorgedAt = try row.text("reorged_epoch").flatMap(Double.init)
+            settlementLost = try row.text("settlement_lost")
+            transientFailures = Int(try row.int64("transient_failures"))
         } catch let error as StoreError {
             throw error
         } catch let error as PostgresError {
@@ -80,6 +99,9 @@ public struct PaymentRow: Sendable, Hashable {
             throw .corruptRow(table: "payment_queue", id: "?", reason: "\(error)")
         }
     }
+
+    /// A completed payment whose settlement a reorg removed and that is being restored.
+    public var isRestoring: Bool { status == .completed && reorgedAt != nil && settlementLost == nil }
 
     /// Every hash broadcast for this payment, oldest first, plus the current one.
     public var allTransactionHashes: [String] {

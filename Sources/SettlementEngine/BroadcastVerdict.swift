@@ -16,6 +16,10 @@ enum BroadcastVerdict: Sendable, Equatable {
     case pauseSigner(String)
     /// The transaction itself is wrong: release the nonce and fail the work.
     case fail(String)
+    /// A refusal naming no fault the engine knows: release the nonce and try the work again
+    /// after a backoff (a payment until its authorization expires), rather than fail it on a
+    /// sentence nobody classified.
+    case retryLater(String)
 
     init(_ outcome: BroadcastOutcome) {
         switch outcome {
@@ -31,8 +35,10 @@ enum BroadcastVerdict: Sendable, Equatable {
                 self = .pauseSigner(error.message)
             case .underpriced, .feeCapBelowBaseFee, .tipAboveFeeCap, .nonceTooHigh:
                 self = .takeBack(error.message)
-            case .gasLimitExceeded, .intrinsicGasTooLow, .invalidSender, .other:
+            case .gasLimitExceeded, .intrinsicGasTooLow, .invalidSender:
                 self = .fail(error.message)
+            case .other:
+                self = .retryLater(error.message)
             }
         }
     }

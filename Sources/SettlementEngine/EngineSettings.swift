@@ -19,8 +19,20 @@ public struct EngineSettings: Sendable, Equatable {
     public var simulateBeforeSend = true
     public var rebroadcastAfterSeconds = 30
     public var feeBumpAfterSeconds = 60
+    /// When a settlement (or a mined mint batch) stops being re-checked for reorgs.
+    public var finality = Finality.depth(120)
+    /// Blocks on top of a payment's settlement (counting its own) before its tokens are minted.
+    public var mintConfirmations = 1
 
     public init() {}
+
+    /// How deep a block must be before it is taken as final.
+    public enum Finality: Sendable, Equatable {
+        /// This many blocks on top, counting its own.
+        case depth(Int)
+        /// At or below the node's `finalized` block.
+        case finalizedTag
+    }
 
     /// One known key: its description, and how to validate and apply a value.
     struct Key: Sendable {
@@ -77,6 +89,20 @@ public struct EngineSettings: Sendable, Equatable {
         integer("fee_bump_after_seconds", 1...86_400,
                 "A sent transaction still unmined this many seconds after its last signing is signed again with fees 12.5 % higher",
                 \.feeBumpAfterSeconds),
+        Key(name: "finality_depth",
+            description: "Blocks (counting its own) before a settlement or mint batch is final and no longer re-checked for reorgs, or 'finalized' to use the node's finalized block") { settings, text in
+            let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if value == "finalized" {
+                settings.finality = .finalizedTag
+            } else if let n = Int(value), (1...100_000).contains(n) {
+                settings.finality = .depth(n)
+            } else {
+                return "must be an integer from 1 to 100000, or finalized"
+            }
+            return nil
+        },
+        integer("mint_confirmations", 1...100_000, "Blocks on top of a payment's settlement (counting its own) before its tokens are minted",
+                \.mintConfirmations),
         integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
         Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {

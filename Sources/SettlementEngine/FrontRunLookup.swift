@@ -1,70 +1,80 @@
 import ChainClient
 import Ethereum
-import JSON
 import PaymentStore
+
+/// What the chain shows about a used authorization: the transaction that used it, and whether
+/// that use paid our receiver.
+enum AuthorizationUse: Sendable, Hashable {
+    /// The authorization's `AuthorizationUsed` log with its adjacent `Transfer` to the
+    /// authorized recipient: the payment is paid by this pair, whoever sent the transaction.
+    case paid(SettlementPair)
+    /// The authorization was used by a transaction that did not pay the authorized transfer
+    /// with it (the payer spent the nonce elsewhere): nothing can settle this payment any more.
+    case spentElsewhere(transaction: Bytes32, blockNumber: UInt64)
+    /// The payer cancelled the authorization (`cancelAuthorization`): nothing can settle it.
+    case cancelled(transaction: Bytes32, blockNumber: UInt64)
+}
 
 /// Finds the transaction that used a payment's authorization when it was not (or not only)
 /// ours: x402 payloads can be front-run, and since the authorization pays our receiver either
-/// way, the payment is paid (DESIGN invariant 4). The settlement carries that transaction.
+/// way, the payment is paid (DESIGN invariant 4), by that transaction's settlement pair.
+///
+/// The search starts at the block the payment was enqueued at (its authorization was unused
+/// then), however long ago, in chunks of `logRangeBlocks` because providers cap `eth_getLogs`
+/// ranges. Rows from before that block was recorded fall back to the last
+/// `fallbackLookbackBlocks`.
 struct FrontRunLookup: Sendable {
     let chain: EthereumRPC
-    let configuration: EngineConfiguration
-    /// How far back to search for `AuthorizationUsed` (providers cap `eth_getLogs` ranges; a
-    /// payment's authorization was unused when it was enqueued, so its use is recent).
-    static let lookbackBlocks: UInt64 = 10_000
+    /// Most blocks per `eth_getLogs` (providers refuse wider ranges).
+    static let logRangeBlocks: UInt64 = 10_000
+    /// How far back to search for rows that have no `enqueued_block`.
+    static let fallbackLookbackBlocks: UInt64 = 10_000
+    /// Searched below `enqueued_block` as well: the head and the authorization's state were read
+    /// in one batch, which a node may answer against blocks a little apart.
+    static let enqueueMarginBlocks: UInt64 = 64
 
-    /// Settlements for the rows whose authorization shows a use at least `confirmations` deep.
-    func settlements(for rows: [PaymentRow], confirmations: Int = 1) async throws -> [String: PaymentSettlement] {
-        guard !rows.isEmpty else { return [:] }
-        let head = try await chain.blockNumber()
-        let depth = UInt64(max(confirmations, 1) - 1)
-        guard head >= depth else { return [:] }
-        let newest = head - depth
-        let oldest = newest > Self.lookbackBlocks ? newest - Self.lookbackBlocks : 0
-        var found: [String: PaymentSettlement] = [:]
-        let byToken = Dictionary(grouping: rows) { $0.paymentTokenAddress.lowercased() }
-        for (_, tokenRows) in byToken {
-            guard let token = try? Address(hex: tokenRows[0].paymentTokenAddress), configuration.paymentToken(token) != nil else { continue }
-            var keyed: [String: PaymentRow] = [:]
-            var queries: [(authorizer: Address, nonce: Bytes32)] = []
-            for row in tokenRows {
-                guard let auth = row.authorization, let from = try? Address(hex: auth.from), let nonce = try? Bytes32(hex: auth.nonce) else { continue }
-                keyed[Self.key(from, nonce)] = row
-                queries.append((from, nonce))
+    /// The use of each row's authorization found on chain up to `head` (rows with none found are
+    /// absent). Only rows whose authorization is readable are looked up. An authorization is
+    /// used or cancelled once at most, so at most one of these events exists per row.
+    func uses(for rows: [PaymentRow], head: UInt64) async throws -> [String: AuthorizationUse] {
+        var found: [String: AuthorizationUse] = [:]
+        let readable = rows.compactMap { row in RowAuthorization(row).map { (row: row, auth: $0) } }
+        for (_, group) in Dictionary(grouping: readable, by: \.auth.token) {
+            let token = group[0].auth.token
+            var byKey: [String: (row: PaymentRow, auth: RowAuthorization)] = [:]
+            for item in group { byKey[Self.key(item.auth.transfer.from, item.auth.transfer.nonce)] = item }
+            let fallback = head > Self.fallbackLookbackBlocks ? head - Self.fallbackLookbackBlocks : 0
+            let start = group.map { item -> UInt64 in
+                guard let enqueued = item.row.enqueuedBlock.map({ UInt64(max(0, $0)) }) else { return fallback }
+                return enqueued > Self.enqueueMarginBlocks ? enqueued - Self.enqueueMarginBlocks : 0
+            }.min() ?? fallback
+            let queries = group.map { (authorizer: $0.auth.transfer.from, nonce: $0.auth.transfer.nonce) }
+            var logs: [LogEntry] = []
+            var from = min(start, head)
+            while true {
+                let to = min(head, from + Self.logRangeBlocks - 1)
+                logs += try await chain.authorizationUsedLogs(token: token, queries, fromBlock: from, toBlock: .number(to),
+                                                              events: [EventTopic.authorizationUsed, EventTopic.authorizationCanceled])
+                if to >= head { break }
+                from = to + 1
             }
-            let logs = try await chain.authorizationUsedLogs(token: token, queries, fromBlock: oldest, toBlock: .number(newest))
-            let candidates = logs.filter { !$0.removed && $0.topics.count >= 3 }
-            // The EIP-3009 nonce is the payer's choice and binds neither `to` nor `value`: a payer
-            // can spend the same nonce on a transfer to himself. Only a transaction whose
-            // receipt shows this token moving exactly the authorized value from the payer to
-            // the authorized recipient paid for this payment.
+            for log in logs where !log.removed && log.topics.count >= 3 && log.topics[0] == EventTopic.authorizationCanceled {
+                guard let item = byKey[Self.key(try Address(bytes: Array(log.topics[1].bytes.suffix(20))), log.topics[2])] else { continue }
+                found[item.row.id] = .cancelled(transaction: log.transactionHash, blockNumber: log.blockNumber)
+            }
+            let candidates = logs.filter { !$0.removed && $0.topics.count >= 3 && $0.topics[0] == EventTopic.authorizationUsed }
             let receipts = try await chain.receipts(candidates.map(\.transactionHash))
             for (log, receipt) in zip(candidates, receipts) {
-                let authorizer = try Address(bytes: Array(log.topics[1].bytes.suffix(20)))
-                guard let row = keyed[Self.key(authorizer, log.topics[2])], let receipt, receipt.succeeded,
-                      Self.paid(row, by: receipt, token: token) else { continue }
-                let txHash = log.transactionHash.hex
-                let ours = row.allTransactionHashes.contains { $0.lowercased() == txHash }
-                found[row.id] = PaymentSettlement(
-                    paymentID: row.id, txHash: txHash, blockNumber: Int64(log.blockNumber), blockHash: log.blockHash.hex,
-                    result: ["settled_by": ours ? "paymentd" : "other_transaction", "tx_hash": .string(txHash)],
-                    mints: MintPlan.jobs(for: row, settledBy: txHash))
+                guard let item = byKey[Self.key(try Address(bytes: Array(log.topics[1].bytes.suffix(20))), log.topics[2])] else { continue }
+                if let receipt, let pair = SettlementPair.find(in: receipt, token: token, authorization: item.auth.transfer) {
+                    found[item.row.id] = .paid(pair)
+                } else if receipt != nil {
+                    found[item.row.id] = .spentElsewhere(transaction: log.transactionHash, blockNumber: log.blockNumber)
+                }
+                // No receipt: the log's block was reorged out between the two calls; next tick.
             }
         }
         return found
-    }
-
-    /// Whether `receipt` holds a `Transfer(from → to, value)` of `token` matching the row's
-    /// authorization.
-    static func paid(_ row: PaymentRow, by receipt: TransactionReceipt, token: Address) -> Bool {
-        guard let auth = row.authorization, let from = try? Address(hex: auth.from), let to = try? Address(hex: auth.to),
-              let value = UInt256(decimal: auth.value) else { return false }
-        return receipt.logs(of: EventTopic.transfer, from: token).contains { log in
-            log.topics.count >= 3 && !log.removed
-                && Array(log.topics[1].bytes.suffix(20)) == from.bytes
-                && Array(log.topics[2].bytes.suffix(20)) == to.bytes
-                && (try? UInt256(bigEndian: log.data)) == value
-        }
     }
 
     private static func key(_ authorizer: Address, _ nonce: Bytes32) -> String {

@@ -29,32 +29,36 @@ struct MintSender: Sendable {
     var logger: Logger { engine.logger }
 
     func run() async {
+        var backoff = RetryBackoff()
         while !Task.isCancelled {
             let settings = engine.settings.current
             var busy = false
-            var failed = false
             do {
                 busy = try await iterate(settings)
+                backoff.reset()
                 engine.heartbeats.beat(.mint)
             } catch {
-                failed = true
-                logger.error("mint iteration failed", metadata: ["error": "\(error)"])
+                // RPC or database trouble: the jobs stay pending (nothing counts against them)
+                // and the loop tries again, waiting longer each time.
+                let delay = backoff.failed()
+                logger.error("mint iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
+                if Task.isCancelled { break }
+                try? await Task.sleep(for: delay)
+                continue
             }
             if Task.isCancelled { break }
-            if failed {
-                try? await Task.sleep(for: .seconds(1))
-            } else if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
+            if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
         }
     }
 
     /// Returns whether it sent a full batch (then the next iteration starts at once).
     func iterate(_ settings: EngineSettings) async throws -> Bool {
-        guard let minter = engine.configuration.minter else { return false }
+        guard let minter = engine.configuration.minter, let head = try await chain.block(.latest) else { return false }
         let mined = try await chain.transactionCount(minter.address)
         await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
         try await resumeIfFunded(minter, settings: settings)
-        try await settleOpenBatches(settings, minedNonce: mined)
-        return try await sendBatch(minter: minter, settings: settings)
+        try await settleOpenBatches(settings, minedNonce: mined, head: head)
+        return try await sendBatch(minter: minter, settings: settings, head: head)
     }
 
     // MARK: Settling
@@ -71,14 +75,13 @@ struct MintSender: Sendable {
         }
     }
 
-    private func settleOpenBatches(_ settings: EngineSettings, minedNonce: UInt64) async throws {
+    private func settleOpenBatches(_ settings: EngineSettings, minedNonce: UInt64, head: BlockHeader) async throws {
         let batches = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
         guard !batches.isEmpty else { return }
         // Batches recorded but maybe never broadcast: broadcast their bytes (again).
         let unsent = batches.filter { $0.status == "processing" }
         if !unsent.isEmpty { try await broadcast(unsent) }
 
-        guard let head = try await chain.block(.latest) else { return }
         let byHash = try await chain.receiptsByHash(batches.flatMap(\.allTransactionHashes))
         var waiting: [MintBatchRow] = []
         for batch in batches {
@@ -101,7 +104,7 @@ struct MintSender: Sendable {
                 }
                 logger.info("mint batch completed", metadata: ["batch": "\(batch.id)", "jobs": "\(batch.jobIDs.count)", "tx_hash": "\(txHash)"])
             } else {
-                try await closeReverted(batch)
+                try await closeReverted(batch, block: RecordedBlock(number: Int64(receipt.blockNumber), hash: receipt.blockHash.hex))
             }
         }
         try await rebroadcastDropped(waiting, settings: settings)
@@ -124,14 +127,19 @@ struct MintSender: Sendable {
     /// A reverted batch: jobs already minted (by an earlier batch, or someone else) are done; the
     /// others go back to pending for the next batch.
     private func closeReverted(_ batch: MintBatchRow, status: String = "reverted",
-                               reason: String = "batchMint reverted") async throws {
-        let token = try Address(hex: batch.tokenAddress)
-        let hashes = try batch.dedupeHashes.map { try Bytes32(hex: $0) }
-        let minted = hashes.isEmpty ? [] : try await chain.hasMinted(token: token, hashes: hashes)
-        let done = zip(batch.jobIDs, minted).filter(\.1).map(\.0)
+                               reason: String = "batchMint reverted", block: RecordedBlock? = nil) async throws {
+        // A job the contract does not say is minted goes back to pending, where it is judged
+        // on its own (a broken token or hash fails that job there, not this loop).
+        let readable = zip(batch.jobIDs, batch.dedupeHashes).compactMap { job, text in (try? Bytes32(hex: text)).map { (job, $0) } }
+        var minted: [String] = []
+        if let token = try? Address(hex: batch.tokenAddress), !readable.isEmpty {
+            let states = try await chain.mintedStates(token: token, hashes: readable.map(\.1))
+            minted = zip(readable, states).filter { $0.1 == true }.map(\.0.0)
+        }
+        let done = minted
         try await database.withConnection { conn in
             try MintQueue.closeBatch(id: batch.id, status: status, error: "\(reason); unminted jobs queued again",
-                                     alreadyMintedJobIDs: done, nonceConsumed: true, on: conn)
+                                     alreadyMintedJobIDs: done, nonceConsumed: true, block: block, on: conn)
         }
         logger.warning("mint batch reverted", metadata: ["batch": "\(batch.id)", "already_minted": "\(done.count)",
                                                           "requeued": "\(batch.jobIDs.count - done.count)"])
@@ -140,53 +148,54 @@ struct MintSender: Sendable {
 
     // MARK: Sending
 
-    private func sendBatch(minter: PrivateKey, settings: EngineSettings) async throws -> Bool {
+    private func sendBatch(minter: PrivateKey, settings: EngineSettings, head: BlockHeader) async throws -> Bool {
         var reservedNonce: UInt64?
         var recorded: MintBatchRecord?
         let jobs: [MintJobRow]
         do {
+            let settledAtOrBelow = Int64(head.number) - Int64(settings.mintConfirmations) + 1
             jobs = try await database.withConnection { conn in
                 try conn.execute("BEGIN")
-                return try MintQueue.claimPending(limit: settings.mintBatchSize, on: conn)
+                return try MintQueue.claimPending(limit: settings.mintBatchSize, settledAtOrBelow: settledAtOrBelow, on: conn)
             }
-            // One token per batchMint: take the oldest job's token now, the others next iteration.
-            guard let token = jobs.first?.tokenAddress, let tokenAddress = try? Address(hex: token) else {
-                try await database.withConnection { conn in try conn.execute("ROLLBACK") }
-                return false
+            // Each job is judged on its own: one that can never be minted as it is fails with
+            // its reason, and the others go on.
+            var plan = MintBatchPlan(jobs: jobs)
+            if let token = plan.token {
+                plan.judge(minted: try await chain.mintedStates(token: token, hashes: plan.candidates.map(\.hash)))
             }
-            let batchJobs = jobs.filter { $0.tokenAddress.lowercased() == token.lowercased() }
-            let hashes = try batchJobs.map { try Bytes32(hex: $0.dedupeHash) }
-            let minted = try await chain.hasMinted(token: tokenAddress, hashes: hashes)
-            let already = zip(batchJobs, minted).filter(\.1).map(\.0.id)
-            var todo = zip(batchJobs, minted).filter { !$0.1 }.map(\.0)
-            var poisoned: [(id: String, error: String)] = []
             var planned: (calldata: [UInt8], gas: UInt64)?
-            if !todo.isEmpty {
-                (planned, todo, poisoned) = try await planBatch(todo, minter: minter, token: tokenAddress)
+            if let token = plan.token, !plan.todo.isEmpty {
+                let reverting = try await revertingJobs(plan, minter: minter, token: token)
+                plan.leaveOut(reverting)
+                if !plan.todo.isEmpty {
+                    let data = plan.calldata(plan.todo)
+                    planned = (data, try await chain.estimateGas(from: minter.address, to: token, data: data))
+                }
             }
-            if let (calldata, gas) = planned, !todo.isEmpty {
+            if let (calldata, gas) = planned, let token = plan.token, !plan.todo.isEmpty {
                 let fees = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
-                let nonce = await engine.mintLanes.reserve(count: 1, maxInFlight: settings.maxInFlightPerSigner).first?.nonce
-                if let nonce {
+                if let nonce = await engine.mintLanes.reserve(count: 1, maxInFlight: settings.maxInFlightPerSigner).first?.nonce {
                     reservedNonce = nonce
                     let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce,
                                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
                                                     maxFeePerGas: min(fees.maxFeePerGas, settings.maxFeePerGasWei),
-                                                    gasLimit: gas + gas / 5 + 10_000, to: tokenAddress, value: .zero, data: calldata)
+                                                    gasLimit: gas + gas / 5 + 10_000, to: token, value: .zero, data: calldata)
                         .sign(with: minter)
                     let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: signed.transaction.maxFeePerGas.description,
                                                      maxPriorityFeePerGas: signed.transaction.maxPriorityFeePerGas.description,
                                                      at: Date().timeIntervalSince1970)
-                    recorded = MintBatchRecord(id: 0, token: token, signer: minter.address.checksummed, nonce: Int64(nonce),
-                                               rawTx: signed.rawHex, attempt: attempt, jobIDs: todo.map(\.id))
+                    recorded = MintBatchRecord(id: 0, token: token.checksummed, signer: minter.address.checksummed, nonce: Int64(nonce),
+                                               rawTx: signed.rawHex, attempt: attempt, jobIDs: plan.todo.map(\.job.id))
                 }
             }
             let pending = recorded
-            let leftOut = poisoned
+            let decided = plan
             let batchID = try await database.withConnection { conn -> Int64? in
                 guard conn.isInTransaction else { throw SendError.claimLost }
-                try MintQueue.markAlreadyMinted(already, on: conn)
-                try MintQueue.recordFailedAttempt(leftOut, maximumAttempts: Self.maximumAttempts, on: conn)
+                try MintQueue.markAlreadyMinted(decided.alreadyMinted, on: conn)
+                try MintQueue.fail(decided.unmintable, on: conn)
+                try MintQueue.recordFailedAttempt(decided.reverting, maximumAttempts: Self.maximumAttempts, on: conn)
                 var id: Int64?
                 if let pending {
                     id = try MintQueue.createBatch(tokenAddress: pending.token, signer: pending.signer, nonce: pending.nonce,
@@ -196,7 +205,10 @@ struct MintSender: Sendable {
                 return id
             }
             if let batchID { recorded?.id = batchID }
-            if !already.isEmpty { logger.notice("mint jobs already minted on-chain", metadata: ["count": "\(already.count)"]) }
+            if !plan.alreadyMinted.isEmpty { logger.notice("mint jobs already minted on-chain", metadata: ["count": "\(plan.alreadyMinted.count)"]) }
+            for failure in plan.unmintable {
+                logger.error("mint job cannot be minted; failed (retry_mint requeues it)", metadata: ["job": "\(failure.id)", "error": "\(failure.error)"])
+            }
         } catch {
             if let reservedNonce { await engine.mintLanes.release([(minter.address, reservedNonce)]) }
             try? await database.withConnection { conn in if conn.isInTransaction { try conn.execute("ROLLBACK") } }
@@ -216,36 +228,33 @@ struct MintSender: Sendable {
     /// hold the queue behind it for ever.
     static let maximumAttempts = 5
 
-    /// Estimates the batch; when the whole batch would revert, finds the jobs that revert on
-    /// their own (a bad recipient, a sold-out token) and leaves them out, so one job cannot
-    /// stall every mint behind it.
-    private func planBatch(_ jobs: [MintJobRow], minter: PrivateKey, token: Address) async throws
-        -> (planned: (calldata: [UInt8], gas: UInt64)?, jobs: [MintJobRow], poisoned: [(id: String, error: String)]) {
-        func calldata(_ jobs: [MintJobRow]) throws -> [UInt8] {
-            MintContractCalldata.batchMint(recipients: try jobs.map { try Address(hex: $0.recipient) },
-                                           txHashes: try jobs.map { try Bytes32(hex: $0.dedupeHash) })
-        }
-        do {
-            let data = try calldata(jobs)
-            return ((data, try await chain.estimateGas(from: minter.address, to: token, data: data)), jobs, [])
-        } catch ChainError.rpc(_, let error) {
-            var good: [MintJobRow] = []
-            var poisoned: [(id: String, error: String)] = []
-            for job in jobs {
-                do {
-                    _ = try await chain.estimateGas(from: minter.address, to: token, data: try calldata([job]))
-                    good.append(job)
-                } catch ChainError.rpc(_, let jobError) {
-                    poisoned.append((job.id, "mint would revert: \(jobError.message)"))
-                } catch let malformed as EthereumError {
-                    poisoned.append((job.id, "mint job is malformed: \(malformed.description)"))
-                }
+    /// The jobs of the batch whose own mint reverts (job id → the node's reason), found only
+    /// when the whole batch would revert, so one job (a bad recipient, a sold-out token) cannot
+    /// stall every mint behind it. Only an execution revert counts against a job: any other
+    /// node answer (rate limits, timeouts, a node in trouble) throws, and the jobs wait for the
+    /// next iteration untouched.
+    private func revertingJobs(_ plan: MintBatchPlan, minter: PrivateKey, token: Address) async throws -> [String: String] {
+        guard let whole = try await revert(plan.calldata(plan.todo), minter: minter, token: token) else { return [:] }
+        var reverting: [String: String] = [:]
+        for candidate in plan.todo {
+            if let reason = try await revert(plan.calldata([candidate]), minter: minter, token: token) {
+                reverting[candidate.job.id] = "mint would revert: \(reason)"
             }
-            logger.error("batchMint would revert; leaving out the jobs that revert alone",
-                         metadata: ["error": "\(error.message)", "left_out": "\(poisoned.count)", "kept": "\(good.count)"])
-            guard !good.isEmpty else { return (nil, [], poisoned) }
-            let data = try calldata(good)
-            return ((data, try await chain.estimateGas(from: minter.address, to: token, data: data)), good, poisoned)
+        }
+        logger.error("batchMint would revert; leaving out the jobs that revert alone",
+                     metadata: ["error": "\(whole)", "left_out": "\(reverting.count)", "kept": "\(plan.todo.count - reverting.count)"])
+        return reverting
+    }
+
+    /// The node's revert message if `calldata` would revert; nil if it would run. Any other
+    /// node error throws.
+    private func revert(_ calldata: [UInt8], minter: PrivateKey, token: Address) async throws(ChainError) -> String? {
+        do {
+            _ = try await chain.estimateGas(from: minter.address, to: token, data: calldata)
+            return nil
+        } catch {
+            guard case .rpc(_, let rpcError) = error, rpcError.isExecutionRevert else { throw error }
+            return rpcError.message
         }
     }
 
@@ -261,7 +270,7 @@ struct MintSender: Sendable {
                 try await database.withConnection { conn in try MintQueue.markBatchSent([batch.id], on: conn) }
             case .unknown(let message):
                 logger.warning("mint broadcast outcome unknown; will broadcast again", metadata: ["batch": "\(batch.id)", "error": "\(message)"])
-            case .takeBack(let message), .fail(let message), .pauseSigner(let message):
+            case .takeBack(let message), .fail(let message), .pauseSigner(let message), .retryLater(let message):
                 if case .pauseSigner = BroadcastVerdict(outcome), let signer = try? Address(hex: batch.signer) {
                     await engine.mintLanes.pause(signer, reason: "insufficient funds for gas: \(message)")
                 }

@@ -7,9 +7,12 @@ import PaymentStore
 /// the node back anything it may have lost. Runs at start-up and whenever a commit's outcome
 /// is unknown.
 ///
-/// For each signer: `next` = max(the chain's pending count, the highest nonce an unsettled
-/// row holds + 1). A nonce between the pending count and `next` that no unsettled row holds is
-/// a hole (its transaction was never broadcast or was dropped) and is handed out first.
+/// For each signer, with `mined` its mined transaction count and `pending` the node's count
+/// including its pool: every nonce at or above `mined` that a record holds (a payment of any
+/// status, a mint batch, a filler) is held, and its recorded bytes are broadcast again (a node
+/// that restarted or reorged may have lost them; "already known" and "nonce too low" answers
+/// are harmless). `next` = max(pending, mined, highest held + 1); a nonce between `pending` and
+/// `next` that no record holds is a hole, handed out first or filled.
 struct NonceRecovery: Sendable {
     let engine: SettlementEngine
 
@@ -19,36 +22,28 @@ struct NonceRecovery: Sendable {
         let chain = engine.requestChain
         let session = engine.requests.next
         let all = [(engine.paymentLanes, "payment"), (engine.mintLanes, "mint")]
+        var lost: [[UInt8]] = []
         for (lanes, role) in paymentLanesOnly ? Array(all.prefix(1)) : all {
             for signer in await lanes.addresses {
                 let counts = try await chain.transactionCounts([(signer, .latest), (signer, .pending)])
                 let (latest, pending) = (counts[0], counts[1])
-                let held: [Int64] = try await session.withConnection { conn in
-                    role == "payment" ? try PaymentQueue.heldNonces(signer: signer.checksummed, on: conn)
-                                      : try MintQueue.openBatches(on: conn).filter { $0.signer.lowercased() == signer.lowercaseHex }.compactMap(\.nonce)
+                let records = try await session.withConnection { conn in
+                    try NonceRecords.at(signer: signer.checksummed, from: Int64(latest), on: conn)
                 }
-                let heldSet = Set(held.map { UInt64($0) })
-                let next = max(pending, latest, (heldSet.max().map { $0 + 1 }) ?? 0)
-                let holes = next > pending ? (pending..<next).filter { !heldSet.contains($0) } : []
-                await lanes.resynchronise(signer, next: next, holes: holes, minedNonce: latest, inFlight: heldSet.count)
+                let held = Set(records.map { UInt64($0.nonce) })
+                let next = max(pending, latest, (held.max().map { $0 + 1 }) ?? 0)
+                let holes = next > pending ? (pending..<next).filter { !held.contains($0) } : []
+                await lanes.resynchronise(signer, next: next, holes: holes, minedNonce: latest, inFlight: held.count)
+                lost += records.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
                 engine.logger.info("nonce state", metadata: [
                     "signer": "\(signer.checksummed)", "role": "\(role)", "mined": "\(latest)", "pending": "\(pending)",
-                    "next": "\(next)", "holes": "\(holes)",
+                    "next": "\(next)", "holes": "\(holes)", "held": "\(held.count)",
                 ])
             }
         }
-        try await rebroadcastSent()
-    }
-
-    /// A node that restarted may have lost its pool: broadcast every stored transaction of a
-    /// `sent` payment again. The node answers "already known" or "nonce too low" for the ones it
-    /// still has or has mined; nothing is recorded from the answers.
-    private func rebroadcastSent() async throws {
-        let rows = try await engine.requests.next.withConnection { conn in try PaymentQueue.sent(on: conn) }
-        let raws = rows.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
-        guard !raws.isEmpty else { return }
-        let outcomes = try await engine.requestChain.sendRawTransactions(raws)
+        guard !lost.isEmpty else { return }
+        let outcomes = try await chain.sendRawTransactions(lost)
         let accepted = outcomes.filter { if case .accepted = $0 { return true } else { return false } }.count
-        engine.logger.info("rebroadcast sent transactions", metadata: ["count": "\(raws.count)", "newly_accepted": "\(accepted)"])
+        engine.logger.info("broadcast recorded transactions again", metadata: ["count": "\(lost.count)", "newly_accepted": "\(accepted)"])
     }
 }

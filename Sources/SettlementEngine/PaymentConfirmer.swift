@@ -7,16 +7,17 @@ import PaymentModel
 import PaymentStore
 import Postgres
 
-/// The confirmation loop: every tick, every `sent` payment's transactions are looked up in one
-/// batch (not 20 per 2 s), and each payment moves only on proof from the chain:
-/// - a successful receipt with enough confirmations → `completed` with its mint jobs;
-/// - a reverted receipt → `completed` if another transaction used the authorization (front-run),
-///   else `confirmation_failed`;
-/// - no receipt → stays `sent`, unless the authorization was used by someone else (→ completed),
-///   the signer's nonce was consumed by a transaction that is not ours (→ queued again while the
-///   authorization is valid), or the authorization expired with no attempt mined
-///   (→ `confirmation_failed`). The replaced system's 5-minute timeout is not used: time alone
-///   proves nothing (DESIGN invariant 4).
+/// The confirmation loop's I/O: every tick it gathers, in a few batches, what the chain says
+/// about every unsettled payment (`sent`, and completed ones being restored after a reorg),
+/// lets `ConfirmPlanner` decide each one, and carries the decisions out in one database
+/// transaction plus the broadcasts they ask for. Then the `ReorgWatcher` compares recorded
+/// settlement blocks with the canonical chain.
+///
+/// Facts are read in this order, each batch only for the payments the previous one left open:
+/// signers' mined nonces (before receipts, so a nonce seen mined has its receipt below),
+/// receipts of every transaction of every payment, `authorizationState` for payments none of
+/// their own receipts settled, the transactions that used the authorizations found used, and
+/// the node's pool for payments old enough to be broadcast again, bumped, or expired.
 struct PaymentConfirmer: Sendable {
     let engine: SettlementEngine
     let database: PostgresSession
@@ -31,161 +32,161 @@ struct PaymentConfirmer: Sendable {
     var logger: Logger { engine.logger }
 
     func run() async {
-        var stalls: [Address: (mined: UInt64, since: ContinuousClock.Instant)] = [:]
+        var stalls = NonceStallWatch()
+        let reorgs = ReorgWatcher(engine: engine, database: database, chain: chain)
+        var canonical: CanonicalChain?
+        var backoff = RetryBackoff()
         while !Task.isCancelled {
             let settings = engine.settings.current
+            var delay = Duration.milliseconds(settings.confirmIntervalMilliseconds)
             do {
                 try await iterate(settings, stalls: &stalls)
+                try await reorgs.check(settings, chain: &canonical)
+                backoff.reset()
                 engine.heartbeats.beat(.confirm)
             } catch {
-                logger.error("confirm iteration failed", metadata: ["error": "\(error)"])
+                delay = max(delay, backoff.failed())
+                logger.error("confirm iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
             }
             if Task.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds))
+            try? await Task.sleep(for: delay)
         }
     }
 
-    func iterate(_ settings: EngineSettings, stalls: inout [Address: (mined: UInt64, since: ContinuousClock.Instant)]) async throws {
-        let rows = try await database.withConnection { conn in try PaymentQueue.sent(on: conn) }
+    func iterate(_ settings: EngineSettings, stalls: inout NonceStallWatch) async throws {
+        let rows = try await database.withConnection { conn in try PaymentQueue.unsettled(on: conn) }
         let signers = await engine.paymentLanes.addresses
-        // Nonces first, receipts second: a nonce seen mined here has its receipt below.
         let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
         let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
         await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(rows))
-        await watchForGaps(rows, mined: mined, settings: settings, stalls: &stalls)
-        guard !rows.isEmpty else { return }
-        guard let head = try await chain.block(.latest) else { return }
-
-        let byHash = try await chain.receiptsByHash(rows.flatMap(\.allTransactionHashes))
-
-        var outcome = ConfirmOutcome()
-        var reverted: [PaymentRow] = []
-        var unmined: [PaymentRow] = []
-        for row in rows {
-            let found = row.allTransactionHashes.compactMap { byHash[$0.lowercased()] }
-            if let success = found.first(where: \.succeeded) {
-                guard success.confirmations(head: head) >= settings.confirmationsRequired else { continue }
-                let txHash = success.transactionHash.hex
-                outcome.settled.append(PaymentSettlement(
-                    paymentID: row.id, txHash: txHash, blockNumber: Int64(success.blockNumber), blockHash: success.blockHash.hex,
-                    result: ["settled_by": "paymentd", "tx_hash": .string(txHash), "gas_used": .int(Int64(success.gasUsed))],
-                    mints: MintPlan.jobs(for: row, settledBy: txHash)))
-            } else if let failure = found.first {
-                guard failure.confirmations(head: head) >= settings.confirmationsRequired else { continue }
-                reverted.append(row)
-            } else {
-                unmined.append(row)
-            }
+        for suspect in stalls.observe(mined: mined, waiting: rows.compactMap(\.relaySlot), now: .now,
+                                      patience: .seconds(settings.rebroadcastAfterSeconds)) {
+            await engine.paymentLanes.suspectGap(suspect.signer, nonce: suspect.nonce)
         }
-        // A question the chain cannot answer now (a log query a provider refuses, say) leaves
-        // those rows for the next tick; it must not hold back the payments already proven.
+        guard !rows.isEmpty, let head = try await chain.block(.latest) else { return }
+
+        var facts = ConfirmFacts(head: head, now: Date().timeIntervalSince1970, confirmationsRequired: settings.confirmationsRequired,
+                                 rebroadcastAfterSeconds: Double(settings.rebroadcastAfterSeconds),
+                                 feeBumpAfterSeconds: Double(settings.feeBumpAfterSeconds))
+        facts.minedNonces = mined
+        facts.receipts = try await chain.receiptsByHash(rows.flatMap(\.allTransactionHashes))
+        // A question the chain cannot answer now (a token that answers nonsense, a log query a
+        // provider refuses) leaves those payments undecided this tick; it must not hold back
+        // the ones already proven.
+        let open = rows.filter { row in
+            ConfirmPlanner.needsAuthorizationFacts(row, receipts: facts.receipts)
+                && (try? Address(hex: row.paymentTokenAddress)).flatMap { engine.configuration.paymentToken($0) } != nil
+        }
+        // States as of the head the receipts were read against, so "used" always has its event
+        // within the logs searched up to that head.
+        facts.authorizationUsed = await authorizationStates(open, at: head.number)
         do {
-            try await resolveReverted(reverted, settings: settings, outcome: &outcome)
+            facts.uses = try await FrontRunLookup(chain: chain).uses(for: open.filter { facts.authorizationUsed[$0.id] == true }, head: head.number)
         } catch {
-            logger.error("cannot resolve reverted payments this tick", metadata: ["count": "\(reverted.count)", "error": "\(error)"])
+            logger.error("cannot look up who used these authorizations this tick", metadata: ["error": "\(error)"])
+            for row in open where facts.authorizationUsed[row.id] == true { facts.authorizationUsed[row.id] = nil }
         }
-        do {
-            try await resolveUnmined(unmined, head: head, mined: mined, settings: settings, outcome: &outcome)
-        } catch {
-            logger.error("cannot resolve unmined payments this tick", metadata: ["count": "\(unmined.count)", "error": "\(error)"])
+        let poolRows = rows.filter { ConfirmPlanner.needsPoolCheck($0, facts: facts) }
+        if !poolRows.isEmpty {
+            facts.known = try await chain.knownHashes(poolRows.flatMap(\.allTransactionHashes))
+            facts.poolChecked = Set(poolRows.map(\.id))
         }
-        try await write(outcome)
+
+        let decisions = ConfirmPlanner.oneSettlementPerPair(rows.map { ($0, ConfirmPlanner.decide($0, facts: facts)) })
+        try await carryOut(decisions, settings: settings)
     }
 
-    /// A signer whose mined count has not moved for `rebroadcast_after_seconds` while our
-    /// transactions wait above it, with no row of ours holding the nonce it is stuck at, has a
-    /// gap no rebroadcast can fill (a filler lost with the node's pool, a nonce given back by a
-    /// write that failed). The sender is asked to check and release it.
-    private func watchForGaps(_ rows: [PaymentRow], mined: [Address: UInt64], settings: EngineSettings,
-                              stalls: inout [Address: (mined: UInt64, since: ContinuousClock.Instant)]) async {
-        let now = ContinuousClock.now
-        for (signer, count) in mined {
-            guard let previous = stalls[signer], previous.mined == count else {
-                stalls[signer] = (count, now)
-                continue
-            }
-            guard now - previous.since > .seconds(settings.rebroadcastAfterSeconds) else { continue }
-            let held = Set(rows.compactMap { row -> Int64? in
-                guard let text = row.signer, (try? Address(hex: text)) == signer else { return nil }
-                return row.nonce
-            })
-            if held.contains(where: { $0 > Int64(count) }) && !held.contains(Int64(count)) {
-                await engine.paymentLanes.suspectGap(signer, nonce: count)
-                stalls[signer] = (count, now)
-            }
-        }
-    }
+    // MARK: Carrying decisions out
 
-    /// A reverted attempt: paid anyway if another transaction used the authorization.
-    private func resolveReverted(_ rows: [PaymentRow], settings: EngineSettings, outcome: inout ConfirmOutcome) async throws {
-        guard !rows.isEmpty else { return }
-        let front = try await FrontRunLookup(chain: chain, configuration: engine.configuration)
-            .settlements(for: rows, confirmations: settings.confirmationsRequired)
-        for row in rows {
-            if let settlement = front[row.id] {
-                outcome.settled.append(settlement)
-            } else {
-                outcome.failed.append((row.id, "transaction reverted on-chain and the authorization was not used", false))
-            }
-        }
-    }
-
-    private func resolveUnmined(_ candidates: [PaymentRow], head: BlockHeader, mined: [Address: UInt64], settings: EngineSettings,
-                                outcome: inout ConfirmOutcome) async throws {
-        // Rows in a token this daemon does not accept (left by the replaced system under another
-        // configuration) can only be settled by a receipt of their own hash; the token's state
-        // cannot be asked of a contract that is not there.
-        let rows = candidates.filter { row in
-            (try? Address(hex: row.paymentTokenAddress)).flatMap { engine.configuration.paymentToken($0) } != nil
-        }
-        guard !rows.isEmpty else { return }
-        let used = try await authorizationStates(rows)
-        let usedRows = rows.filter { used[$0.id] == true }
-        let front = try await FrontRunLookup(chain: chain, configuration: engine.configuration)
-            .settlements(for: usedRows, confirmations: settings.confirmationsRequired)
-        var expiredSigned: [PaymentRow] = []
-        var waiting: [PaymentRow] = []
-        for row in rows {
-            guard let state = used[row.id] else { continue }
-            if state {
-                // Used, but the using transaction is not yet deep enough: wait for it.
-                if let settlement = front[row.id] { outcome.settled.append(settlement) }
-                continue
-            }
-            let expired = row.validBeforeSeconds.map { $0 <= head.timestamp } ?? false
-            if let signerText = row.signer, let signer = try? Address(hex: signerText), let nonce = row.nonce,
-               let minedNonce = mined[signer], minedNonce > UInt64(nonce) {
-                // The nonce is spent, by none of our attempts (none has a receipt).
-                if expired {
-                    outcome.failed.append((row.id, "authorization expired; the relaying nonce was taken by another transaction", true))
+    private func carryOut(_ decisions: [(row: PaymentRow, decision: ConfirmDecision)], settings: EngineSettings) async throws {
+        var settled: [PaymentSettlement] = []
+        var failed: [(id: String, error: String, releaseNonce: Bool, block: Int64?, blockHash: String?)] = []
+        var lost: [(id: String, reason: String)] = []
+        var requeued: [(id: String, reason: String)] = []
+        var released: [(signer: Address, nonce: UInt64)] = []
+        var rebroadcast: [PaymentRow] = []
+        var bump: [PaymentRow] = []
+        for (row, decision) in decisions {
+            switch decision {
+            case .settle(let settlement):
+                settled.append(settlement)
+            case .fail(let reason, let releaseNonce, let block):
+                if row.isRestoring {
+                    lost.append((row.id, reason))
                 } else {
-                    outcome.requeued.append((row.id, "nonce \(nonce) of \(signerText) was taken by another transaction; queued again"))
+                    failed.append((row.id, reason, releaseNonce, block?.number, block?.hash))
                 }
-            } else if expired {
-                expiredSigned.append(row)
-            } else {
-                waiting.append(row)
+                if releaseNonce, let slot = row.relaySlot { released.append(slot) }
+            case .requeue(let reason):
+                requeued.append((row.id, reason))
+            case .rebroadcast:
+                rebroadcast.append(row)
+            case .bumpFees:
+                bump.append(row)
+            case .wait:
+                break
             }
         }
-        try await failExpired(expiredSigned, outcome: &outcome)
-        let dropped = try await rebroadcastDropped(waiting, settings: settings)
-        try await bumpFees(waiting.filter { !dropped.contains($0.id) }, settings: settings)
+        if !(settled.isEmpty && failed.isEmpty && lost.isEmpty && requeued.isEmpty) {
+            let (settledItems, failedItems, lostItems, requeuedItems) = (settled, failed, lost, requeued)
+            try await database.withConnection { conn in
+                try conn.transaction { tx in
+                    try PaymentQueue.complete(settledItems, on: tx)
+                    try PaymentQueue.markConfirmationFailed(failedItems, on: tx)
+                    try PaymentQueue.markSettlementLost(lostItems, on: tx)
+                    try PaymentQueue.returnToPending(requeuedItems, on: tx)
+                }
+            }
+            await engine.paymentLanes.release(released)
+            report(settled: settled, failed: failed, lost: lost, requeued: requeued)
+        }
+        try await broadcastAgain(rebroadcast)
+        try await bumpFees(bump, settings: settings)
+    }
+
+    private func report(settled: [PaymentSettlement], failed: [(id: String, error: String, releaseNonce: Bool, block: Int64?, blockHash: String?)],
+                        lost: [(id: String, reason: String)], requeued: [(id: String, reason: String)]) {
+        for settlement in settled {
+            logger.info("payment completed", metadata: ["payment_id": "\(settlement.paymentID)", "tx_hash": "\(settlement.txHash)",
+                                                        "settled_by": "\(settlement.result["settled_by"]?.stringValue ?? "")"])
+        }
+        for failure in failed {
+            logger.warning("payment can no longer settle", metadata: ["payment_id": "\(failure.id)", "error": "\(failure.error)"])
+        }
+        for item in lost {
+            logger.critical("settlement lost after a reorg: the payment stays completed, flagged",
+                            metadata: ["payment_id": "\(item.id)", "reason": "\(item.reason)"])
+        }
+        engine.events.publish(ids: settled.map(\.paymentID), status: .completed, txHashes: settled.map(\.txHash))
+        engine.events.publish(ids: failed.map(\.id), status: .confirmationFailed, errors: failed.map(\.error))
+        engine.events.publish(ids: requeued.map(\.id), status: .pending, errors: requeued.map(\.reason))
+        if !settled.isEmpty { engine.mintWake.signal() }
+        if !requeued.isEmpty { engine.sendWake.signal() }
+    }
+
+    /// A transaction the node no longer knows (dropped from its pool, lost in a node restart,
+    /// orphaned by a reorg) would leave its nonce a gap that stalls every later one of its
+    /// signer: its stored bytes are broadcast again.
+    private func broadcastAgain(_ rows: [PaymentRow]) async throws {
+        let raws = rows.compactMap(\.rawTx).compactMap { try? Hex.decode($0) }
+        guard !raws.isEmpty else { return }
+        let outcomes = try await chain.sendRawTransactions(raws)
+        logger.notice("broadcast dropped transactions again", metadata: [
+            "count": "\(raws.count)", "accepted": "\(outcomes.filter { BroadcastVerdict($0) == .inPool }.count)",
+            "payment_ids": "\(rows.map(\.id))"])
     }
 
     /// A transaction that sits unmined (its fees fell behind the base fee, or below what
-    /// miners take) would let its authorization expire with the buyer never served: after
-    /// `fee_bump_after_seconds` it is signed again at the same nonce with both fees raised by
-    /// 12.5 % (nodes want at least 10 % to replace), up to `max_fee_per_gas_wei`. The new bytes
-    /// are recorded as another attempt before they are broadcast; any attempt may be the one
-    /// that mines.
+    /// miners take) would let its authorization expire with the buyer never served: it is
+    /// signed again at the same nonce with both fees raised by 12.5 % (nodes want at least 10 %
+    /// to replace), up to `max_fee_per_gas_wei`. The new bytes are recorded as another attempt
+    /// before they are broadcast; any attempt may be the one that mines.
     private func bumpFees(_ rows: [PaymentRow], settings: EngineSettings) async throws {
-        let cutoff = Date().timeIntervalSince1970 - Double(settings.feeBumpAfterSeconds)
-        let due = rows.filter { row in row.rawTx != nil && (row.attempts.last?.at ?? row.createdAt) < cutoff }
-        guard !due.isEmpty else { return }
+        guard !rows.isEmpty else { return }
         let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: engine.feeEscalation.minimumTip(settings.priorityFeeWei),
                                                                        blocks: 5))
         var replacements: [SignedPaymentTransaction] = []
-        for row in due {
+        for row in rows {
             guard let raw = row.rawTx, let previous = try? SignedTransaction.decode(rawHex: raw),
                   let key = await engine.paymentLanes.key(for: previous.sender) else { continue }
             var transaction = previous.transaction
@@ -226,106 +227,29 @@ struct PaymentConfirmer: Sendable {
         return overflow ? .max : sum.addingReportingOverflow(1).partialValue
     }
 
-    /// A transaction the node no longer knows (dropped from its pool, or lost in a node
-    /// restart) would leave its nonce a gap that stalls every later one of its signer: its
-    /// stored bytes are broadcast again once it has waited `rebroadcast_after_seconds`.
-    /// Returns the ids of the rows it broadcast again.
-    private func rebroadcastDropped(_ rows: [PaymentRow], settings: EngineSettings) async throws -> Set<String> {
-        let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
-        let old = rows.filter { ($0.sentAt ?? $0.processedAt ?? $0.createdAt) < cutoff && $0.rawTx != nil }
-        guard !old.isEmpty else { return [] }
-        let pooled = try await chain.knownHashes(old.flatMap(\.allTransactionHashes))
-        let dropped = old.filter { row in !row.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
-        guard !dropped.isEmpty else { return [] }
-        let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
-        let outcomes = try await chain.sendRawTransactions(raws)
-        let accepted = outcomes.filter { BroadcastVerdict($0) == .inPool }.count
-        logger.notice("broadcast dropped transactions again",
-                      metadata: ["count": "\(dropped.count)", "accepted": "\(accepted)", "payment_ids": "\(dropped.map(\.id))"])
-        return Set(dropped.map(\.id))
-    }
+    // MARK: Facts
 
-    /// Expired, unused, unmined: the payment can no longer settle. Its nonce is freed only if
-    /// the node no longer holds any attempt (otherwise that transaction will mine and revert).
-    private func failExpired(_ rows: [PaymentRow], outcome: inout ConfirmOutcome) async throws {
-        guard !rows.isEmpty else { return }
-        let pooled = try await chain.knownHashes(rows.flatMap(\.allTransactionHashes))
-        for row in rows {
-            let inPool = row.allTransactionHashes.contains { pooled.contains($0.lowercased()) }
-            outcome.failed.append((row.id, "authorization expired before any attempt was mined", !inPool))
-            if !inPool, let signerText = row.signer, let signer = try? Address(hex: signerText), let nonce = row.nonce {
-                outcome.releasedNonces.append((signer, UInt64(nonce)))
-            }
-        }
-    }
-
-    private func authorizationStates(_ rows: [PaymentRow]) async throws -> [String: Bool] {
+    /// `authorizationState` per payment id, one batch per token; a token whose answer cannot be
+    /// read leaves its payments out (undecided this tick), without stalling the others.
+    private func authorizationStates(_ rows: [PaymentRow], at block: UInt64) async -> [String: Bool] {
         var result: [String: Bool] = [:]
-        for (_, tokenRows) in Dictionary(grouping: rows, by: { $0.paymentTokenAddress.lowercased() }) {
-            guard let token = try? Address(hex: tokenRows[0].paymentTokenAddress) else { continue }
-            var queried: [PaymentRow] = []
-            var queries: [(authorizer: Address, nonce: Bytes32)] = []
-            for row in tokenRows {
-                guard let auth = row.authorization, let from = try? Address(hex: auth.from), let nonce = try? Bytes32(hex: auth.nonce) else { continue }
-                queried.append(row)
-                queries.append((from, nonce))
-            }
-            // One token's failure (a contract that answers nonsense) must not stall the others.
+        let readable = rows.compactMap { row in RowAuthorization(row).map { (row, $0) } }
+        for (token, group) in Dictionary(grouping: readable, by: { $0.1.token }) {
             do {
-                let states = try await chain.authorizationStates(token: token, queries)
-                for (row, state) in zip(queried, states) { result[row.id] = state }
+                let states = try await chain.authorizationStates(token: token, group.map { (authorizer: $0.1.transfer.from, nonce: $0.1.transfer.nonce) },
+                                                                 block: .number(block))
+                for ((row, _), state) in zip(group, states) { result[row.id] = state }
             } catch {
-                logger.error("cannot read authorization state; leaving those payments sent",
+                logger.error("cannot read authorization state; leaving those payments as they are",
                              metadata: ["token": "\(token.checksummed)", "error": "\(error)"])
             }
         }
         return result
     }
 
-    private func write(_ outcome: ConfirmOutcome) async throws {
-        guard !outcome.isEmpty else { return }
-        try await database.withConnection { conn in
-            try conn.transaction { tx in
-                try PaymentQueue.complete(outcome.settled, on: tx)
-                try PaymentQueue.markConfirmationFailed(outcome.failed, on: tx)
-                try PaymentQueue.returnToPending(outcome.requeued, on: tx)
-            }
-        }
-        await engine.paymentLanes.release(outcome.releasedNonces)
-        for settlement in outcome.settled {
-            logger.info("payment completed", metadata: ["payment_id": "\(settlement.paymentID)", "tx_hash": "\(settlement.txHash)",
-                                                        "settled_by": "\(settlement.result["settled_by"]?.stringValue ?? "")"])
-        }
-        for failure in outcome.failed {
-            logger.warning("payment can no longer settle", metadata: ["payment_id": "\(failure.id)", "error": "\(failure.error)"])
-        }
-        engine.events.publish(ids: outcome.settled.map(\.paymentID), status: .completed, txHashes: outcome.settled.map(\.txHash))
-        engine.events.publish(ids: outcome.failed.map(\.id), status: .confirmationFailed, errors: outcome.failed.map(\.error))
-        engine.events.publish(ids: outcome.requeued.map(\.id), status: .pending, errors: outcome.requeued.map(\.reason))
-        if !outcome.settled.isEmpty { engine.mintWake.signal() }
-        if !outcome.requeued.isEmpty { engine.sendWake.signal() }
-    }
-
     private func inFlight(_ rows: [PaymentRow]) -> [Address: Int] {
         var counts: [Address: Int] = [:]
-        for row in rows { if let text = row.signer, let signer = try? Address(hex: text) { counts[signer, default: 0] += 1 } }
+        for row in rows { if let slot = row.relaySlot { counts[slot.signer, default: 0] += 1 } }
         return counts
-    }
-}
-
-/// What one confirmation tick decided, written in one transaction.
-struct ConfirmOutcome: Sendable {
-    var settled: [PaymentSettlement] = []
-    var failed: [(id: String, error: String, releaseNonce: Bool)] = []
-    var requeued: [(id: String, reason: String)] = []
-    var releasedNonces: [(signer: Address, nonce: UInt64)] = []
-
-    var isEmpty: Bool { settled.isEmpty && failed.isEmpty && requeued.isEmpty }
-}
-
-extension PaymentRow {
-    /// The authorization's deadline in unix seconds, when it fits.
-    var validBeforeSeconds: UInt64? {
-        authorization.flatMap { UInt256(decimal: $0.validBefore) }.map { $0.uint64Value ?? UInt64.max }
     }
 }

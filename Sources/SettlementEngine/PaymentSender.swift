@@ -28,7 +28,7 @@ struct PaymentSender: Sendable {
     var logger: Logger { engine.logger }
 
     func run() async {
-        var failures = 0
+        var backoff = RetryBackoff()
         while !Task.isCancelled {
             let settings = engine.settings.current
             var busy = false
@@ -36,19 +36,20 @@ struct PaymentSender: Sendable {
                 // After a failed iteration, what the lanes believe may differ from chain and
                 // database (a commit whose outcome is unknown, nonces taken back by a write that
                 // failed): rebuild them before handing out another nonce.
-                if failures > 0 { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) }
+                if backoff.failures > 0 { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) }
                 busy = try await iterate(settings)
-                failures = 0
+                backoff.reset()
                 // Progress means an iteration that finished (idle or not), not one that failed.
                 engine.heartbeats.beat(.send)
             } catch {
-                failures += 1
-                logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(failures)"])
+                let delay = backoff.failed()
+                logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
+                if Task.isCancelled { break }
+                try? await Task.sleep(for: delay)
+                continue
             }
             if Task.isCancelled { break }
-            if failures > 0 {
-                try? await Task.sleep(for: .milliseconds(min(5_000, 200 * (1 << min(failures, 5)))))
-            } else if !busy {
+            if !busy {
                 await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds))
             }
         }
@@ -106,8 +107,10 @@ struct PaymentSender: Sendable {
             let recorded = plan
             try await database.withConnection { conn in
                 guard conn.isInTransaction else { throw SendError.claimLost }
-                try PaymentQueue.markFailed(recorded.failed, on: conn)
+                try PaymentQueue.markFailed(recorded.failed.filter { !$0.row.isRestoring }.map { ($0.row.id, $0.error) }, on: conn)
+                try PaymentQueue.markSettlementLost(recorded.failed.filter(\.row.isRestoring).map { ($0.row.id, $0.error) }, on: conn)
                 try PaymentQueue.complete(recorded.settled, on: conn)
+                try PaymentQueue.deferTransient(recorded.deferred, on: conn)
                 try PaymentQueue.recordSigned(recorded.signed.map(\.record), on: conn)
                 try conn.execute("COMMIT")
             }
@@ -132,7 +135,7 @@ struct PaymentSender: Sendable {
         var candidates: [SendCandidate] = []
         for row in rows {
             guard let candidate = SendCandidate(row: row, configuration: engine.configuration) else {
-                plan.failed.append((row.id, "the stored authorization cannot be relayed (unreadable or unsupported token)"))
+                plan.failed.append((row, "the stored authorization cannot be relayed (unreadable or unsupported token)"))
                 continue
             }
             candidates.append(candidate)
@@ -142,44 +145,56 @@ struct PaymentSender: Sendable {
         var ready: [SendCandidate] = []
         var used: [SendCandidate] = []
         for (candidate, outcome) in zip(candidates, outcomes) {
-            switch outcome {
-            case .returned:
-                ready.append(candidate)
-            case .reverted(let reason, _):
-                let text = reason.description
-                if text.contains("used or canceled") || text.contains("authorization is used") {
-                    used.append(candidate)
-                } else if text.contains("not yet valid") {
-                    plan.untouched.append(candidate.row.id)
-                } else {
-                    plan.failed.append((candidate.row.id, "simulation reverted: \(text)"))
-                }
+            switch SimulationVerdict(outcome) {
+            case .relay: ready.append(candidate)
+            case .alreadyUsed: used.append(candidate)
+            case .notYetValid: plan.untouched.append(candidate.row.id)
+            case .permanent(let reason): plan.failed.append((candidate.row, reason))
+            case .transient(let reason): plan.deferred.append((candidate.row.id, reason))
             }
         }
         try await settleAlreadyUsed(used, plan: &plan)
         return ready
     }
 
-    /// Authorizations the token says are used: if someone else's transaction used them (x402
-    /// payloads can be front-run), the payment is paid; otherwise (cancelled) it failed.
+    /// Authorizations the token says are used: if a transaction used one and paid the receiver
+    /// with it (x402 payloads can be front-run), the payment is paid by that pair of logs;
+    /// otherwise (spent elsewhere, or cancelled) it can never settle.
     private func settleAlreadyUsed(_ used: [SendCandidate], plan: inout SendPlan) async throws {
         guard !used.isEmpty else { return }
-        let found: [String: PaymentSettlement]
+        let found: [String: AuthorizationUse]
         do {
-            // Depth 1: a mined transfer to the receiver is the proof; waiting deeper here would
-            // turn "not deep enough yet" into "not found" and fail a paid payment.
-            found = try await FrontRunLookup(chain: chain, configuration: engine.configuration).settlements(for: used.map(\.row))
+            // Depth 1: a mined pair is the proof (the reorg watcher re-checks it until final).
+            found = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: try await chain.blockNumber())
         } catch {
             // Leave them pending for another look; the rest of the batch goes on.
             logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])
             plan.untouched += used.map(\.row.id)
             return
         }
-        for candidate in used {
-            if let settlement = found[candidate.row.id] {
-                plan.settled.append(settlement)
-            } else {
-                plan.failed.append((candidate.row.id, "the authorization was cancelled or used without a visible transfer"))
+        let decided = ConfirmPlanner.oneSettlementPerPair(used.map { candidate in
+            let decision: ConfirmDecision
+            switch found[candidate.row.id] {
+            case .paid(let pair)?: decision = .settle(ConfirmPlanner.settlement(candidate.row, pair: pair, gasUsed: nil))
+            case .spentElsewhere(let transaction, _)?:
+                decision = .fail(reason: "the authorization was used by transaction \(transaction.hex) without paying the receiver",
+                                 releaseNonce: false, block: nil)
+            case .cancelled(let transaction, _)?:
+                decision = .fail(reason: "the payer cancelled the authorization (transaction \(transaction.hex))", releaseNonce: false, block: nil)
+            case nil:
+                // The token says used but no event is visible yet (a node whose log index lags):
+                // look again next time; a legacy row (no enqueue block) was searched in a window only.
+                decision = candidate.row.enqueuedBlock == nil
+                    ? .fail(reason: "the authorization was cancelled or used without a visible transfer", releaseNonce: false, block: nil)
+                    : .wait
+            }
+            return (candidate.row, decision)
+        })
+        for (row, decision) in decided {
+            switch decision {
+            case .settle(let settlement): plan.settled.append(settlement)
+            case .fail(let reason, _, _): plan.failed.append((row, reason))
+            default: plan.untouched.append(row.id)
             }
         }
     }
@@ -225,6 +240,7 @@ struct PaymentSender: Sendable {
         var sent: [String] = []
         var takeBack: [(id: String, reason: String)] = []
         var failed: [(id: String, error: String)] = []
+        var deferred: [(id: String, reason: String)] = []
         var released: [(signer: Address, nonce: UInt64)] = []
         var paused: [Address: String] = [:]
         var priceRefused = false
@@ -236,7 +252,7 @@ struct PaymentSender: Sendable {
             var verdict = BroadcastVerdict(outcome)
             if leftovers {
                 switch verdict {
-                case .takeBack, .fail: verdict = .inPool
+                case .takeBack, .fail, .retryLater: verdict = .inPool
                 case .pauseSigner(let message):
                     paused[signer] = "insufficient funds for gas: \(message)"
                     verdict = .inPool
@@ -259,14 +275,20 @@ struct PaymentSender: Sendable {
             case .fail(let message):
                 failed.append((record.paymentID, "broadcast refused: \(message)"))
                 released.append((signer, UInt64(record.nonce)))
+            case .retryLater(let message):
+                deferred.append((record.paymentID, "broadcast refused: \(message)"))
+                released.append((signer, UInt64(record.nonce)))
             }
         }
-        let sentIDs = sent, takeBackItems = takeBack, failedItems = failed
+        let sentIDs = sent, takeBackItems = takeBack, failedItems = failed, deferredItems = deferred
         try await database.withConnection { conn in
             try conn.transaction { tx in
                 try PaymentQueue.markSent(sentIDs, on: tx)
                 try PaymentQueue.returnToPending(takeBackItems, on: tx)
+                // A completed payment being restored is never failed: `markFailed` leaves it and
+                // it is signed again later, until its authorization expires.
                 try PaymentQueue.markFailed(failedItems, on: tx)
+                try PaymentQueue.deferTransient(failedItems.map { ($0.id, $0.error) } + deferredItems, on: tx)
             }
         }
         await engine.paymentLanes.release(released)
@@ -285,6 +307,7 @@ struct PaymentSender: Sendable {
         engine.events.publish(ids: sent, status: .sent, txHashes: sent.map { hashes[$0] })
         engine.events.publish(ids: takeBack.map(\.id), status: .pending, errors: takeBack.map(\.reason))
         engine.events.publish(ids: failed.map(\.id), status: .failed, errors: failed.map(\.error))
+        engine.events.publish(ids: deferred.map(\.id), status: .pending, errors: deferred.map(\.reason))
         if !sent.isEmpty { logger.debug("batch sent", metadata: ["count": "\(sent.count)"]) }
     }
 
@@ -311,17 +334,30 @@ struct PaymentSender: Sendable {
 
     // MARK: Signers
 
-    /// Releases the gaps the confirmer suspects once the database confirms no row holds them.
-    /// Runs at the start of an iteration, when no nonce of this loop is reserved but unrecorded.
+    /// Releases the gaps the confirmer suspects once the database confirms no record holds
+    /// them; a nonce some record holds (a payment of any status, a mint batch, a filler) is
+    /// given its recorded bytes again instead (DESIGN invariant 7: a nonce the chain forgot is
+    /// re-used only by the bytes recorded for it). Runs at the start of an iteration, when no
+    /// nonce of this loop is reserved but unrecorded.
     private func releaseSuspectedGaps() async throws {
         let suspects = await engine.paymentLanes.takeSuspectedGaps()
         guard !suspects.isEmpty else { return }
         var released: [(signer: Address, nonce: UInt64)] = []
+        var recorded: [[UInt8]] = []
         for suspect in suspects {
-            let held = try await database.withConnection { conn in
-                try PaymentQueue.heldNonces(signer: suspect.signer.checksummed, on: conn)
+            let records = try await database.withConnection { conn in
+                try NonceRecords.at(signer: suspect.signer.checksummed, from: Int64(suspect.nonce), on: conn)
             }
-            if !held.contains(Int64(suspect.nonce)) { released.append(suspect) }
+            if let record = records.first(where: { $0.nonce == Int64(suspect.nonce) }) {
+                if let raw = record.rawTx, let bytes = try? Hex.decode(raw) { recorded.append(bytes) }
+            } else {
+                released.append(suspect)
+            }
+        }
+        if !recorded.isEmpty {
+            let outcomes = try await chain.sendRawTransactions(recorded)
+            logger.notice("broadcast recorded transactions at stalled nonces again",
+                          metadata: ["count": "\(recorded.count)", "accepted": "\(outcomes.filter { BroadcastVerdict($0) == .inPool }.count)"])
         }
         guard !released.isEmpty else { return }
         logger.warning("nonce gaps found while running; filling them", metadata: ["gaps": "\(released.map { "\($0.signer.checksummed)#\($0.nonce)" })"])
@@ -345,25 +381,32 @@ struct PaymentSender: Sendable {
     }
 
     /// Holes below a lane's next nonce stall every later transaction of that signer. With no
-    /// payment to put in them, fill them with a zero-value transfer to itself.
+    /// payment to put in them, fill them with a zero-value transfer to itself, recorded before
+    /// it is broadcast (so after a crash or a reorg the nonce is re-used only by these bytes).
     private func fillHoles(_ settings: EngineSettings) async throws {
         for key in await engine.paymentLanes.keys {
             let holes = await engine.paymentLanes.holes(of: key.address)
             guard !holes.isEmpty, let fees = try await fees(settings) else { continue }
-            let raws = holes.map { nonce in
-                EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-                                   maxFeePerGas: fees.maxFeePerGas, gasLimit: 21_000, to: key.address, value: .zero, data: []).sign(with: key).raw
+            let fillers = holes.map { nonce in
+                let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+                                                maxFeePerGas: fees.maxFeePerGas, gasLimit: 21_000, to: key.address, value: .zero, data: []).sign(with: key)
+                return NonceFiller(signer: key.address.checksummed, nonce: Int64(nonce), rawTx: signed.rawHex, txHash: signed.hash.hex)
             }
-            let outcomes = try await chain.sendRawTransactions(raws)
+            let recorded = try await database.withConnection { conn in try NonceFillers.record(fillers, on: conn) }
+            let outcomes = try await chain.sendRawTransactions(try recorded.map { try Hex.decode($0.rawTx) })
             var filled: [UInt64] = []
-            for (nonce, outcome) in zip(holes, outcomes) where BroadcastVerdict(outcome) == .inPool { filled.append(nonce) }
+            for (filler, outcome) in zip(recorded, outcomes) where BroadcastVerdict(outcome) == .inPool { filled.append(UInt64(filler.nonce)) }
             logger.notice("filled nonce holes", metadata: ["signer": "\(key.address.checksummed)", "nonces": "\(filled)"])
-            await engine.paymentLanes.markFilled(key.address, nonces: filled)
+            // A recorded filler holds its nonce whether or not the node took it now (a nonce
+            // that had one already keeps that one): the lane hands these out no more, and a
+            // filler the node refused is broadcast again when the signer stalls at its nonce.
+            await engine.paymentLanes.markFilled(key.address, nonces: holes)
         }
     }
 
     private func publish(_ plan: SendPlan) {
-        engine.events.publish(ids: plan.failed.map(\.id), status: .failed, errors: plan.failed.map(\.error))
+        let failed = plan.failed.filter { !$0.row.isRestoring }
+        engine.events.publish(ids: failed.map(\.row.id), status: .failed, errors: failed.map(\.error))
         engine.events.publish(ids: plan.settled.map(\.paymentID), status: .completed, txHashes: plan.settled.map(\.txHash))
         if !plan.settled.isEmpty { engine.mintWake.signal() }
     }
@@ -371,9 +414,12 @@ struct PaymentSender: Sendable {
 
 /// What one iteration decided, written in one transaction.
 struct SendPlan: Sendable {
-    var failed: [(id: String, error: String)] = []
+    /// Can never settle: `failed` (a completed payment being restored: `settlement_lost`).
+    var failed: [(row: PaymentRow, error: String)] = []
     var settled: [PaymentSettlement] = []
     var signed: [SignedCandidate] = []
+    /// Refused for a reason that may pass: tried again after a backoff.
+    var deferred: [(id: String, reason: String)] = []
     /// Claimed but left pending this time (not yet valid, no fees, no free lane).
     var untouched: [String] = []
 }

@@ -125,8 +125,9 @@ public final class SettlementEngine: PaymentService {
             let existing = try await database(.enqueue) { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
             if let existing { return try sameAuthorization(existing, checked) }
         }
-        try await ensureUnused(checked)
-        let row = checked.row
+        var unused = checked.row
+        unused.enqueuedBlock = Int64(try await ensureUnused(checked))
+        let row = unused
         let limit = current.maxPendingPerPayer
         var attempts = 0
         let outcome = try await database(.enqueue) {
@@ -154,17 +155,20 @@ public final class SettlementEngine: PaymentService {
 
     /// The chain half of validation: the authorization must not be used already. An RPC failure
     /// refuses the request: an unchecked authorization could be one already spent elsewhere.
-    private func ensureUnused(_ checked: CheckedPayment) async throws(PaymentError) {
-        let used: [Bool]
+    /// Returns the head it was checked at: any later use of the authorization is after it.
+    @discardableResult
+    private func ensureUnused(_ checked: CheckedPayment) async throws(PaymentError) -> UInt64 {
+        let answer: (states: [Bool], head: UInt64)
         do {
-            used = try await requestChain.authorizationStates(token: checked.token.address,
-                                                              [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
+            answer = try await requestChain.authorizationStatesWithHead(token: checked.token.address,
+                                                                        [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
         } catch {
             throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
         }
-        if used.first == true {
+        if answer.states.first == true {
             throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
         }
+        return answer.head
     }
 
     private func sameAuthorization(_ existing: PaymentRow, _ checked: CheckedPayment) throws(PaymentError) -> EnqueueResult {
@@ -231,6 +235,20 @@ public final class SettlementEngine: PaymentService {
         try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()
         events.publish(ids: [id], status: .pending)
+        return try await status(paymentID: id)
+    }
+
+    /// Puts a payment's failed mint jobs back in the queue (an operator's `retry_mint`, once the
+    /// cause — a token misconfigured, a minter without the role — is fixed).
+    public func retryMints(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
+        let id = try Self.uuid(paymentID)
+        let snapshot = try await status(paymentID: id)
+        guard snapshot.mints.contains(where: { $0.status == .failed }) else {
+            throw .invalidTransition(paymentID: id, status: snapshot.status, action: "given its mints again (it has no failed mint job)")
+        }
+        let requeued = try await database { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
+        logger.notice("failed mint jobs requeued by operator", metadata: ["payment_id": "\(id)", "jobs": "\(requeued)"])
+        mintWake.signal()
         return try await status(paymentID: id)
     }
 

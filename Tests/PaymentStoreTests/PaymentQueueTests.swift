@@ -75,7 +75,8 @@ final class PaymentQueueTests: XCTestCase {
         let jobs = (0..<3).map { NewMintJob(paymentID: row.id, index: $0, payer: row.payer, recipient: row.payer,
                                             tokenAddress: row.tokenAddress!, paymentTxHash: "0x" + String(repeating: "77", count: 32)) }
         let settlement = PaymentSettlement(paymentID: row.id, txHash: "0x" + String(repeating: "77", count: 32), blockNumber: 5,
-                                           blockHash: "0x" + String(repeating: "88", count: 32), result: ["settled_by": "paymentd"], mints: jobs)
+                                           blockHash: "0x" + String(repeating: "88", count: 32), logIndex: 3, result: ["settled_by": "paymentd"],
+                                           mints: jobs)
         try PaymentQueue.complete([settlement], on: conn)
         try PaymentQueue.complete([settlement], on: conn)
         XCTAssertEqual(try PaymentQueue.byID(row.id, on: conn)?.status, .completed)
@@ -83,6 +84,36 @@ final class PaymentQueueTests: XCTestCase {
         XCTAssertEqual(stored.map(\.index), [0, 1, 2])
         XCTAssertEqual(Set(stored.map(\.dedupeHash)).count, 3)
         XCTAssertEqual(stored.first?.dedupeHash, MintJobKey.dedupeHash(paymentID: row.id, index: 0))
+    }
+
+    /// Issue 8 item 1: one pair of logs (transaction, AuthorizationUsed log index) pays one
+    /// payment, whichever tick claims it; different pairs of one transaction (a multicall) pay
+    /// one payment each, in one call or in separate ones.
+    func testOnePairOfLogsCompletesOnePaymentAndAMulticallCompletesEach() throws {
+        let conn = try migratedDatabase()
+        var rows: [PaymentRow] = []
+        for nonce in 1...4 {
+            guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: UInt8(nonce)), maxUnsettledPerPayer: 10, on: conn) else {
+                return XCTFail("insert \(nonce)")
+            }
+            rows.append(row)
+        }
+        let multicall = "0x" + String(repeating: "ab", count: 32)
+        func settlement(_ row: PaymentRow, logIndex: Int64) -> PaymentSettlement {
+            PaymentSettlement(paymentID: row.id, txHash: multicall, blockNumber: 9, blockHash: "0x" + String(repeating: "cd", count: 32),
+                              logIndex: logIndex, result: ["settled_by": "other_transaction"], mints: [])
+        }
+        try PaymentQueue.complete([settlement(rows[0], logIndex: 0), settlement(rows[1], logIndex: 2)], on: conn)
+        // A later tick: a third pair of the same transaction pays a third payment...
+        try PaymentQueue.complete([settlement(rows[2], logIndex: 4)], on: conn)
+        // ...but a pair that already paid one payment pays no other.
+        try PaymentQueue.complete([settlement(rows[3], logIndex: 2)], on: conn)
+        let statuses = try rows.map { try PaymentQueue.byID($0.id, on: conn)?.status }
+        XCTAssertEqual(statuses, [.completed, .completed, .completed, .pending])
+        XCTAssertEqual(try PaymentQueue.byID(rows[1].id, on: conn)?.settlementLogIndex, 2)
+        // The unique index refuses the pair even from a writer that skips the check.
+        XCTAssertThrowsError(try conn.query("UPDATE payment_queue SET status = 'completed', tx_hash = $1, settlement_log_index = 2 WHERE id = $2::uuid",
+                                            ["0x" + String(repeating: "AB", count: 32), rows[3].id]))
     }
 
     func testMintDedupeHashDependsOnlyOnPaymentAndIndex() {

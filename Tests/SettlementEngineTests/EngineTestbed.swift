@@ -136,6 +136,13 @@ final class EngineTestbed: @unchecked Sendable {
                               idempotencyKey: idempotencyKey)
     }
 
+    /// Mints devchain USDC to `account` (the deployer is the token's master minter) and waits
+    /// until it is mined.
+    func mintUSDC(to account: Address, amount: UInt256) async throws {
+        let data = ABI.calldata("mint(address,uint256)", [.address(account), .uint256(amount)])
+        try await FrontRunner(testbed: self).send(to: usdc, data: data, gas: 200_000)
+    }
+
     func usdcBalance(_ account: Address) async throws -> UInt256 {
         try await balance(token: usdc, account)
     }

@@ -117,30 +117,3 @@ final class EnqueueValidationTests: XCTestCase {
         XCTAssertEqual(try testbed.count(.pending), 1)
     }
 }
-
-/// Another account relaying a buyer's authorization directly: how x402 payloads get front-run.
-struct FrontRunner {
-    let testbed: EngineTestbed
-
-    /// Relays `request`'s authorization from the deployer's account and waits for its receipt.
-    @discardableResult
-    func relay(_ request: PaymentRequest) async throws -> Bytes32 {
-        let key = try PrivateKey(hex: testbed.chain.deployer.privateKey)
-        let auth = request.authorization
-        let signature = try auth.signature.map { try EthereumSignature(hex: $0) } ?? EthereumSignature(v: auth.v!, r: auth.r!, s: auth.s!)
-        let transfer = TransferWithAuthorization(
-            from: try Address(hex: auth.from), to: try Address(hex: auth.to), value: UInt256(decimal: auth.value)!,
-            validAfter: UInt256(decimal: auth.validAfter)!, validBefore: UInt256(decimal: auth.validBefore)!, nonce: try Bytes32(hex: auth.nonce))
-        let nonce = try await testbed.rpc.transactionCount(key.address, block: .pending)
-        let fees = try await testbed.rpc.suggestFees(policy: .init(minimumPriorityFee: UInt256(2_000_000_000)))
-        let signed = EIP1559Transaction(chainId: testbed.chain.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-                                        maxFeePerGas: fees.maxFeePerGas, gasLimit: 200_000, to: testbed.usdc, value: .zero,
-                                        data: USDCCalldata.transferWithAuthorization(transfer, signature: signature)).sign(with: key)
-        let outcome = try await testbed.rpc.sendRawTransactions([signed.raw])
-        XCTAssertTrue(outcome[0].isInPool, "front-run broadcast refused: \(outcome[0])")
-        try await testbed.wait("front-run transaction mined", seconds: 30) {
-            try await testbed.rpc.receipt(signed.hash) != nil
-        }
-        return signed.hash
-    }
-}

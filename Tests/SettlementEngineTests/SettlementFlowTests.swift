@@ -131,18 +131,40 @@ final class SettlementFlowTests: XCTestCase {
         XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM mint_queue").first!.int64("n"), 0)
     }
 
-    func testSimulatedRevertFailsBeforeBroadcastWithoutBurningANonce() async throws {
+    /// Issue 8, item 9: a payer whose balance is short when the payment is simulated may still
+    /// pay (he tops up): the payment waits with a backoff instead of failing, no nonce is used,
+    /// others go on, and it settles once the balance is there.
+    func testPayerShortOfBalanceWaitsWithoutBurningANonceAndSettlesOnceFunded() async throws {
         let testbed = try await EngineTestbed(signerKeys: [try PrivateKey(hex: EngineTestbed.sharedChain.get().signers[1].privateKey)])
         addTeardownBlock { await testbed.stop() }
         let broke = try PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 1...200) })
-        let bad = try await testbed.engine.enqueue(try testbed.request(buyer: broke))
+        let short = try await testbed.engine.enqueue(try testbed.request(buyer: broke))
         try await testbed.start()
-        try await testbed.wait("unfunded payment failed") { try testbed.count(.failed) == 1 }
-        let failed = try await testbed.engine.status(paymentID: bad.paymentID)
-        XCTAssertNil(failed.nonce, "no nonce was used")
-        XCTAssertTrue(failed.error?.contains("exceeds balance") == true, failed.error ?? "")
+        try await testbed.wait("the short payment deferred") {
+            try testbed.database().query("SELECT transient_failures AS n FROM payment_queue WHERE id = $1::uuid", [short.paymentID]).first!.int64("n") >= 1
+        }
+        let waiting = try await testbed.engine.status(paymentID: short.paymentID)
+        XCTAssertEqual(waiting.status, .pending, "a balance short now is no proof the payment can never settle")
+        XCTAssertNil(waiting.nonce, "no nonce was used")
+        XCTAssertTrue(waiting.error?.contains("exceeds balance") == true, waiting.error ?? "")
         let good = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(4)))
         try await testbed.wait("next payment completed") { try await testbed.engine.status(paymentID: good.paymentID).status == .completed }
+        try await testbed.mintUSDC(to: broke.address, amount: UInt256(5_000_000))
+        try await testbed.wait("the topped-up payment completed") { try await testbed.engine.status(paymentID: short.paymentID).status == .completed }
+        await testbed.stop()
+    }
+
+    /// ...and one that never becomes payable fails when its authorization expires, not before.
+    func testPayerShortOfBalanceFailsWhenTheAuthorizationExpires() async throws {
+        let testbed = try await EngineTestbed(settings: ["min_validity_seconds": "0"])
+        addTeardownBlock { await testbed.stop() }
+        let broke = try PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 1...200) })
+        try await testbed.start()
+        let short = try await testbed.engine.enqueue(try testbed.request(buyer: broke, validFor: 12))
+        try await testbed.wait("the expired payment failed", seconds: 90) { try testbed.count(.failed) == 1 }
+        let failed = try await testbed.engine.status(paymentID: short.paymentID)
+        XCTAssertTrue(failed.error?.contains("expired") == true, failed.error ?? "")
+        XCTAssertNil(failed.nonce)
         await testbed.stop()
     }
 

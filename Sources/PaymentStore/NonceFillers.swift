@@ -1,0 +1,37 @@
+import Postgres
+
+/// A zero-value transfer from a signer to itself, signed to fill a nonce nothing else holds.
+public struct NonceFiller: Sendable, Hashable {
+    public var signer: String
+    public var nonce: Int64
+    public var rawTx: String
+    public var txHash: String
+
+    public init(signer: String, nonce: Int64, rawTx: String, txHash: String) {
+        self.signer = signer
+        self.nonce = nonce
+        self.rawTx = rawTx
+        self.txHash = txHash
+    }
+}
+
+/// Every statement on `nonce_fillers`. A filler is recorded before it is broadcast, like every
+/// signed transaction: after a crash or a reorg its nonce is re-used only by these bytes.
+public enum NonceFillers {
+    /// Records fillers; returns the ones recorded now (a nonce that already has one keeps it).
+    public static func record(_ fillers: [NonceFiller], on conn: PostgresConnection) throws(StoreError) -> [NonceFiller] {
+        guard !fillers.isEmpty else { return [] }
+        return try StoreError.wrap {
+            let inserted = try conn.query("""
+                INSERT INTO nonce_fillers (signer, nonce, raw_tx, tx_hash)
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])
+                ON CONFLICT DO NOTHING
+                RETURNING nonce
+                """, [PostgresArrayLiteral.encode(fillers.map(\.signer)), PostgresArrayLiteral.encode(fillers.map { String($0.nonce) }),
+                      PostgresArrayLiteral.encode(fillers.map(\.rawTx)), PostgresArrayLiteral.encode(fillers.map(\.txHash))])
+            let nonces = Set(try inserted.rows.map { try $0.int64("nonce") })
+            return fillers.filter { nonces.contains($0.nonce) }
+        }
+    }
+
+}

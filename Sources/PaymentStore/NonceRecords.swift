@@ -1,0 +1,48 @@
+import Postgres
+
+/// Signed bytes recorded for one nonce of a signer, and what recorded them.
+public struct RecordedTransaction: Sendable, Hashable {
+    public enum Source: String, Sendable, Hashable {
+        case payment, mintBatch = "mint_batch", filler
+    }
+
+    public var nonce: Int64
+    /// nil only for a record without bytes (none is written so; tolerated when reading).
+    public var rawTx: String?
+    public var source: Source
+
+    public init(nonce: Int64, rawTx: String?, source: Source) {
+        self.nonce = nonce
+        self.rawTx = rawTx
+        self.source = source
+    }
+}
+
+/// Which nonces of a signer something recorded, across the three tables that sign: payments,
+/// mint batches and fillers.
+///
+/// A recorded nonce is re-used only by the bytes recorded for it (DESIGN invariant 7): whatever
+/// the record's status, a completed payment's transaction can be reorged out and a front-run
+/// payment's own transaction dropped, and then that nonce must not go to a new payment (two
+/// rows would claim it; the unique index refuses the second and the send loop would stop).
+public enum NonceRecords {
+    /// Every record of `signer` at nonce `from` or above, by nonce.
+    public static func at(signer: String, from: Int64, on conn: PostgresConnection) throws(StoreError) -> [RecordedTransaction] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT nonce, raw_tx, 'payment' AS source FROM payment_queue
+                  WHERE lower(signer) = lower($1) AND nonce IS NOT NULL AND nonce >= $2
+                UNION ALL
+                SELECT nonce, raw_tx, 'mint_batch' FROM mint_batches
+                  WHERE lower(signer) = lower($1) AND nonce IS NOT NULL AND nonce >= $2
+                UNION ALL
+                SELECT nonce, raw_tx, 'filler' FROM nonce_fillers
+                  WHERE lower(signer) = lower($1) AND nonce >= $2
+                ORDER BY nonce
+                """, [signer, String(from)]).rows.map { row in
+                    RecordedTransaction(nonce: try row.int64("nonce"), rawTx: try row.text("raw_tx"),
+                                        source: RecordedTransaction.Source(rawValue: try row.string("source")) ?? .payment)
+                }
+        }
+    }
+}
