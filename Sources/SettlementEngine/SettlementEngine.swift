@@ -246,7 +246,7 @@ public final class SettlementEngine: PaymentService {
         guard snapshot.mints.contains(where: { $0.status == .failed }) else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "given its mints again (it has no failed mint job)")
         }
-        let requeued = try await database { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
+        let requeued = try await database(.change) { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
         logger.notice("failed mint jobs requeued by operator", metadata: ["payment_id": "\(id)", "jobs": "\(requeued)"])
         mintWake.signal()
         return try await status(paymentID: id)
