@@ -173,13 +173,16 @@ struct MintSender: Sendable {
                     planned = (data, try await chain.estimateGas(from: minter.address, to: token, data: data))
                 }
             }
-            if let (calldata, gas) = planned, let token = plan.token, !plan.todo.isEmpty {
-                let fees = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+            var fees: FeeSuggestion?
+            if planned != nil {
+                fees = try await chain.fees(minimumTip: settings.priorityFeeWei, ceiling: settings.maxFeePerGasWei)
+                if fees == nil { logger.warning("fees above max_fee_per_gas_wei; mint batch waits", metadata: ["ceiling": "\(settings.maxFeePerGasWei)"]) }
+            }
+            if let (calldata, gas) = planned, let token = plan.token, let fees, !plan.todo.isEmpty {
                 if let nonce = await engine.mintLanes.reserve(count: 1, maxInFlight: settings.maxInFlightPerSigner).first?.nonce {
                     reservedNonce = nonce
                     let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce,
-                                                    maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-                                                    maxFeePerGas: min(fees.maxFeePerGas, settings.maxFeePerGasWei),
+                                                    maxPriorityFeePerGas: fees.maxPriorityFeePerGas, maxFeePerGas: fees.maxFeePerGas,
                                                     gasLimit: gas + gas / 5 + 10_000, to: token, value: .zero, data: calldata)
                         .sign(with: minter)
                     let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: signed.transaction.maxFeePerGas.description,

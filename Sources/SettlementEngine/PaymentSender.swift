@@ -200,16 +200,9 @@ struct PaymentSender: Sendable {
     }
 
     private func fees(_ settings: EngineSettings) async throws -> FeeSuggestion? {
-        let minimumTip = engine.feeEscalation.minimumTip(settings.priorityFeeWei)
-        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: minimumTip, blocks: 5))
-        let (floor, overflow) = suggestion.nextBaseFee.addingReportingOverflow(suggestion.maxPriorityFeePerGas)
-        if overflow || floor > settings.maxFeePerGasWei {
-            logger.warning("fees above the configured ceiling; waiting",
-                           metadata: ["next_base_fee": "\(suggestion.nextBaseFee)", "ceiling": "\(settings.maxFeePerGasWei)"])
-            return nil
-        }
-        let cap = min(suggestion.maxFeePerGas, settings.maxFeePerGasWei)
-        return FeeSuggestion(nextBaseFee: suggestion.nextBaseFee, maxPriorityFeePerGas: suggestion.maxPriorityFeePerGas, maxFeePerGas: cap)
+        let fees = try await chain.fees(minimumTip: engine.feeEscalation.minimumTip(settings.priorityFeeWei), ceiling: settings.maxFeePerGasWei)
+        if fees == nil { logger.warning("fees above max_fee_per_gas_wei; waiting", metadata: ["ceiling": "\(settings.maxFeePerGasWei)"]) }
+        return fees
     }
 
     private func sign(_ candidate: SendCandidate, key: PrivateKey, nonce: UInt64, fees: FeeSuggestion, settings: EngineSettings) -> SignedCandidate {

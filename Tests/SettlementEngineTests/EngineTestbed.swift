@@ -34,9 +34,11 @@ final class EngineTestbed: @unchecked Sendable {
     private var runTask: Task<Void, Never>?
 
     /// `signers`: which devchain signer keys relay payments (by index), or explicit keys.
-    /// `rpcURLs`: the engine's endpoints (default: the devchain's own).
-    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], rpcURLs: [String]? = nil) async throws {
-        chain = try Self.sharedChain.get()
+    /// `chain`: a devchain of the test's own (one it may age or fault for good); the shared one otherwise.
+    /// `rpcURLs`: the engine's endpoints (default: the chain's own).
+    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], chain ownChain: Devchain? = nil,
+         rpcURLs: [String]? = nil) async throws {
+        chain = try ownChain ?? Self.sharedChain.get()
         self.rpcURLs = rpcURLs ?? [chain.rpcURL]
         conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "engine")
         usdc = try Address(hex: chain.usdc)

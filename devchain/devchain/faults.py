@@ -30,14 +30,18 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._fail_remaining = 0
         self._fail_mode = "http503"
+        self._fail_methods = frozenset()
         self._latency_ms = 0
 
-    def fail_next(self, count: int, mode: str = "http503") -> None:
+    def fail_next(self, count: int, mode: str = "http503", methods=()) -> None:
+        """Fail the next `count` requests; with `methods`, only requests carrying one of them
+        (others pass and are not counted), so a test can hit one call of a busy client."""
         if mode not in FAIL_MODES:
             raise ValueError(f"unknown failure mode {mode!r}; one of {', '.join(FAIL_MODES)}")
         with self._lock:
             self._fail_remaining = max(0, count)
             self._fail_mode = mode
+            self._fail_methods = frozenset(str(m) for m in methods)
 
     def set_latency(self, ms: int) -> None:
         with self._lock:
@@ -48,6 +52,7 @@ class FaultPlan:
             return {
                 "failNextRequests": self._fail_remaining,
                 "failMode": self._fail_mode,
+                "failMethods": sorted(self._fail_methods),
                 "latencyMs": self._latency_ms,
             }
 
@@ -57,7 +62,8 @@ class FaultPlan:
             return FaultDecision(0, "")
         with self._lock:
             mode = ""
-            if self._fail_remaining > 0:
+            targeted = not self._fail_methods or any(str(m) in self._fail_methods for m in methods)
+            if self._fail_remaining > 0 and targeted:
                 self._fail_remaining -= 1
                 mode = self._fail_mode
             return FaultDecision(self._latency_ms, mode)

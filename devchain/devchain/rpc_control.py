@@ -154,9 +154,11 @@ class ControlMethods:
 
     # -- HTTP faults -------------------------------------------------------------------
 
-    def fail_next_requests(self, count, mode="http503"):
+    def fail_next_requests(self, count, mode="http503", methods=None):
+        if methods is not None and (not isinstance(methods, list) or not all(isinstance(m, str) for m in methods)):
+            raise invalid_params("methods must be a list of method names")
         try:
-            self.faults.fail_next(_int(count, "count"), mode)
+            self.faults.fail_next(_int(count, "count"), mode, methods or ())
         except ValueError as exc:
             raise invalid_params(str(exc)) from None
         return True

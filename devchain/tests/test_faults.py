@@ -269,3 +269,19 @@ def test_set_balance_changes_the_balance(chain):
     with pytest.raises(RpcFailure) as err:
         chain.rpc.call("eth_sendRawTransaction", raw)
     assert err.value.message == "insufficient funds for gas * price + value"
+
+
+def test_fail_next_requests_can_target_methods(chain):
+    chain.rpc.call("devchain_failNextRequests", 1, "rpc-error", ["eth_estimateGas"])
+    # Other methods pass and do not use up the failure...
+    assert chain.rpc.call("eth_blockNumber")
+    status, body = chain.rpc.post([chain.rpc.request("eth_chainId"), chain.rpc.request("eth_blockNumber")])
+    assert status == 200 and all("result" in answer for answer in body)
+    assert chain.rpc.call("devchain_status")["failNextRequests"] == 1
+    # ...the targeted one fails once.
+    call = {"to": chain.usdc, "data": "0x18160ddd"}  # totalSupply()
+    with pytest.raises(RpcFailure) as err:
+        chain.rpc.call("eth_estimateGas", call)
+    assert err.value.code == -32603
+    assert int(chain.rpc.call("eth_estimateGas", call), 16) > 0
+    assert chain.rpc.call("devchain_status")["failMethods"] == ["eth_estimateGas"]
