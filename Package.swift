@@ -75,12 +75,22 @@ let package = Package(
         ]),
 
         .executableTarget(name: "paymentd-demo", dependencies: [
-            "LineProtocol", "ChainClient", "Ethereum", "PaymentModel", "JSON",
+            "LineProtocol", "ChainClient", "Ethereum", "PaymentModel", "JSON", "X402Buyer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Test support (throwaway Postgres cluster, devchain process)
         .target(name: "TestHarness", dependencies: ["Postgres", "JSON", "LineProtocol"]),
+
+        // Signs EIP-3009 authorizations as an x402 buyer's client does (demo, drills, tests).
+        .target(name: "X402Buyer", dependencies: ["Ethereum", "PaymentModel"]),
+
+        // MARK: The reliability drill: faults while payments flow, then the ledger audited against the chain
+        .target(name: "ChaosDrill", dependencies: ["TestHarness", "LineProtocol", "X402Buyer", "Ethereum", "PaymentModel", "Postgres", "JSON"]),
+        .executableTarget(name: "paymentd-chaos", dependencies: [
+            "ChaosDrill", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // MARK: Tests, one per target
         .testTarget(name: "Secp256k1Tests", dependencies: ["Secp256k1"]),

@@ -16,3 +16,5 @@ echo "== devchain tests" >&2
 devchain/.venv/bin/python -m pytest devchain/tests -q
 echo "== swift tests" >&2
 swift test --disable-swift-testing
+echo "== chaos drill (small; full size: see README)" >&2
+.build/debug/paymentd-chaos --payments 150 --kills 2 --reorgs 2 --rpc-faults 2 --seed "${CHAOS_SEED:-1}"

@@ -74,16 +74,34 @@ public final class SettlementEngine: PaymentService {
 
     /// Everything that must hold before the daemon says READY: the database answers and has the
     /// schema, the chain is the configured one, settings and the price list (with its overrides)
-    /// are loaded, nonce state is rebuilt from
-    /// chain and database, and anything signed but maybe not broadcast has been rebroadcast.
-    public func prepare(migrationsDirectory: String) async throws {
+    /// are loaded, nonce state is rebuilt from chain and database, and anything signed but maybe
+    /// not broadcast has been rebroadcast.
+    ///
+    /// While no RPC endpoint can be reached (refused, timed out, answering 5xx) the daemon waits
+    /// up to `chainWait`, as for a node restarting under it: it is not READY meanwhile. A wrong
+    /// chain on any endpoint, or anything an endpoint answers, fails at once.
+    public func prepare(migrationsDirectory: String, chainWait: Duration = .seconds(60)) async throws {
         let session = requests.next
         let applied = try await session.withConnection { conn in try MigrationRunner(directory: migrationsDirectory).apply(on: conn) }
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
         try await loadSettings()
         try await loadPrices()
-        try await checkChain()
-        try await NonceRecovery(engine: self).run()
+        let deadline = ContinuousClock.now + chainWait
+        var backoff = RetryBackoff()
+        while true {
+            do {
+                // Every endpoint that answers must serve the configured chain; at least one must answer.
+                try await checkChain()
+                try await NonceRecovery(engine: self).run()
+                return
+            } catch let error as ChainError {
+                guard case .transport = error, ContinuousClock.now < deadline else { throw error }
+                let delay = backoff.failed()
+                logger.warning("no RPC endpoint can be reached; waiting for one before READY",
+                               metadata: ["error": "\(error)", "attempt": "\(backoff.failures)"])
+                try await Task.sleep(for: delay)
+            }
+        }
     }
 
     /// Runs the loops until the task is cancelled. A loop that is cancelled finishes the

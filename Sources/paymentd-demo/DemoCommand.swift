@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import LineProtocol
 import PaymentModel
+import X402Buyer
 
 /// `paymentd-demo`: the smallest program that shows the pieces composed. It signs buyer
 /// authorizations the way an x402 client does, enqueues them over paymentd's socket with the
@@ -58,9 +59,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("enqueueing \(count) payments from \(buyers.count) buyers over \(socket) at \(unitPrice) per item")
         let started = Date()
-        let requests = try (0..<count).map { index in
-            try Self.request(buyer: buyers[index % buyers.count], index: index, unitPrice: unitPrice, domain: domain, receiver: receiver,
-                             mintToken: mintToken)
+        let signer = AuthorizationSigner(domain: domain)
+        let requests = (0..<count).map { index in
+            Self.request(signer: signer, buyer: buyers[index % buyers.count], index: index, unitPrice: unitPrice, receiver: receiver,
+                         mintToken: mintToken)
         }
         var ids: [String] = []
         var paid = UInt256.zero
@@ -124,22 +126,16 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    static func request(buyer: PrivateKey, index: Int, unitPrice: UInt256, domain: EIP712Domain, receiver: Address,
-                        mintToken: Address) throws -> PaymentRequest {
-        let now = UInt64(Date().timeIntervalSince1970)
+    /// One or two items at `unitPrice` each: the amount the daemon's price list asks for.
+    static func request(signer: AuthorizationSigner, buyer: PrivateKey, index: Int, unitPrice: UInt256, receiver: Address,
+                        mintToken: Address) -> PaymentRequest {
         let quantity = Int64(index % 2 + 1)
         let value = unitPrice * UInt256(UInt64(quantity))
-        let nonce = try Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
-        let transfer = TransferWithAuthorization(from: buyer.address, to: receiver, value: value, validAfter: UInt256(now - 600),
-                                                 validBefore: UInt256(now + 3600), nonce: nonce)
-        let signature = buyer.sign(digest: transfer.digest(domain: domain))
-        let authorization = AuthorizationPayload(from: buyer.address.checksummed, to: receiver.checksummed, value: value.description,
-                                                 validAfter: transfer.validAfter.description, validBefore: transfer.validBefore.description,
-                                                 nonce: nonce.hex, signature: signature.hex)
-        return PaymentRequest(type: .mint, token: mintToken.checksummed, paymentToken: domain.verifyingContract.checksummed,
+        let authorization = signer.authorization(from: buyer, to: receiver, value: value)
+        return PaymentRequest(type: .mint, token: mintToken.checksummed, paymentToken: signer.domain.verifyingContract.checksummed,
                               amount: value.description, authorization: authorization,
                               metadata: ["quantity": .int(quantity), "recipient": .string(buyer.address.checksummed)],
-                              idempotencyKey: "demo-\(nonce.hex.suffix(16))")
+                              idempotencyKey: "demo-\(authorization.nonce.suffix(16))")
     }
 
     private func balance(_ rpc: EthereumRPC, token: Address, _ account: Address) async throws -> UInt256 {

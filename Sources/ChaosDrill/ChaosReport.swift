@@ -1,0 +1,43 @@
+import JSON
+
+/// The outcome of one drill: what was inflicted, how the payments ended, what the audit found.
+public struct ChaosReport: Sendable {
+    public let options: ChaosOptions
+    public let seconds: Double
+    public let inflicted: [String]
+    public let audit: AuditResult
+    public let daemonLogs: [String]
+
+    public var passed: Bool { audit.passed }
+
+    /// The report for people: one block of lines.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("chaos drill: \(options.payments) payments, seed \(options.seed), \(String(format: "%.0f", seconds)) s")
+        lines.append("inflicted: \(inflicted.count) faults")
+        for fault in inflicted { lines.append("  - \(fault)") }
+        let counts = audit.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("payments: \(counts)")
+        lines.append("mints on chain: \(audit.mints); receiver paid: \(audit.paid) (atomic USDC)")
+        if audit.passed {
+            lines.append("ledger vs chain: OK (every payment terminal, each settlement pair on chain and paying one payment, "
+                         + "nothing unpaid minted, each completed payment minted once, balances match)")
+        } else {
+            lines.append("ledger vs chain: \(audit.violations.count) VIOLATIONS")
+            for violation in audit.violations.prefix(50) { lines.append("  ! \(violation)") }
+            lines.append("daemon logs: \(daemonLogs.joined(separator: " "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same for machines.
+    public var json: JSONValue {
+        [
+            "payments": .int(Int64(options.payments)), "seed": .string(String(options.seed)), "seconds": .double(seconds),
+            "inflicted": .array(inflicted.map { .string($0) }),
+            "counts": .object(audit.counts.mapValues { .int(Int64($0)) }),
+            "mints": .int(Int64(audit.mints)), "paid": .string(audit.paid.description),
+            "passed": .bool(audit.passed), "violations": .array(audit.violations.map { .string($0) }),
+        ]
+    }
+}

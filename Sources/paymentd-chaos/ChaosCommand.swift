@@ -1,0 +1,61 @@
+import ArgumentParser
+import ChaosDrill
+import Foundation
+import JSON
+
+/// `paymentd-chaos`: the reliability drill. Thin: parses arguments, runs `ChaosDrill`, prints
+/// the report, exits 0 only when the ledger and the chain agree.
+@main
+struct ChaosCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paymentd-chaos",
+        abstract: "Run payments through a real paymentd while killing it, failing its RPC and reorging the chain; then audit the ledger against the chain.",
+        discussion: """
+            Starts its own throwaway PostgreSQL, devchain and paymentd (build them first: swift build). \
+            Every fault is drawn from --seed, so a failing drill can be replayed exactly. The audit reads the chain by \
+            plain JSON-RPC: every payment terminal, each settlement on chain and paying one payment, nothing unpaid \
+            minted, each completed payment minted once, receiver and buyers' balances equal to what was paid and bought.
+
+            Examples:
+              paymentd-chaos --payments 200 --kills 2 --reorgs 2 --rpc-faults 2     # the size CI runs
+              paymentd-chaos --payments 5000 --kills 8 --reorgs 8 --rpc-faults 12   # a full run
+            Exit status: 0 the audit passed; 1 it found violations (listed); 2 usage; 3 the drill could not run.
+            """)
+
+    @Option(help: "How many payments to run.") var payments = 2000
+    @Option(help: "Seed of the fault schedule (same seed, same drill).") var seed: UInt64 = 1
+    @Option(help: "How many times to SIGKILL and restart the daemon.") var kills = 4
+    @Option(help: "How many reorgs (half with reinjection, half losing the orphans).") var reorgs = 4
+    @Option(name: .customLong("rpc-faults"), help: "How many bursts of failed RPC requests (all four failure modes).") var rpcFaults = 6
+    @Option(name: .customLong("max-reorg-depth"), help: "Deepest reorg, in blocks.") var maxReorgDepth = 8
+    @Option(name: .customLong("block-ms"), help: "Devchain block interval in milliseconds.") var blockMilliseconds = 1000
+    @Option(help: "Relayer hot wallets (signer lanes).") var signers = 4
+    @Option(help: "Seconds the drill may take before it is declared stuck.") var timeout: Double = 1800
+    @Option(name: .customLong("keep-logs"), help: "Copy the daemons' and the devchain's logs into this directory.") var keepLogs: String?
+    @Flag(help: "Print the report as one JSON object.") var json = false
+
+    func validate() throws {
+        guard payments > 0 else { throw ValidationError("--payments must be at least 1") }
+        guard kills >= 0, reorgs >= 0, rpcFaults >= 0 else { throw ValidationError("fault counts cannot be negative") }
+        guard maxReorgDepth >= 1 else { throw ValidationError("--max-reorg-depth must be at least 1") }
+        guard (0...60_000).contains(blockMilliseconds) else { throw ValidationError("--block-ms must be from 0 to 60000") }
+        guard (1...16).contains(signers) else { throw ValidationError("--signers must be from 1 to 16") }
+    }
+
+    func run() async throws {
+        let options = ChaosOptions(payments: payments, seed: seed, kills: kills, reorgs: reorgs, rpcFaults: rpcFaults, maxReorgDepth: maxReorgDepth,
+                                   blockMilliseconds: blockMilliseconds, signers: signers, timeoutSeconds: timeout, keepLogsDirectory: keepLogs)
+        let drill = ChaosDrill(options: options) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let report: ChaosReport
+        do {
+            report = try await drill.run()
+        } catch {
+            FileHandle.standardError.write(Data("paymentd-chaos: the drill could not run: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+        print(json ? String(decoding: try JSONText.encode(report.json), as: UTF8.self) : report.text)
+        if !report.passed { throw ExitCode(1) }
+    }
+}
