@@ -64,6 +64,8 @@ chain_id = {d["chain_id"]}
 receiver = {d["receiver"]}
 payment_tokens = {d["usdc"]}:{d["usdc_name"]}:{d["usdc_version"]}
 mint_tokens = {d["mint_token"]}
+# 0.5 USDC per item, at most 10 items per payment; the demo reads this back with `prices`.
+prices = {d["mint_token"]}:{d["usdc"]}:500000:10
 signer_key_files = {",".join(f"{work}/signer-{i}.key" for i in range(len(d["signers"])))}
 minter_key_file = {work}/minter.key
 migrations_dir = MIGRATIONS

@@ -46,10 +46,12 @@ public enum ChainError: CodedError, Equatable {
     case rpc(method: String, RPCErrorObject)
     /// The node's answer to `method` is not the JSON-RPC shape or field encoding expected.
     case malformedResponse(method: String, String)
+    /// No configured endpoint may be used (each serves another chain).
+    case noUsableEndpoint(String)
 
     public var code: String {
         switch self {
-        case .transport: "rpc_unavailable"
+        case .transport, .noUsableEndpoint: "rpc_unavailable"
         case .rpc: "rpc_error"
         case .malformedResponse: "rpc_malformed_response"
         }
@@ -61,6 +63,8 @@ public enum ChainError: CodedError, Equatable {
             "\(error.description) Check that the RPC node is running and reachable; the request may or may not have been processed."
         case .rpc(let method, let error):
             "The RPC node refused \(method) with error \(error.code): \(error.message)"
+        case .noUsableEndpoint(let reason):
+            "No RPC endpoint can be used: \(reason). Fix rpc_urls."
         case .malformedResponse(let method, let detail):
             "The RPC node's answer to \(method) could not be read: \(detail). Check that the URL points at an Ethereum JSON-RPC node."
         }

@@ -2,12 +2,35 @@ import Ethereum
 import JSON
 
 extension EthereumRPC {
-    /// Broadcasts raw signed transactions in one batch and reports each one's outcome, in order.
-    /// Only a transport failure throws; then whether any of them reached the pool is unknown, and
-    /// the same bytes must be sent again.
+    /// Broadcasts raw signed transactions in one batch to every healthy endpoint and reports
+    /// each one's outcome, in order, merged over the endpoints (`BroadcastOutcome.merged`: a
+    /// transaction one endpoint took is in the pool). Only when no endpoint answered does it
+    /// throw; then whether any of them reached a pool is unknown, and the same bytes must be
+    /// sent again.
     public func sendRawTransactions(_ raws: [[UInt8]]) async throws(ChainError) -> [BroadcastOutcome] {
         let method = "eth_sendRawTransaction"
-        let outcomes = try await client.batch(raws.map { RPCRequest(method, [RPCParameter.data($0)]) })
+        let answers = await client.batchToEveryEndpoint(raws.map { RPCRequest(method, [RPCParameter.data($0)]) })
+        var perEndpoint: [[BroadcastOutcome]] = []
+        var firstFailure: ChainError?
+        var answered = 0
+        for (endpoint, answer) in answers {
+            do throws(ChainError) {
+                perEndpoint.append(try Self.broadcastOutcomes(try answer.get(), method: method))
+                answered += 1
+            } catch {
+                firstFailure = firstFailure ?? error
+                perEndpoint.append(Array(repeating: .noAnswer(from: endpoint, error), count: raws.count))
+            }
+        }
+        guard answered > 0 else { throw firstFailure ?? .noUsableEndpoint("no endpoint to broadcast to") }
+        return raws.indices.map { index in
+            // Every endpoint contributed one outcome per transaction, so the merge has answers.
+            BroadcastOutcome.merged(perEndpoint.map { $0[index] })!
+        }
+    }
+
+    /// One endpoint's answers to a broadcast batch, typed.
+    private static func broadcastOutcomes(_ outcomes: [Result<JSONValue, RPCErrorObject>], method: String) throws(ChainError) -> [BroadcastOutcome] {
         var broadcasts = [BroadcastOutcome]()
         broadcasts.reserveCapacity(outcomes.count)
         for (index, outcome) in outcomes.enumerated() {

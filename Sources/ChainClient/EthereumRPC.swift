@@ -10,10 +10,24 @@ import JSON
 /// broadcasts and calls instead return each item's own outcome, because there a refusal or a
 /// revert is information.
 public struct EthereumRPC: Sendable {
-    public let client: JSONRPCClient
+    /// The endpoints' clients: reads fail over between endpoints, broadcasts go to all.
+    public let client: FailoverRPCClient
 
-    public init(client: JSONRPCClient) {
+    public init(client: FailoverRPCClient) {
         self.client = client
+    }
+
+    /// One endpoint, through `client`.
+    public init(client: JSONRPCClient) {
+        self.init(client: FailoverRPCClient(client: client))
+    }
+
+    /// Clients for every endpoint of `endpoints`, sharing their health with every other client
+    /// of the same `endpoints`.
+    public init(endpoints: RPCEndpoints, timeoutMilliseconds: Int = 10_000, connections: Int = 1, maxBatchSize: Int = 500,
+                name: String = "eth-rpc") {
+        self.init(client: FailoverRPCClient(endpoints: endpoints, timeoutMilliseconds: timeoutMilliseconds, connections: connections,
+                                            maxBatchSize: maxBatchSize, name: name))
     }
 
     /// A client for `url` with its own connection(s); see `JSONRPCClient`.

@@ -82,7 +82,8 @@ public final class ChaosDrill: Sendable {
         return (0..<options.payments).map { index in
             let buyer = buyers[index % buyers.count]
             let quantity = index % 3 + 1
-            let value = UInt256(UInt64(10_000 * quantity))
+            // The workspace's configured price per item: the daemon refuses any other amount.
+            let value = UInt256(PaymentdWorkspace.unitPrice * UInt64(quantity))
             let authorization = signer.authorization(from: buyer, to: receiver, value: value, validFor: 7200)
             return PaymentRequest(type: .mint, token: chain.mintToken, paymentToken: chain.usdc, amount: value.description,
                                   authorization: authorization,

@@ -73,6 +73,11 @@ public final class PaymentdClient: Sendable {
         try Self.decode(try await send(.settingsSet(key: key, value: value)), ListResult.settings(wire:))
     }
 
+    /// The price list the daemon enforces at enqueue.
+    public func prices() async throws(PaymentdClientError) -> [Price] {
+        try Self.decode(try await send(.prices), ListResult.prices(wire:))
+    }
+
     /// Asks the daemon to stop; returns once it acknowledged (it then drains and exits).
     public func stop() async throws(PaymentdClientError) {
         _ = try await send(.stop)

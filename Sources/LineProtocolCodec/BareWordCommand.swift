@@ -41,6 +41,7 @@ enum BareWordCommand {
         case .ping: return try noArguments(.ping)
         case .version: return try noArguments(.version)
         case .stats: return try noArguments(.stats)
+        case .prices: return try noArguments(.prices)
         case .stop: return try noArguments(.stop)
         case .status: return .status(paymentID: try paymentID())
         case .retry: return .retry(paymentID: try paymentID())

@@ -20,6 +20,8 @@ extension PaymentStats {
                 ($0.rawValue, JSONValue.int(Int64(mintCounts[$0] ?? 0)))
             })),
             "signers": .array(signers.map(\.wireValue)),
+            "rpc_endpoint": rpcEndpointInUse.map { .string($0.url) } ?? .null,
+            "rpc_endpoints": .array(rpcEndpoints.map(\.wireValue)),
         ]
         for status in PaymentStatus.allCases {
             fields[status.rawValue] = .int(Int64(counts[status] ?? 0))
@@ -47,6 +49,7 @@ extension PaymentStats {
             }
         }
         let signers = object.value("signers") == nil ? [] : try object.objects("signers").map(SignerState.init(wire:))
+        let endpoints = object.value("rpc_endpoints") == nil ? [] : try object.objects("rpc_endpoints").map(RPCEndpointState.init(wire:))
         self.init(
             counts: counts,
             queueDepth: Int(try object.optionalInt("queue_depth") ?? 0),
@@ -55,6 +58,7 @@ extension PaymentStats {
             confirmationRate: try object.optionalDouble("confirmation_rate"),
             averageProcessingSeconds: try object.optionalDouble("average_processing_seconds"),
             mintCounts: mintCounts,
-            signers: signers)
+            signers: signers,
+            rpcEndpoints: endpoints)
     }
 }

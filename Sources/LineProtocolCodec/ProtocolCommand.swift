@@ -18,6 +18,8 @@ public enum ProtocolCommand: Sendable, Hashable {
     case settingsSet(key: String, value: String)
     /// Stream state changes; with a payment id, only that payment's.
     case watch(paymentID: String?)
+    /// The price list enqueue enforces.
+    case prices
 
     public var name: CommandName {
         switch self {
@@ -32,6 +34,7 @@ public enum ProtocolCommand: Sendable, Hashable {
         case .cancel: .cancel
         case .settingsGet, .settingsSet: .settings
         case .watch: .watch
+        case .prices: .prices
         }
     }
 
@@ -45,7 +48,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     public var requiresAdmin: Bool {
         switch self {
         case .stop, .settingsSet, .retry, .cancel: true
-        case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch: false
+        case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
 
@@ -54,7 +57,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     public var changesState: Bool {
         switch self {
         case .enqueue, .stop, .settingsSet, .retry, .cancel: true
-        case .status, .stats, .ping, .version, .list, .settingsGet, .watch: false
+        case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
 }

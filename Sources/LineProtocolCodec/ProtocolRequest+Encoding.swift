@@ -23,7 +23,7 @@ extension ProtocolRequest {
             fields["value"] = .string(value)
         case .watch(let paymentID):
             if let paymentID { fields["payment_id"] = .string(paymentID) }
-        case .stats, .stop, .ping, .version:
+        case .stats, .stop, .ping, .version, .prices:
             break
         }
         return .object(fields)

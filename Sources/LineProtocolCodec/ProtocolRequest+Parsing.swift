@@ -53,6 +53,7 @@ extension ProtocolRequest {
         case .retry: return .retry(paymentID: try arguments.paymentID("payment_id"))
         case .cancel: return .cancel(paymentID: try arguments.paymentID("payment_id"))
         case .stats: return .stats
+        case .prices: return .prices
         case .stop: return .stop
         case .ping: return .ping
         case .version: return .version

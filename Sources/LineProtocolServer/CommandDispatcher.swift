@@ -34,6 +34,8 @@ struct CommandDispatcher: Sendable {
             return ListResult.settings(try await service.settings())
         case .settingsSet(let key, let value):
             return ListResult.settings(try await service.updateSetting(key: key, value: value))
+        case .prices:
+            return ListResult.prices(try await service.prices())
         case .ping:
             return ["pong": true]
         case .version:

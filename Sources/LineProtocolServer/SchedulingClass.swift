@@ -13,7 +13,7 @@ enum SchedulingClass: Equatable {
         switch command {
         case .enqueue: self = .enqueue
         case .stop, .settingsSet, .retry, .cancel: self = .exclusive
-        case .status, .stats, .ping, .version, .list, .settingsGet, .watch: self = .read
+        case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: self = .read
         }
     }
 }

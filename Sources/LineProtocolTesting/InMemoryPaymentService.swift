@@ -123,6 +123,12 @@ public actor InMemoryPaymentService: PaymentService {
         return payment
     }
 
+    /// One product, in the tokens `prices.jsonl` binds.
+    public func prices() async throws(PaymentError) -> [Price] {
+        [Price(type: .mint, token: "0x4444444444444444444444444444444444444444", paymentToken: "0x3333333333333333333333333333333333333333",
+               unitPrice: "1000", maxQuantity: 10, source: .configuration)]
+    }
+
     public func settings() async throws(PaymentError) -> [Setting] {
         settingsByKey.values.sorted { $0.key < $1.key }
     }

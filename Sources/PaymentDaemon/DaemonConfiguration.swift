@@ -18,13 +18,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// user can connect; nil keeps the daemon's primary group.
     public var socketGroup: String?
     public var databaseURL = ""
-    public var rpcURL = ""
+    /// The chain's JSON-RPC endpoints, in order of preference (`rpc_urls`, or one `rpc_url`).
+    public var rpcURLs: [String] = []
     public var chainID: UInt64 = 0
     public var receiver = ""
     /// `address:name:version` for each accepted EIP-3009 token, e.g.
     /// `0x8335…2913:USD Coin:2`.
     public var paymentTokens: [String] = []
     public var mintTokens: [String] = []
+    /// `<mint token | deploy>:<payment token>:<unit price>:<max quantity>` for each product.
+    public var prices: [String] = []
     public var signerKeyFiles: [String] = []
     public var minterKeyFile: String?
     public var adminUIDs: [UInt32] = []
@@ -39,17 +42,22 @@ public struct DaemonConfiguration: Sendable, Equatable {
         ("socket_path", "Unix socket to listen on when systemd passes none (default /run/paymentd/paymentd.sock)"),
         ("socket_group", "group (name or gid) of the socket file paymentd binds itself; members may connect"),
         ("database_url", "libpq connection string or postgresql:// URL"),
-        ("rpc_url", "JSON-RPC endpoint of the chain"),
+        ("rpc_url", "JSON-RPC endpoint of the chain (the one-endpoint form of rpc_urls)"),
+        ("rpc_urls", "comma-separated JSON-RPC endpoints of the chain, preferred first: reads fail over to the next healthy one "
+            + "(a failing endpoint is backed off and probed), broadcasts go to every healthy one; each must serve chain_id"),
         ("chain_id", "chain id the RPC endpoint must serve (e.g. 8453 for Base)"),
         ("receiver", "payTo address every authorization must transfer to"),
         ("payment_tokens", "comma-separated address:eip712-name:eip712-version of each accepted EIP-3009 token"),
-        ("mint_tokens", "comma-separated mint contracts payments may buy from (empty: any)"),
+        ("mint_tokens", "comma-separated mint contracts payments may buy from (required; each needs a price)"),
+        ("prices", "comma-separated <mint token>:<payment token>:<unit price>:<max quantity>, one per mint token "
+            + "(unit price in the payment token's atomic units; add deploy:<payment token>:<price>:1 to accept deploy payments); "
+            + "rows of the paymentd_prices table override them"),
         ("signer_key_files", "comma-separated files holding the relayer hot wallets' private keys (hex)"),
         ("minter_key_file", "file holding the minter wallet's private key (hex); unset disables minting"),
         ("admin_uids", "comma-separated uids allowed to run stop, settings set, retry and cancel (root and the daemon's own uid always are)"),
         ("migrations_dir", "directory of the schema migrations (*.sql)"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
-        ("max_mint_quantity", "most items one payment may mint"),
+        ("max_mint_quantity", "ceiling on every price's max quantity (default 100, at most 1000)"),
     ]
 
     /// Applies one `key = value` setting; returns a sentence when the value is unusable.
@@ -60,13 +68,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case "socket_path": socketPath = value
         case "socket_group": socketGroup = value.isEmpty ? nil : value
         case "database_url": databaseURL = value
-        case "rpc_url": rpcURL = value
+        case "rpc_url": rpcURLs = value.isEmpty ? [] : [value]
+        case "rpc_urls": rpcURLs = list()
         case "chain_id":
             guard let n = UInt64(value) else { return "chain_id must be a positive integer" }
             chainID = n
         case "receiver": receiver = value
         case "payment_tokens": paymentTokens = list()
         case "mint_tokens": mintTokens = list()
+        case "prices": prices = list()
         case "signer_key_files": signerKeyFiles = list()
         case "minter_key_file": minterKeyFile = value.isEmpty ? nil : value
         case "admin_uids":
@@ -115,7 +125,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Checks what can be checked before anything starts, and builds the engine's view.
     public func engineConfiguration(keys: KeyFiles) throws(DaemonError) -> EngineConfiguration {
         guard !databaseURL.isEmpty else { throw .configuration("database_url is required") }
-        guard !rpcURL.isEmpty else { throw .configuration("rpc_url is required") }
+        guard !rpcURLs.isEmpty else { throw .configuration("rpc_url (or rpc_urls) is required") }
+        guard Set(rpcURLs).count == rpcURLs.count else { throw .configuration("rpc_urls lists an endpoint twice") }
         guard chainID > 0 else { throw .configuration("chain_id is required") }
         let receiverAddress = try address(receiver, "receiver")
         guard !paymentTokens.isEmpty else { throw .configuration("payment_tokens needs at least one address:name:version") }
@@ -124,7 +135,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
             guard parts.count == 3 else { throw .configuration("payment_tokens entry \(spec) must be address:eip712-name:eip712-version") }
             return PaymentTokenConfiguration(address: try address(parts[0], "payment_tokens"), domainName: parts[1], domainVersion: parts[2])
         }
+        guard !mintTokens.isEmpty else {
+            throw .configuration("mint_tokens is required: name the mint contracts payments may buy from, each with a price in prices")
+        }
         let mints = try mintTokens.map { text throws(DaemonError) in try address(text, "mint_tokens") }
+        let priceList: PriceList
+        do {
+            priceList = try PriceList(configured: try prices.map { spec throws(PriceListError) in try ProductPrice(parsing: spec) },
+                                      mintTokens: mints, paymentTokens: tokens.map(\.address), maxQuantity: maxMintQuantity)
+        } catch {
+            throw .configuration("prices: \(error.description)")
+        }
         guard !signerKeyFiles.isEmpty else { throw .configuration("signer_key_files needs at least one key file") }
         let signers = try signerKeyFiles.map { file throws(DaemonError) in try keys.read(file) }
         let minter = try minterKeyFile.map { file throws(DaemonError) in try keys.read(file) }
@@ -132,7 +153,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard Set(all).count == all.count else {
             throw .configuration("every signer and the minter must be different wallets: two keys share an address")
         }
-        return EngineConfiguration(chainID: chainID, receiver: receiverAddress, paymentTokens: tokens, mintTokens: mints,
+        return EngineConfiguration(chainID: chainID, receiver: receiverAddress, paymentTokens: tokens, mintTokens: mints, prices: priceList,
                                    paymentSigners: signers, minter: minter, maxMintQuantity: maxMintQuantity)
     }
 

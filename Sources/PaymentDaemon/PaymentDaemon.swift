@@ -22,7 +22,7 @@ public final class PaymentDaemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         engine = SettlementEngine(configuration: engineConfiguration, conninfo: configuration.databaseURL,
-                                  rpcURL: configuration.rpcURL, version: version, logger: logger)
+                                  rpcURLs: configuration.rpcURLs, version: version, logger: logger)
     }
 
     /// Runs until stopped; returns the exit status.

@@ -30,6 +30,13 @@ public enum PaymentError: CodedError, Equatable {
     case idempotencyKeyConflict(existingPaymentID: String)
     /// The payer already has too many unsettled payments.
     case tooManyPending(payer: String, count: Int, limit: Int)
+    /// The amount (or the token it is paid in) is not the price list's: `expectedAmount` of
+    /// `paymentToken` is `unitPrice × quantity`.
+    case priceMismatch(amount: String, expectedAmount: String, paymentToken: String, unitPrice: String, quantity: Int64)
+    /// The quantity is outside 1…`maximum` for what is bought.
+    case quantityOutOfRange(quantity: Int64, maximum: Int, product: String)
+    /// Nothing of this payment type is sold here (a `deploy` without a deploy price).
+    case paymentTypeNotAllowed(PaymentType)
 
     // MARK: Lookups and admin
     case notFound(paymentID: String)
@@ -56,6 +63,9 @@ public enum PaymentError: CodedError, Equatable {
         case .duplicateAuthorization: "duplicate_authorization"
         case .idempotencyKeyConflict: "idempotency_key_conflict"
         case .tooManyPending: "too_many_pending"
+        case .priceMismatch: "price_mismatch"
+        case .quantityOutOfRange: "quantity_out_of_range"
+        case .paymentTypeNotAllowed: "payment_type_not_allowed"
         case .notFound: "not_found"
         case .invalidTransition: "invalid_transition"
         case .unknownSetting: "unknown_setting"
@@ -93,6 +103,13 @@ public enum PaymentError: CodedError, Equatable {
             "The idempotency key already names payment \(id), which has a different authorization."
         case .tooManyPending(let payer, let count, let limit):
             "\(payer) already has \(count) unsettled payments (limit \(limit)); wait for them to settle."
+        case .priceMismatch(let amount, let expected, let paymentToken, let unitPrice, let quantity):
+            "The amount \(amount) is not the price: \(quantity) × \(unitPrice) = \(expected) atomic units of \(paymentToken) are expected. "
+                + "Read the price list (prices) and sign an authorization for exactly \(expected) in \(paymentToken)."
+        case .quantityOutOfRange(let quantity, let maximum, let product):
+            "The quantity \(quantity) is out of range: one payment buys from 1 to \(maximum) items of \(product)."
+        case .paymentTypeNotAllowed(let type):
+            "Payments of type \(type.rawValue) are not accepted here: nothing of that type has a price."
         case .notFound(let id):
             "No payment has id \(id)."
         case .invalidTransition(let id, let status, let action):

@@ -17,6 +17,8 @@ public protocol PaymentService: Sendable {
     func settings() async throws(PaymentError) -> [Setting]
     /// Changes one setting; it applies to the running loops at once.
     func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting]
+    /// The price list enqueue enforces, as clients need it to ask buyers for the right amount.
+    func prices() async throws(PaymentError) -> [Price]
     /// State changes from now on, until the stream is dropped or the daemon stops.
     func events() async -> AsyncStream<PaymentEvent>
     /// Daemon version and build facts for `version`.

@@ -14,10 +14,12 @@ public struct PaymentStats: Sendable, Hashable {
     public var averageProcessingSeconds: Double?
     public var mintCounts: [MintStatus: Int]
     public var signers: [SignerState]
+    /// The chain's JSON-RPC endpoints, in order of preference; one is in use.
+    public var rpcEndpoints: [RPCEndpointState]
 
     public init(counts: [PaymentStatus: Int], queueDepth: Int, oldestPendingAgeSeconds: Double?,
                 oldestSentAgeSeconds: Double?, confirmationRate: Double?, averageProcessingSeconds: Double?,
-                mintCounts: [MintStatus: Int], signers: [SignerState]) {
+                mintCounts: [MintStatus: Int], signers: [SignerState], rpcEndpoints: [RPCEndpointState] = []) {
         self.counts = counts
         self.queueDepth = queueDepth
         self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
@@ -26,5 +28,9 @@ public struct PaymentStats: Sendable, Hashable {
         self.averageProcessingSeconds = averageProcessingSeconds
         self.mintCounts = mintCounts
         self.signers = signers
+        self.rpcEndpoints = rpcEndpoints
     }
+
+    /// The endpoint in use, if any.
+    public var rpcEndpointInUse: RPCEndpointState? { rpcEndpoints.first { $0.inUse } }
 }

@@ -40,6 +40,23 @@ public final class PostgresConnection {
         return PQstatus(handle) == CONNECTION_OK
     }
 
+    /// Reads, without waiting, whatever the server sent while the connection sat idle, and
+    /// reports whether the connection is still usable. A server that restarted or ended this
+    /// backend has sent its notice and closed its end; reading that here lets the caller open a
+    /// new connection *before* sending a statement, instead of learning it from a failed one.
+    public func isOpenAfterReadingIdleInput() -> Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
+        let fd = PQsocket(handle)
+        guard fd >= 0 else { return false }
+        // A notice and the end of the connection may arrive in separate reads: look a few times.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { break }
+            guard PQconsumeInput(handle) == 1 else { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
     /// Closes the connection now; later calls fail with `connectionLost`.
     public func close() {
         if let handle { PQfinish(handle) }

@@ -22,6 +22,11 @@ public struct PostgresServerError: Sendable, Equatable {
     public var isCheckViolation: Bool { sqlState == "23514" }
     /// Serialization failures and deadlocks: the transaction may simply be retried.
     public var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
+    /// The server is going away or not there yet: class 08 (connection exception),
+    /// 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now.
+    public var isConnectionFailure: Bool {
+        sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
+    }
 }
 
 /// Failures of the libpq wrapper.
@@ -38,6 +43,7 @@ public enum PostgresError: CodedError, Equatable {
     public var code: String {
         switch self {
         case .connectionFailed, .connectionLost: "database_unavailable"
+        case .server(let e) where e.isConnectionFailure: "database_unavailable"
         case .server(let e) where e.isUniqueViolation: "database_unique_violation"
         case .server: "database_error"
         case .unexpectedResult: "database_error"
@@ -58,12 +64,23 @@ public enum PostgresError: CodedError, Equatable {
         }
     }
 
-    /// Whether the failure is about the connection rather than the statement.
+    /// Whether the failure is about the connection rather than the statement: the session
+    /// must reconnect. Besides libpq's own reports this includes the server's: SQLSTATE class
+    /// 08 (connection exception) and 57P01–57P03 (shut down by an administrator or a crash,
+    /// cannot accept connections yet), which a restart or a failover sends.
     public var isConnectionFailure: Bool {
         switch self {
         case .connectionFailed, .connectionLost: true
-        default: false
+        case .server(let e): e.isConnectionFailure
+        case .unexpectedResult: false
         }
+    }
+
+    /// Whether the statement may have reached the server (and so may have taken effect).
+    /// Only a connection that could not be opened proves that nothing ran.
+    public var statementMayHaveRun: Bool {
+        if case .connectionFailed = self { return false }
+        return true
     }
 }
 

@@ -6,6 +6,8 @@ import ThreadExecutor
 /// session, so a slow statement in one never blocks another or Swift's cooperative pool. A
 /// broken connection is reopened on the next call; the failing call still throws, so callers
 /// decide whether to retry (a statement that may have committed is never silently re-run).
+/// A connection the server closed while it sat idle (a restart) is noticed before the next
+/// statement is sent and replaced then, so that statement does not fail for it.
 public actor PostgresSession {
     private let executor: DedicatedThreadExecutor
     private let conninfo: String
@@ -67,7 +69,8 @@ public actor PostgresSession {
     }
 
     private func open() throws(PostgresError) -> PostgresConnection {
-        if let connection, connection.isHealthy { return connection }
+        if let connection, connection.isOpenAfterReadingIdleInput() { return connection }
+        connection = nil
         let fresh = try PostgresConnection(conninfo: conninfo)
         if let setupSQL { try fresh.execute(setupSQL) }
         connection = fresh

@@ -5,7 +5,8 @@ import PaymentModel
 import PaymentStore
 
 /// A request that passed every check that needs no chain: the signature recovers `from`, the
-/// money goes to our receiver, the value is the price, the window leaves time to settle.
+/// money goes to our receiver, the value is the price list's price, the window leaves time to
+/// settle.
 struct CheckedPayment: Sendable {
     var transfer: TransferWithAuthorization
     var signature: EthereumSignature
@@ -18,7 +19,7 @@ struct CheckedPayment: Sendable {
 struct AuthorizationCheck: Sendable {
     let configuration: EngineConfiguration
 
-    func check(_ request: PaymentRequest, settings: EngineSettings, now: Date) throws(PaymentError) -> CheckedPayment {
+    func check(_ request: PaymentRequest, settings: EngineSettings, prices: PriceList, now: Date) throws(PaymentError) -> CheckedPayment {
         let auth = request.authorization
         let paymentTokenAddress = try address(request.paymentToken, field: "payment.payment_token")
         guard let token = configuration.paymentToken(paymentTokenAddress) else {
@@ -28,12 +29,11 @@ struct AuthorizationCheck: Sendable {
         if let text = request.token, !text.isEmpty {
             mintToken = try address(text, field: "payment.token")
         }
-        if request.type == .mint {
-            guard let mintToken else { throw .invalidRequest(field: "payment.token", reason: "a mint payment must name the token to mint") }
-            if !configuration.mintTokens.isEmpty && !configuration.mintTokens.contains(mintToken) {
-                throw .tokenNotAllowed(mintToken.checksummed)
-            }
+        guard let product = Product(type: request.type, mintToken: mintToken) else {
+            throw .invalidRequest(field: "payment.token", reason: "a mint payment must name the token to mint")
         }
+        // Something not sold here is refused before the rest of the request is looked at.
+        _ = try prices.sold(product)
         let from = try address(auth.from, field: "authorization.from")
         let to = try address(auth.to, field: "authorization.to")
         let value = try number(auth.value, field: "authorization.value")
@@ -69,7 +69,8 @@ struct AuthorizationCheck: Sendable {
         }
         guard signer == from else { throw .signerMismatch(recovered: signer.checksummed, from: from.checksummed) }
 
-        let metadata = try checkMetadata(request, payer: from)
+        let (metadata, quantity) = try checkMetadata(request, payer: from)
+        try prices.check(product, paymentToken: paymentTokenAddress, quantity: quantity, amount: amount)
         if let key = request.idempotencyKey, key.isEmpty || key.count > 128 {
             throw .invalidRequest(field: "idempotency_key", reason: "must be 1 to 128 characters")
         }
@@ -110,12 +111,14 @@ struct AuthorizationCheck: Sendable {
         }
     }
 
-    private func checkMetadata(_ request: PaymentRequest, payer: Address) throws(PaymentError) -> JSONValue {
+    /// The metadata as stored (quantity and recipient normalised) and the quantity bought: a
+    /// mint's `metadata.quantity` (default 1), always 1 for a deploy.
+    private func checkMetadata(_ request: PaymentRequest, payer: Address) throws(PaymentError) -> (JSONValue, quantity: Int64) {
         guard case .object(var fields) = request.metadata else {
             throw .invalidRequest(field: "payment.metadata", reason: "must be a JSON object")
         }
+        var quantity: Int64 = 1
         if request.type == .mint {
-            let quantity: Int64
             switch fields["quantity"] {
             case nil, .some(.null): quantity = 1
             case .some(let value):
@@ -123,9 +126,6 @@ struct AuthorizationCheck: Sendable {
                     throw .invalidRequest(field: "payment.metadata.quantity", reason: "must be an integer")
                 }
                 quantity = n
-            }
-            guard (1...Int64(configuration.maxMintQuantity)).contains(quantity) else {
-                throw .invalidRequest(field: "payment.metadata.quantity", reason: "must be from 1 to \(configuration.maxMintQuantity)")
             }
             fields["quantity"] = .int(quantity)
             if let recipient = fields["recipient"], !recipient.isNull {
@@ -139,7 +139,7 @@ struct AuthorizationCheck: Sendable {
                 fields["recipient"] = .string(recipient.checksummed)
             }
         }
-        return .object(fields)
+        return (.object(fields), quantity)
     }
 
     private func address(_ text: String, field: String) throws(PaymentError) -> Address {

@@ -23,21 +23,24 @@ public struct EngineConfiguration: Sendable {
     /// The `payTo` address: every authorization must transfer to it.
     public var receiver: Address
     public var paymentTokens: [PaymentTokenConfiguration]
-    /// Mint contracts payments may buy from; empty means any.
+    /// Mint contracts payments may buy from; each has a price in `prices`.
     public var mintTokens: [Address]
+    /// The configured price list; rows of `paymentd_prices` override it (see `PriceList`).
+    public var prices: PriceList
     /// Hot wallets that relay payments, one nonce sequence each.
     public var paymentSigners: [PrivateKey]
     /// The wallet holding the mint contract's minter role; nil disables minting.
     public var minter: PrivateKey?
-    /// Most items one payment may mint.
+    /// Ceiling on every price's max quantity (configured or overridden).
     public var maxMintQuantity: Int
 
-    public init(chainID: UInt64, receiver: Address, paymentTokens: [PaymentTokenConfiguration], mintTokens: [Address] = [],
+    public init(chainID: UInt64, receiver: Address, paymentTokens: [PaymentTokenConfiguration], mintTokens: [Address], prices: PriceList,
                 paymentSigners: [PrivateKey], minter: PrivateKey?, maxMintQuantity: Int = 100) {
         self.chainID = chainID
         self.receiver = receiver
         self.paymentTokens = paymentTokens
         self.mintTokens = mintTokens
+        self.prices = prices
         self.paymentSigners = paymentSigners
         self.minter = minter
         self.maxMintQuantity = maxMintQuantity

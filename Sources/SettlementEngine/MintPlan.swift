@@ -9,7 +9,7 @@ import PaymentStore
 enum MintPlan {
     static func jobs(for row: PaymentRow, settledBy txHash: String) -> [NewMintJob] {
         guard row.type == .mint, let token = row.tokenAddress else { return [] }
-        let quantity = max(1, min(Int(row.metadata?["quantity"]?.intValue ?? 1), 1000))
+        let quantity = max(1, min(Int(row.metadata?["quantity"]?.intValue ?? 1), PriceList.mostItemsPerPayment))
         let recipient = row.metadata?["recipient"]?.stringValue ?? row.payer
         return (0..<quantity).map { index in
             NewMintJob(paymentID: row.id, index: index, payer: row.payer, recipient: recipient, tokenAddress: token, paymentTxHash: txHash)

@@ -23,7 +23,7 @@ struct MintSender: Sendable {
     init(engine: SettlementEngine) {
         self.engine = engine
         database = PostgresSession(conninfo: engine.conninfo, name: "mint-loop", setupSQL: DatabaseSetup.sql)
-        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-mint"))
+        chain = engine.chainClient(name: "rpc-mint", timeoutMilliseconds: 15_000)
     }
 
     var logger: Logger { engine.logger }

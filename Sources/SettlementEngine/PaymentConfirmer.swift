@@ -26,7 +26,7 @@ struct PaymentConfirmer: Sendable {
     init(engine: SettlementEngine) {
         self.engine = engine
         database = PostgresSession(conninfo: engine.conninfo, name: "confirm-loop", setupSQL: DatabaseSetup.sql)
-        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-confirm"))
+        chain = engine.chainClient(name: "rpc-confirm", timeoutMilliseconds: 15_000)
     }
 
     var logger: Logger { engine.logger }

@@ -22,7 +22,7 @@ struct PaymentSender: Sendable {
     init(engine: SettlementEngine) {
         self.engine = engine
         database = PostgresSession(conninfo: engine.conninfo, name: "send-loop", setupSQL: DatabaseSetup.sql)
-        chain = EthereumRPC(client: JSONRPCClient(url: engine.rpcURL, timeoutMilliseconds: 15_000, name: "rpc-send"))
+        chain = engine.chainClient(name: "rpc-send", timeoutMilliseconds: 15_000)
     }
 
     var logger: Logger { engine.logger }

@@ -19,6 +19,7 @@ public final class SettlementEngine: PaymentService {
     public let version: String
     let logger: Logger
     let settings: LiveSettings
+    let livePrices: LiveValue<PriceList>
     let events = EventHub()
     let paymentLanes: SignerLanes
     let mintLanes: SignerLanes
@@ -28,52 +29,75 @@ public final class SettlementEngine: PaymentService {
     let requests: SessionPool
     let requestChain: EthereumRPC
     let conninfo: String
-    let rpcURL: String
+    /// The chain's JSON-RPC endpoints and their health, shared by every loop's client.
+    let rpcEndpoints: RPCEndpoints
     let offline: AuthorizationCheck
 
-    public init(configuration: EngineConfiguration, conninfo: String, rpcURL: String, version: String = "dev",
+    /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
+    public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
                 logger: Logger = Logger(label: "paymentd.engine")) {
         self.configuration = configuration
         self.conninfo = conninfo
-        self.rpcURL = rpcURL
+        rpcEndpoints = RPCEndpoints(urls: rpcURLs, chainID: configuration.chainID, onChange: { endpoint in
+            switch endpoint.health {
+            case .healthy: logger.notice("RPC endpoint answering", metadata: ["endpoint": "\(endpoint.displayName)"])
+            case .backingOff(_, _, let error), .probing(_, let error, _):
+                logger.warning("RPC endpoint failing: backed off, requests go to any other endpoint",
+                               metadata: ["endpoint": "\(endpoint.displayName)", "error": "\(error)"])
+            case .excluded(let reason):
+                logger.error("RPC endpoint excluded", metadata: ["endpoint": "\(endpoint.displayName)", "reason": "\(reason)"])
+            }
+        })
         self.version = version
         self.logger = logger
         settings = LiveSettings(EngineSettings())
+        livePrices = LiveValue(configuration.prices)
         paymentLanes = SignerLanes(configuration.paymentSigners.map { NonceLane(key: $0, role: .payment, next: 0) })
         mintLanes = SignerLanes(configuration.minter.map { [NonceLane(key: $0, role: .mint, next: 0)] } ?? [])
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
-        requestChain = EthereumRPC(client: JSONRPCClient(url: rpcURL, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests"))
+        requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
         offline = AuthorizationCheck(configuration: configuration)
+    }
+
+    /// An engine on one JSON-RPC endpoint.
+    public convenience init(configuration: EngineConfiguration, conninfo: String, rpcURL: String, version: String = "dev",
+                            logger: Logger = Logger(label: "paymentd.engine")) {
+        self.init(configuration: configuration, conninfo: conninfo, rpcURLs: [rpcURL], version: version, logger: logger)
+    }
+
+    /// A chain client of its own (own connections) for one loop, over the shared endpoints.
+    func chainClient(name: String, timeoutMilliseconds: Int) -> EthereumRPC {
+        EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: timeoutMilliseconds, name: name)
     }
 
     // MARK: Lifecycle
 
     /// Everything that must hold before the daemon says READY: the database answers and has the
-    /// schema, the chain is the configured one, settings are loaded, nonce state is rebuilt from
-    /// chain and database, and anything signed but maybe not broadcast has been rebroadcast.
+    /// schema, the chain is the configured one, settings and the price list (with its overrides)
+    /// are loaded, nonce state is rebuilt from chain and database, and anything signed but maybe
+    /// not broadcast has been rebroadcast.
     ///
-    /// An RPC endpoint that cannot be reached (refused, timed out, answering 5xx) is waited for
-    /// up to `chainWait`, as a node restarting under the daemon would be: the daemon is not
-    /// READY meanwhile. A wrong chain, or anything the endpoint answers, fails at once.
+    /// While no RPC endpoint can be reached (refused, timed out, answering 5xx) the daemon waits
+    /// up to `chainWait`, as for a node restarting under it: it is not READY meanwhile. A wrong
+    /// chain on any endpoint, or anything an endpoint answers, fails at once.
     public func prepare(migrationsDirectory: String, chainWait: Duration = .seconds(60)) async throws {
         let session = requests.next
         let applied = try await session.withConnection { conn in try MigrationRunner(directory: migrationsDirectory).apply(on: conn) }
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied.joined(separator: ","))"]) }
-        try await reloadSettings()
+        try await loadSettings()
+        try await loadPrices()
         let deadline = ContinuousClock.now + chainWait
         var backoff = RetryBackoff()
         while true {
             do {
-                let chainID = try await requestChain.chainID()
-                guard chainID == configuration.chainID else {
-                    throw EngineError.wrongChain(expected: configuration.chainID, actual: chainID)
-                }
+                // Every endpoint that answers must serve the configured chain; at least one must answer.
+                try await checkChain()
                 try await NonceRecovery(engine: self).run()
                 return
             } catch let error as ChainError {
                 guard case .transport = error, ContinuousClock.now < deadline else { throw error }
                 let delay = backoff.failed()
-                logger.warning("the RPC endpoint cannot be reached; waiting for it before READY",
+                logger.warning("no RPC endpoint can be reached; waiting for one before READY",
                                metadata: ["error": "\(error)", "attempt": "\(backoff.failures)"])
                 try await Task.sleep(for: delay)
             }
@@ -91,8 +115,14 @@ public final class SettlementEngine: PaymentService {
         events.finishAll()
     }
 
-    /// Re-reads `system_settings` (SIGHUP, or after `settings set`).
+    /// Re-reads `system_settings` and `paymentd_prices` (SIGHUP, or after `settings set`). Price
+    /// overrides that cannot be used are logged and the prices in use kept.
     public func reloadSettings() async throws {
+        try await loadSettings()
+        await reloadPrices()
+    }
+
+    private func loadSettings() async throws {
         let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
         let (parsed, problems) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
         for problem in problems { logger.warning("ignoring invalid setting", metadata: ["setting": "\(problem)"]) }
@@ -107,17 +137,21 @@ public final class SettlementEngine: PaymentService {
 
     public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
         let current = settings.current
-        let checked = try offline.check(request, settings: current, now: Date())
+        let checked = try offline.check(request, settings: current, prices: livePrices.current, now: Date())
         let session = requests.next
         if let key = request.idempotencyKey {
-            let existing = try await database { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
+            let existing = try await database(.enqueue) { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
             if let existing { return try sameAuthorization(existing, checked) }
         }
         var unused = checked.row
         unused.enqueuedBlock = Int64(try await ensureUnused(checked))
         let row = unused
         let limit = current.maxPendingPerPayer
-        let outcome = try await database { try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) } }
+        var attempts = 0
+        let outcome = try await database(.enqueue) {
+            attempts += 1
+            return try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) }
+        }
         switch outcome {
         case .inserted(let inserted):
             sendWake.signal()
@@ -126,6 +160,11 @@ public final class SettlementEngine: PaymentService {
         case .existingKey(let existing):
             return try sameAuthorization(existing, checked)
         case .duplicateAuthorization(let existing):
+            // A second attempt after a lost connection may find the row its first attempt
+            // committed: the same authorization, queued the same way, is this request's payment.
+            if attempts > 1, existing.isSameQueuedPayment(as: row) {
+                return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
+            }
             throw .duplicateAuthorization(existingPaymentID: existing.id)
         case .tooManyPending(let count):
             throw .tooManyPending(payer: row.payer, count: count, limit: limit)
@@ -159,7 +198,7 @@ public final class SettlementEngine: PaymentService {
 
     public func status(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         let id = try Self.uuid(paymentID)
-        let found = try await database {
+        let found = try await database(.read) {
             try await requests.next.withConnection { conn -> (PaymentRow, [MintJobRow])? in
                 guard let row = try PaymentQueue.byID(id, on: conn) else { return nil }
                 return (row, try MintQueue.jobs(paymentID: id, on: conn))
@@ -171,7 +210,7 @@ public final class SettlementEngine: PaymentService {
 
     public func list(_ filter: PaymentListFilter) async throws(PaymentError) -> [PaymentSnapshot] {
         let limit = min(max(filter.limit, 1), 1000)
-        let rows = try await database {
+        let rows = try await database(.read) {
             try await requests.next.withConnection { conn in
                 try PaymentQueue.list(status: filter.status, payer: filter.payer, limit: limit, on: conn)
             }
@@ -180,17 +219,17 @@ public final class SettlementEngine: PaymentService {
     }
 
     public func stats() async throws(PaymentError) -> PaymentStats {
-        let queue = try await database { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
+        let queue = try await database(.read) { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
         let signers = await paymentLanes.snapshot + mintLanes.snapshot
         return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
-                            mintCounts: queue.mintCounts, signers: signers)
+                            mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates())
     }
 
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         let id = try Self.uuid(paymentID)
-        let cancelled = try await database { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
+        let cancelled = try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
         let snapshot = try await status(paymentID: id)
         guard cancelled else { throw .invalidTransition(paymentID: id, status: snapshot.status, action: "cancelled (only pending payments can be)") }
         events.publish(ids: [id], status: .failed, errors: ["cancelled by operator"])
@@ -203,15 +242,15 @@ public final class SettlementEngine: PaymentService {
         guard snapshot.status == .failed || snapshot.status == .confirmationFailed else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried (only failed payments can be)")
         }
-        let row = try await database { try await requests.next.withConnection { conn in try PaymentQueue.byID(id, on: conn) } }
+        let row = try await database(.read) { try await requests.next.withConnection { conn in try PaymentQueue.byID(id, on: conn) } }
         guard let row, let auth = row.authorization else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried: its stored authorization is unreadable")
         }
         let request = PaymentRequest(type: row.type, token: row.tokenAddress, paymentToken: row.paymentTokenAddress, amount: row.amount,
                                      authorization: auth, metadata: row.metadata ?? .object([:]))
-        let checked = try offline.check(request, settings: settings.current, now: Date())
+        let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
         try await ensureUnused(checked)
-        try await database { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
+        try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()
         events.publish(ids: [id], status: .pending)
         return try await status(paymentID: id)
@@ -225,21 +264,21 @@ public final class SettlementEngine: PaymentService {
         guard snapshot.mints.contains(where: { $0.status == .failed }) else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "given its mints again (it has no failed mint job)")
         }
-        let requeued = try await database { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
+        let requeued = try await database(.change) { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
         logger.notice("failed mint jobs requeued by operator", metadata: ["payment_id": "\(id)", "jobs": "\(requeued)"])
         mintWake.signal()
         return try await status(paymentID: id)
     }
 
     public func settings() async throws(PaymentError) -> [Setting] {
-        let rows = try await database { try await requests.next.withConnection { conn in try SystemSettings.all(on: conn) } }
+        let rows = try await database(.read) { try await requests.next.withConnection { conn in try SystemSettings.all(on: conn) } }
         return rows.map { Setting(key: $0.key, value: $0.value, description: $0.description ?? EngineSettings.description(of: $0.key) ?? "") }
     }
 
     public func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting] {
         if let problem = EngineSettings.validate(key: key, value: value) { throw problem }
         let description = EngineSettings.description(of: key)
-        try await database { try await requests.next.withConnection { conn in try SystemSettings.set(key: key, value: value, description: description, on: conn) } }
+        try await database(.change) { try await requests.next.withConnection { conn in try SystemSettings.set(key: key, value: value, description: description, on: conn) } }
         do {
             try await reloadSettings()
         } catch {
@@ -255,22 +294,6 @@ public final class SettlementEngine: PaymentService {
 
     // MARK: Helpers
 
-    /// Runs a database call, turning its failure into the protocol's error.
-    @discardableResult
-    func database<T>(_ body: () async throws -> T) async throws(PaymentError) -> T {
-        do {
-            return try await body()
-        } catch let error as PaymentError {
-            throw error
-        } catch let error as StoreError {
-            throw .unavailable(code: error.code, message: error.description)
-        } catch let error as PostgresError {
-            throw .unavailable(code: error.code, message: error.description)
-        } catch {
-            throw .unavailable(code: "internal_error", message: "\(error)")
-        }
-    }
-
     static func uuid(_ text: String) throws(PaymentError) -> String {
         guard let uuid = UUID(uuidString: text) else { throw .invalidRequest(field: "payment_id", reason: "must be a UUID") }
         return uuid.uuidString.lowercased()
@@ -279,12 +302,13 @@ public final class SettlementEngine: PaymentService {
 
 /// Why the engine cannot start.
 public enum EngineError: Error, CustomStringConvertible {
-    case wrongChain(expected: UInt64, actual: UInt64)
+    case wrongChain(expected: UInt64, actual: UInt64, endpoint: String)
 
     public var description: String {
         switch self {
-        case .wrongChain(let expected, let actual):
-            "The RPC endpoint serves chain \(actual), but paymentd is configured for chain \(expected). Fix the RPC URL or the chain id."
+        case .wrongChain(let expected, let actual, let endpoint):
+            "The RPC endpoint \(endpoint) serves chain \(actual), but paymentd is configured for chain \(expected). "
+                + "Fix the RPC URL or the chain id."
         }
     }
 }

@@ -21,6 +21,10 @@ public final class PaymentdWorkspace: Sendable {
     public let minterKeyPath: String
     /// The settings written to `configPath`, in order.
     public let settings: [(key: String, value: String)]
+    /// The configured price of one item of the devchain's mint token (0.001 USDC), and the most
+    /// items one payment may buy: a test payment pays `unitPrice × quantity`.
+    public static let unitPrice: UInt64 = 1_000
+    public static let maxQuantity = 10
 
     /// Creates the directory, writes the key files (the first `signerCount` devchain signers and
     /// the minter) and the config file. `overrides` replace or add settings (a nil value
@@ -50,6 +54,7 @@ public final class PaymentdWorkspace: Sendable {
             ("receiver", deployment.receiver),
             ("payment_tokens", "\(deployment.usdc):\(deployment.usdcName):\(deployment.usdcVersion)"),
             ("mint_tokens", deployment.mintToken),
+            ("prices", "\(deployment.mintToken):\(deployment.usdc):\(Self.unitPrice):\(Self.maxQuantity)"),
             ("signer_key_files", paths.joined(separator: ",")),
             ("minter_key_file", minterKeyPath),
             ("migrations_dir", Devchain.repositoryRoot + "/migrations"),

@@ -52,11 +52,17 @@ struct DemoCommand: AsyncParsableCommand {
         var mintedBefore: [Address: UInt256] = [:]
         for buyer in buyers { mintedBefore[buyer.address] = try await balance(rpc, token: mintToken, buyer.address) }
 
-        print("enqueueing \(count) payments from \(buyers.count) buyers over \(socket)")
+        // The amount comes from the daemon's price list, as an x402 front end's 402 challenge would.
+        guard let price = try await client.prices().first(where: { $0.type == .mint && $0.token?.lowercased() == mintToken.checksummed.lowercased() }),
+              let unitPrice = UInt256(decimal: price.unitPrice) else {
+            throw ValidationError("paymentd has no price for the mint token \(mintToken.checksummed): configure prices")
+        }
+        print("enqueueing \(count) payments from \(buyers.count) buyers over \(socket) at \(unitPrice) per item")
         let started = Date()
         let signer = AuthorizationSigner(domain: domain)
         let requests = (0..<count).map { index in
-            Self.request(signer: signer, buyer: buyers[index % buyers.count], index: index, receiver: receiver, mintToken: mintToken)
+            Self.request(signer: signer, buyer: buyers[index % buyers.count], index: index, unitPrice: unitPrice, receiver: receiver,
+                         mintToken: mintToken)
         }
         var ids: [String] = []
         var paid = UInt256.zero
@@ -120,12 +126,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    static func request(signer: AuthorizationSigner, buyer: PrivateKey, index: Int, receiver: Address, mintToken: Address) -> PaymentRequest {
-        let value = UInt256(1_000_000 + UInt64(index % 7))
+    /// One or two items at `unitPrice` each: the amount the daemon's price list asks for.
+    static func request(signer: AuthorizationSigner, buyer: PrivateKey, index: Int, unitPrice: UInt256, receiver: Address,
+                        mintToken: Address) -> PaymentRequest {
+        let quantity = Int64(index % 2 + 1)
+        let value = unitPrice * UInt256(UInt64(quantity))
         let authorization = signer.authorization(from: buyer, to: receiver, value: value)
         return PaymentRequest(type: .mint, token: mintToken.checksummed, paymentToken: signer.domain.verifyingContract.checksummed,
                               amount: value.description, authorization: authorization,
-                              metadata: ["quantity": .int(Int64(index % 2 + 1)), "recipient": .string(buyer.address.checksummed)],
+                              metadata: ["quantity": .int(quantity), "recipient": .string(buyer.address.checksummed)],
                               idempotencyKey: "demo-\(authorization.nonce.suffix(16))")
     }
 

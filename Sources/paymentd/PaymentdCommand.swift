@@ -35,8 +35,8 @@ struct PaymentdCommand: AsyncParsableCommand {
     @Option(name: .customLong("database-url"), help: "PostgreSQL connection string.")
     var databaseURL: String?
 
-    @Option(name: .customLong("rpc-url"), help: "Chain JSON-RPC endpoint.")
-    var rpcURL: String?
+    @Option(name: .customLong("rpc-url"), help: "Chain JSON-RPC endpoint (repeatable: several endpoints, preferred first).")
+    var rpcURLs: [String] = []
 
     @Option(name: .customLong("chain-id"), help: "Chain id the endpoint must serve.")
     var chainID: UInt64?
@@ -47,8 +47,11 @@ struct PaymentdCommand: AsyncParsableCommand {
     @Option(name: .customLong("payment-token"), help: "Accepted EIP-3009 token as address:eip712-name:eip712-version (repeatable).")
     var paymentTokens: [String] = []
 
-    @Option(name: .customLong("mint-token"), help: "Mint contract payments may buy from (repeatable; none means any).")
+    @Option(name: .customLong("mint-token"), help: "Mint contract payments may buy from (repeatable; at least one, each with a price).")
     var mintTokens: [String] = []
+
+    @Option(name: .customLong("price"), help: "<mint token | deploy>:<payment token>:<unit price>:<max quantity> (repeatable).")
+    var prices: [String] = []
 
     @Option(name: .customLong("signer-key-file"), help: "File with a relayer wallet's private key (repeatable).")
     var signerKeyFiles: [String] = []
@@ -86,10 +89,11 @@ struct PaymentdCommand: AsyncParsableCommand {
         let logger = Logger(label: "paymentd")
         let engineConfiguration = try settings.engineConfiguration(keys: KeyFiles())
         if checkConfig {
-            print("configuration ok: chain \(engineConfiguration.chainID), receiver \(engineConfiguration.receiver.checksummed), "
+            print("configuration ok: chain \(engineConfiguration.chainID) (\(settings.rpcURLs.count) RPC endpoint(s)), receiver \(engineConfiguration.receiver.checksummed), "
                   + "\(engineConfiguration.paymentSigners.count) signer(s) "
                   + "\(engineConfiguration.paymentSigners.map(\.address.checksummed).joined(separator: ", ")), "
-                  + "minter \(engineConfiguration.minter?.address.checksummed ?? "none")")
+                  + "minter \(engineConfiguration.minter?.address.checksummed ?? "none"), "
+                  + "prices \(engineConfiguration.prices.entries.map { "\($0.product) \($0.unitPrice) x1..\($0.maxQuantity)" }.joined(separator: "; "))")
             return
         }
         let daemon = PaymentDaemon(configuration: settings, engineConfiguration: engineConfiguration, version: PaymentdVersion.string, logger: logger)
@@ -107,11 +111,12 @@ struct PaymentdCommand: AsyncParsableCommand {
         var pairs: [(String, String)] = []
         if let socket { pairs.append(("socket_path", socket)) }
         if let databaseURL { pairs.append(("database_url", databaseURL)) }
-        if let rpcURL { pairs.append(("rpc_url", rpcURL)) }
+        if !rpcURLs.isEmpty { pairs.append(("rpc_urls", rpcURLs.joined(separator: ","))) }
         if let chainID { pairs.append(("chain_id", String(chainID))) }
         if let receiver { pairs.append(("receiver", receiver)) }
         if !paymentTokens.isEmpty { pairs.append(("payment_tokens", paymentTokens.joined(separator: ","))) }
         if !mintTokens.isEmpty { pairs.append(("mint_tokens", mintTokens.joined(separator: ","))) }
+        if !prices.isEmpty { pairs.append(("prices", prices.joined(separator: ","))) }
         if !signerKeyFiles.isEmpty { pairs.append(("signer_key_files", signerKeyFiles.joined(separator: ","))) }
         if let minterKeyFile { pairs.append(("minter_key_file", minterKeyFile)) }
         if !adminUIDs.isEmpty { pairs.append(("admin_uids", adminUIDs.map(String.init).joined(separator: ","))) }

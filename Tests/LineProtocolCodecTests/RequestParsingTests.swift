@@ -41,7 +41,7 @@ final class RequestParsingTests: XCTestCase {
             .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .status(paymentID: id), .stats, .stop, .ping, .version,
             .list(PaymentListFilter()), .list(PaymentListFilter(status: .confirmationFailed, payer: ProtocolSample.payer, limit: 1000)),
             .retry(paymentID: id), .cancel(paymentID: id), .settingsGet, .settingsSet(key: "payment_batch_size", value: "50"),
-            .watch(paymentID: nil), .watch(paymentID: id),
+            .watch(paymentID: nil), .watch(paymentID: id), .prices,
         ]
         for (index, command) in commands.enumerated() {
             let request = ProtocolRequest(id: .int(Int64(index)), command: command)
@@ -188,7 +188,7 @@ final class RequestParsingTests: XCTestCase {
             ("list", .list(PaymentListFilter())), ("list sent 5", .list(PaymentListFilter(status: .sent, limit: 5))),
             ("status \(id)", .status(paymentID: id)), ("retry \(id.uppercased())", .retry(paymentID: id)),
             ("cancel \(id)", .cancel(paymentID: id)), ("watch \(id)", .watch(paymentID: id)),
-            ("  stats \r", .stats), ("\tping", .ping),
+            ("  stats \r", .stats), ("\tping", .ping), ("prices", .prices),
         ]
         for (line, command) in cases {
             XCTAssertEqual(try parse(line), ProtocolRequest(id: .null, command: command), line)
@@ -203,6 +203,7 @@ final class RequestParsingTests: XCTestCase {
     func testBadBareWordsAreRefused() {
         XCTAssertEqual(rejection("frobnicate")?.error.code, "unknown_command")
         XCTAssertEqual(rejection("stats now")?.error.code, "invalid_arguments")
+        XCTAssertEqual(rejection("prices all")?.error.code, "invalid_arguments")
         XCTAssertEqual(rejection("status")?.error.code, "invalid_arguments")
         XCTAssertEqual(rejection("status 12")?.error.code, "invalid_arguments")
         XCTAssertEqual(rejection("enqueue")?.error.code, "invalid_arguments")
@@ -215,7 +216,7 @@ final class RequestParsingTests: XCTestCase {
         let admin = [ProtocolCommand.stop, .settingsSet(key: "k", value: "v"), .retry(paymentID: "x"), .cancel(paymentID: "x")]
         XCTAssertTrue(admin.allSatisfy(\.requiresAdmin))
         let open = [ProtocolCommand.enqueue(ProtocolSample.paymentRequest()), .status(paymentID: "x"), .stats, .ping, .version,
-                    .list(PaymentListFilter()), .settingsGet, .watch(paymentID: nil)]
+                    .list(PaymentListFilter()), .settingsGet, .watch(paymentID: nil), .prices]
         XCTAssertFalse(open.contains(where: \.requiresAdmin))
     }
 }

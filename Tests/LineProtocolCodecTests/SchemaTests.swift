@@ -37,11 +37,21 @@ final class SchemaTests: XCTestCase {
         let stats = PaymentStats(
             counts: [.pending: 1, .sent: 2], queueDepth: 1, oldestPendingAgeSeconds: 0.5, oldestSentAgeSeconds: 12, confirmationRate: 1,
             averageProcessingSeconds: nil, mintCounts: [.completed: 4],
-            signers: [SignerState(address: ProtocolSample.payer, role: .payment, nextNonce: 0, minedNonce: nil, inFlight: 0, pausedReason: nil)])
+            signers: [SignerState(address: ProtocolSample.payer, role: .payment, nextNonce: 0, minedNonce: nil, inFlight: 0, pausedReason: nil)],
+            rpcEndpoints: [RPCEndpointState(url: "http://127.0.0.1:8545", inUse: false, health: .backingOff, consecutiveFailures: 2,
+                                            retryInSeconds: 1.5, lastError: "refused"),
+                           RPCEndpointState(url: "https://rpc.example/…", inUse: true, health: .healthy, consecutiveFailures: 0,
+                                            retryInSeconds: nil, lastError: nil)])
         assertValid(stats.wireValue, "commands/stats.result.schema.json")
         assertValid(EnqueueResult(paymentID: snapshot.paymentID, status: .pending, duplicate: true).wireValue, "commands/enqueue.result.schema.json")
         assertValid(DaemonVersion(daemon: "paymentd 1").wireValue, "commands/version.result.schema.json")
         assertValid(ListResult.settings([Setting(key: "k", value: "v", description: "d")]), "commands/settings.result.schema.json")
+        assertValid(ListResult.prices([
+            Price(type: .mint, token: ProtocolSample.payer, paymentToken: ProtocolSample.payer, unitPrice: "1000", maxQuantity: 10, source: .configuration),
+            Price(type: .deploy, token: nil, paymentToken: ProtocolSample.payer, unitPrice: "5000000", maxQuantity: 1, source: .database),
+        ]), "commands/prices.result.schema.json")
+        assertValid(ProtocolResponse.failure(id: 1, error: WireError(PaymentError.priceMismatch(
+            amount: "1", expectedAmount: "100000", paymentToken: ProtocolSample.payer, unitPrice: "1000", quantity: 100))).wireValue, "response.schema.json")
         let event = PaymentEvent(paymentID: snapshot.paymentID, status: .completed, txHash: snapshot.txHash, error: nil, at: Date())
         assertValid(EventLine(id: "w", event: event).wireValue, "event.schema.json")
         assertValid(ProtocolResponse.failure(id: nil, error: WireError(ProtocolError.invalidArguments(field: "limit", reason: "x"))).wireValue,
@@ -62,7 +72,7 @@ final class SchemaTests: XCTestCase {
         let commands: [ProtocolCommand] = [
             .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .status(paymentID: id), .stats, .stop, .ping, .version,
             .list(PaymentListFilter(status: .sent, payer: ProtocolSample.payer, limit: 3)), .retry(paymentID: id), .cancel(paymentID: id),
-            .settingsGet, .settingsSet(key: "payment_batch_size", value: "5"), .watch(paymentID: nil), .watch(paymentID: id),
+            .settingsGet, .settingsSet(key: "payment_batch_size", value: "5"), .watch(paymentID: nil), .watch(paymentID: id), .prices,
         ]
         for command in commands {
             assertValid(ProtocolRequest(id: 1, command: command).wireValue, "request.schema.json", "\(command.name)")

@@ -26,7 +26,11 @@ final class WireFormTests: XCTestCase {
                                  confirmationRate: 0.98, averageProcessingSeconds: 3.25,
                                  mintCounts: [.pending: 1, .processing: 0, .completed: 3, .failed: 0],
                                  signers: [SignerState(address: "0xaa", role: .mint, nextNonce: 3, minedNonce: nil, inFlight: 0, pausedReason: "no gas"),
-                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil)])
+                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil)],
+                                 rpcEndpoints: [RPCEndpointState(url: "http://a:1", inUse: false, health: .backingOff, consecutiveFailures: 3,
+                                                                 retryInSeconds: 4, lastError: "refused"),
+                                                RPCEndpointState(url: "http://b:2", inUse: true, health: .healthy, consecutiveFailures: 0,
+                                                                 retryInSeconds: nil, lastError: nil)])
         let wire = stats.wireValue
         for status in PaymentStatus.allCases {
             XCTAssertEqual(wire["counts"]?[status.rawValue], .int(Int64(counts[status] ?? -1)))
@@ -35,6 +39,8 @@ final class WireFormTests: XCTestCase {
         XCTAssertEqual(wire["nonceState"], ["currentNonce": 12, "lastUsedNonce": 11])
         XCTAssertEqual(wire["oldest_sent_age_seconds"], .null)
         XCTAssertEqual(wire["signers"]?.arrayValue?.first?["paused_reason"], "no gas")
+        XCTAssertEqual(wire["rpc_endpoint"], "http://b:2", "the endpoint in use")
+        XCTAssertEqual(wire["rpc_endpoints"]?.arrayValue?.first?["health"], "backing_off")
         XCTAssertEqual(try PaymentStats(wire: wire), stats)
     }
 
@@ -81,6 +87,9 @@ final class WireFormTests: XCTestCase {
         let settings = [Setting(key: "payment_batch_size", value: "10", description: "d")]
         XCTAssertEqual(try ListResult.settings(wire: ListResult.settings(settings)), settings)
         XCTAssertEqual(try ListResult.payments(wire: ListResult.payments([ProtocolSample.snapshot()])), [ProtocolSample.snapshot()])
+        let prices = [Price(type: .mint, token: ProtocolSample.payer, paymentToken: ProtocolSample.payer, unitPrice: "1000", maxQuantity: 10, source: .database),
+                      Price(type: .deploy, token: nil, paymentToken: ProtocolSample.payer, unitPrice: "5", maxQuantity: 1, source: .configuration)]
+        XCTAssertEqual(try ListResult.prices(wire: ListResult.prices(prices)), prices)
     }
 
     func testEveryErrorCodeIsSnakeCaseAndListed() {
@@ -95,7 +104,9 @@ final class WireFormTests: XCTestCase {
             .recipientMismatch(to: "", expected: ""), .valueMismatch(value: "", amount: ""), .authorizationNotYetValid(validAfter: ""),
             .authorizationExpiring(validBefore: "", minimumSeconds: 0), .tokenNotAllowed(""), .authorizationAlreadyUsed(payer: "", nonce: ""),
             .duplicateAuthorization(existingPaymentID: ""), .idempotencyKeyConflict(existingPaymentID: ""),
-            .tooManyPending(payer: "", count: 0, limit: 0), .notFound(paymentID: ""),
+            .tooManyPending(payer: "", count: 0, limit: 0),
+            .priceMismatch(amount: "", expectedAmount: "", paymentToken: "", unitPrice: "", quantity: 0),
+            .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
             .invalidTransition(paymentID: "", status: .pending, action: ""), .unknownSetting(""),
             .invalidSettingValue(key: "", value: "", reason: ""), .shuttingDown,
         ]

@@ -19,14 +19,19 @@ final class BadInputTests: XCTestCase {
         let before = try bed.stateDigest()
 
         let buyer = try bed.buyerKey(3)
-        let good = try bed.request(buyer: buyer, value: 5_000)
+        let good = try bed.request(buyer: buyer, quantity: 5)
         var badSignature = good
         badSignature.authorization.signature = "0x" + String(repeating: "11", count: 64) + "1b"
-        var otherSigner = try bed.request(buyer: try bed.buyerKey(4), value: 5_000)
+        var otherSigner = try bed.request(buyer: try bed.buyerKey(4), quantity: 5)
         otherSigner.authorization.from = buyer.address.checksummed
         var valueMismatch = good
         valueMismatch.amount = "5001"
-        let expiring = try bed.request(buyer: buyer, value: 5_000, validFor: 5)
+        // Issue 8, item 6: the daemon's price list, not the caller, decides what items cost.
+        var underpriced = good
+        underpriced.metadata = ["quantity": 6, "recipient": .string(buyer.address.checksummed)]
+        var tooMany = good
+        tooMany.metadata = ["quantity": 100, "recipient": .string(buyer.address.checksummed)]
+        let expiring = try bed.request(buyer: buyer, quantity: 5, validFor: 5)
         func enqueueLine(_ request: PaymentRequest, id: Int64) -> String {
             String(decoding: ProtocolRequest(id: .int(id), command: .enqueue(request)).line.dropLast(), as: UTF8.self)
         }
@@ -52,6 +57,8 @@ final class BadInputTests: XCTestCase {
             (Array(enqueueLine(otherSigner, id: 11).utf8), "signer_mismatch", 11),
             (Array(enqueueLine(valueMismatch, id: 12).utf8), "value_mismatch", 12),
             (Array(enqueueLine(expiring, id: 13).utf8), "authorization_expiring", 13),
+            (Array(enqueueLine(underpriced, id: 16).utf8), "price_mismatch", 16),
+            (Array(enqueueLine(tooMany, id: 17).utf8), "quantity_out_of_range", 17),
             (Array(#"{"id":14,"cmd":"settings","action":"set","key":"payment_batch_size","value":"0"}"#.utf8), "invalid_setting_value", 14),
             (Array(#"{"id":15,"cmd":"cancel","payment_id":"00000000-0000-4000-8000-000000000001"}"#.utf8), "not_found", 15),
         ]
@@ -163,7 +170,7 @@ final class BadInputTests: XCTestCase {
 
         let client = bed.client(timeout: .seconds(30))
         for _ in 0..<20 { try await client.ping() }
-        let request = try bed.request(buyer: try bed.buyerKey(5), value: 777)
+        let request = try bed.request(buyer: try bed.buyerKey(5), quantity: 7)
         let enqueued = try await client.enqueue(request)
         try await bed.wait("a payment to complete while the bad connections hang around", seconds: 120) {
             try await client.status(paymentID: enqueued.paymentID).status == .completed

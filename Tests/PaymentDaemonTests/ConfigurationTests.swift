@@ -46,6 +46,12 @@ final class ConfigurationTests: XCTestCase {
             ("bad environment", [:], [], ["PAYMENTD_CHAIN_ID": "xyz"], "PAYMENTD_CHAIN_ID"),
             ("bad log level", ["log_level": "loud"], [], [:], "log_level"),
             ("not key = value", [:], ["just words"], [:], "expected key = value"),
+            // Issue 8, items 4 and 6: no "any token" default, and every mint token has a price.
+            ("no mint tokens", ["mint_tokens": nil], [], [:], "mint_tokens is required"),
+            ("no prices", ["prices": nil], [], [:], "has no price"),
+            ("price without quantity", ["prices": "\(bed.chain.mintToken):\(bed.chain.usdc):1000"], [], [:], "<max quantity>"),
+            ("free items", ["prices": "\(bed.chain.mintToken):\(bed.chain.usdc):0:10"], [], [:], "positive integer"),
+            ("price in another token", ["prices": "\(bed.chain.mintToken):\(bed.chain.mintToken):1000:10"], [], [:], "not in payment_tokens"),
         ]
         for item in cases {
             let path = try workspace.writeConfig(named: "broken.conf", overrides: item.overrides, extraLines: item.extra)
@@ -138,7 +144,7 @@ final class ConfigurationTests: XCTestCase {
         let bed = try await DaemonTestbed(logLevel: "trace")
         let daemon = try await bed.startDaemon(.init(mode: .socketActivated))
         let client = bed.client()
-        let enqueued = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(2), value: 31_337))
+        let enqueued = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(2), quantity: 3))
         try await bed.wait("a payment to be signed, sent, confirmed and minted", seconds: 120) {
             let payment = try await client.status(paymentID: enqueued.paymentID)
             return payment.status == .completed && !payment.mints.isEmpty && payment.mints.allSatisfy { $0.status == .completed }

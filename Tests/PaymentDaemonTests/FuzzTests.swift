@@ -25,7 +25,7 @@ final class FuzzTests: XCTestCase {
 
         // One real payment, settled: mutations of its enqueue line that still parse are refused
         // (signature, duplicate, authorization already used), never queued.
-        let request = try bed.request(buyer: try bed.buyerKey(6), value: 4_242, idempotencyKey: "fuzz-template")
+        let request = try bed.request(buyer: try bed.buyerKey(6), quantity: 4, idempotencyKey: "fuzz-template")
         let payment = try await client.enqueue(request)
         try await bed.wait("the template payment and its mint to complete", seconds: 120) {
             let snapshot = try await client.status(paymentID: payment.paymentID)

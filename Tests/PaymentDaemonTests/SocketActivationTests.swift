@@ -98,7 +98,7 @@ final class SocketActivationTests: XCTestCase {
         // enqueue, watched from another connection, until completed with its mint.
         let events = try await client.watch()
         let buyer = try bed.buyerKey(0)
-        let request = try bed.request(buyer: buyer, value: 1_234_567, idempotencyKey: "order-\(UUID().uuidString)")
+        let request = try bed.request(buyer: buyer, idempotencyKey: "order-\(UUID().uuidString)")
         let enqueued = try await client.enqueue(request)
         XCTAssertEqual(enqueued.status, .pending)
         XCTAssertFalse(enqueued.duplicate)
@@ -125,7 +125,7 @@ final class SocketActivationTests: XCTestCase {
         XCTAssertTrue(seen.contains(.sent), "\(seen)")
         XCTAssertEqual(seen.last, .completed, "\(seen)")
         XCTAssertEqual(payment.payer.lowercased(), buyer.address.checksummed.lowercased())
-        XCTAssertEqual(payment.amount, "1234567")
+        XCTAssertEqual(payment.amount, String(PaymentdWorkspace.unitPrice), "one item at the configured price")
         XCTAssertNotNil(payment.txHash)
         XCTAssertEqual(payment.mints.count, 1)
         XCTAssertTrue(try bed.hasMinted(payment.mints[0].dedupeHash))
@@ -154,7 +154,7 @@ final class SocketActivationTests: XCTestCase {
 
         // cancel and retry: a fee ceiling no block can meet keeps the next payment pending.
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
-        let held = try await client.enqueue(try bed.request(buyer: buyer, value: 42))
+        let held = try await client.enqueue(try bed.request(buyer: buyer, quantity: 2))
         // A watch of this one payment sees what cancel and retry do to it.
         let heldEvents = try await client.watch(paymentID: held.paymentID)
         let watchingHeld = Task { () -> [PaymentStatus] in

@@ -28,13 +28,13 @@ final class TranscriptAndSocatTests: XCTestCase {
         chmod(bed.workspace.socketPath, 0o666)
 
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.transcriptDirectory).filter { $0.hasSuffix(".jsonl") }
-        XCTAssertEqual(Set(names), ["admin.jsonl", "basics.jsonl", "errors.jsonl", "non_admin.jsonl", "payments.jsonl", "stop.jsonl", "watch.jsonl"],
+        XCTAssertEqual(Set(names), ["admin.jsonl", "basics.jsonl", "errors.jsonl", "non_admin.jsonl", "payments.jsonl", "prices.jsonl", "stop.jsonl", "watch.jsonl"],
                        "a new transcript needs a place in this replay")
         // stop.jsonl ends the daemon: last.
         let ordered = names.filter { $0 != "stop.jsonl" }.sorted() + ["stop.jsonl"]
 
         let buyer = try bed.buyerKey(7)
-        let request = try bed.request(buyer: buyer, value: 1_000_000, idempotencyKey: "transcript-\(UUID().uuidString)")
+        let request = try bed.request(buyer: buyer, idempotencyKey: "transcript-\(UUID().uuidString)")
         let bindings: [String: JSONValue] = [
             "payer": .string(buyer.address.checksummed),
             "token": .string(try bed.mintToken.checksummed),
@@ -42,6 +42,8 @@ final class TranscriptAndSocatTests: XCTestCase {
             "amount": .string(request.amount),
             "authorization": request.wirePayment["authorization"] ?? .null,
             "idempotency_key": .string(request.idempotencyKey ?? ""),
+            "unit_price": .string(String(PaymentdWorkspace.unitPrice)),
+            "max_quantity": .int(Int64(PaymentdWorkspace.maxQuantity)),
         ]
         let socketPath = bed.workspace.socketPath
         for name in ordered {
@@ -197,8 +199,7 @@ final class TranscriptAndSocatTests: XCTestCase {
     // MARK: socat
 
     static func socatPath() throws -> String {
-        for candidate in ["/usr/bin/socat", "/bin/socat"] where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        throw HarnessError("socat is not installed (apt-get install -y socat)")
+        try TCPProxy.socatPath()
     }
 
     /// `printf INPUT | socat -t 5 - UNIX-CONNECT:path`: what it printed.

@@ -93,8 +93,8 @@ final class WatchdogAndReloadTests: XCTestCase {
         defer { conn.close() }
         _ = try conn.query("UPDATE system_settings SET value = '1' WHERE key = 'max_pending_per_payer'")
         let first = try bed.buyerKey(1)
-        _ = try await client.enqueue(try bed.request(buyer: first, value: 11))
-        _ = try await client.enqueue(try bed.request(buyer: first, value: 12))
+        _ = try await client.enqueue(try bed.request(buyer: first))
+        _ = try await client.enqueue(try bed.request(buyer: first, quantity: 2))
 
         let mark = notifications.count
         daemon.signal(SIGHUP)
@@ -106,8 +106,8 @@ final class WatchdogAndReloadTests: XCTestCase {
 
         // Applied now: a payer with one unsettled payment may not queue a second.
         let second = try bed.buyerKey(2)
-        let accepted = try await client.enqueue(try bed.request(buyer: second, value: 21))
-        let refused = try bed.request(buyer: second, value: 22)
+        let accepted = try await client.enqueue(try bed.request(buyer: second))
+        let refused = try bed.request(buyer: second, quantity: 2)
         do {
             _ = try await client.enqueue(refused)
             XCTFail("max_pending_per_payer = 1 must apply after SIGHUP")

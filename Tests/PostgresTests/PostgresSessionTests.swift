@@ -9,17 +9,46 @@ final class PostgresSessionTests: XCTestCase {
         XCTAssertEqual(n, 42)
     }
 
-    func testSessionReconnectsAfterConnectionLoss() async throws {
+    /// A backend ended while the session sat idle (what a PostgreSQL restart does to every
+    /// session) is noticed before the next statement is sent: that statement runs on a new
+    /// connection instead of failing (issue 8, item 10; before, it failed with the dead
+    /// connection's error).
+    func testSessionWhoseIdleBackendWasTerminatedRunsTheNextStatementOnANewConnection() async throws {
         let conninfo = try ThrowawayPostgres.shared().makeDatabase()
         let session = PostgresSession(conninfo: conninfo)
         let pid = try await session.query("SELECT pg_backend_pid() AS pid").first!.string("pid")
         let admin = try PostgresConnection(conninfo: conninfo)
-        try admin.query("SELECT pg_terminate_backend($1::int)", [pid])
+        try admin.query("SELECT pg_terminate_backend($1::int, 5000)", [pid])
+        let again = try await session.query("SELECT pg_backend_pid() AS pid").first!.string("pid")
+        XCTAssertNotEqual(again, pid, "a new backend serves the session")
+    }
+
+    /// A backend ended while a statement runs fails that statement as a connection failure
+    /// (it may or may not have taken effect); the next call reconnects.
+    func testSessionReconnectsAfterLosingTheConnectionMidStatement() async throws {
+        let conninfo = try ThrowawayPostgres.shared().makeDatabase()
+        let session = PostgresSession(conninfo: conninfo)
+        let pid = try await session.query("SELECT pg_backend_pid() AS pid").first!.string("pid")
+        let sleeper = Task { try await session.query("SELECT pg_sleep(30)") }
+        let admin = try PostgresConnection(conninfo: conninfo)
+        var terminated = false
+        for _ in 0..<500 where !terminated {
+            let waiting = try admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1::int AND query LIKE 'SELECT pg_sleep%'", [pid])
+            if try waiting.first!.int64("n") == 1 {
+                try admin.query("SELECT pg_terminate_backend($1::int)", [pid])
+                terminated = true
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        XCTAssertTrue(terminated, "the statement never started")
         do {
-            _ = try await session.query("SELECT 1")
-            XCTFail("a query on a terminated backend must fail")
+            _ = try await sleeper.value
+            XCTFail("a statement whose backend was terminated must fail")
         } catch let error as PostgresError {
-            XCTAssertTrue(error.isConnectionFailure)
+            XCTAssertTrue(error.isConnectionFailure, "\(error)")
+            XCTAssertTrue(error.statementMayHaveRun)
+            XCTAssertEqual(error.code, "database_unavailable")
         }
         let again = try await session.query("SELECT 7 AS n").first?.int64("n")
         XCTAssertEqual(again, 7)

@@ -16,8 +16,15 @@ final class EngineTestbed: @unchecked Sendable {
     // @unchecked Sendable: `runTask` is only touched from the test's own task.
     static let sharedChain = Result { try Devchain.start(blockMilliseconds: 1000, signers: 4, buyers: 8) }
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    /// The testbed's price of one item of the devchain's mint token (0.001 USDC): a payment
+    /// pays `unitPrice × quantity`, as the engine's price list demands.
+    static let unitPrice: UInt64 = 1_000
+    /// The most items one testbed payment may buy.
+    static let maxQuantity = 10
 
     let chain: Devchain
+    /// The endpoints the engine talks to (the devchain itself unless a test puts proxies in front).
+    let rpcURLs: [String]
     let conninfo: String
     let configuration: EngineConfiguration
     let rpc: EthereumRPC
@@ -28,18 +35,24 @@ final class EngineTestbed: @unchecked Sendable {
 
     /// `signers`: which devchain signer keys relay payments (by index), or explicit keys.
     /// `chain`: a devchain of the test's own (one it may age or fault for good); the shared one otherwise.
-    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], chain ownChain: Devchain? = nil) async throws {
+    /// `rpcURLs`: the engine's endpoints (default: the chain's own).
+    init(signerKeys: [PrivateKey]? = nil, settings: [String: String] = [:], chain ownChain: Devchain? = nil,
+         rpcURLs: [String]? = nil) async throws {
         chain = try ownChain ?? Self.sharedChain.get()
+        self.rpcURLs = rpcURLs ?? [chain.rpcURL]
         conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "engine")
         usdc = try Address(hex: chain.usdc)
         mintToken = try Address(hex: chain.mintToken)
         let keys = try signerKeys ?? chain.signers.map { try PrivateKey(hex: $0.privateKey) }
+        let prices = try PriceList(configured: [ProductPrice(product: .mint(mintToken), paymentToken: usdc, unitPrice: UInt256(Self.unitPrice),
+                                                             maxQuantity: Self.maxQuantity, source: .configuration)],
+                                   mintTokens: [mintToken], paymentTokens: [usdc], maxQuantity: 100)
         configuration = EngineConfiguration(
             chainID: chain.chainID, receiver: try Address(hex: chain.receiver),
             paymentTokens: [PaymentTokenConfiguration(address: usdc, domainName: chain.usdcName, domainVersion: chain.usdcVersion)],
-            mintTokens: [mintToken], paymentSigners: keys, minter: try PrivateKey(hex: chain.minter.privateKey))
+            mintTokens: [mintToken], prices: prices, paymentSigners: keys, minter: try PrivateKey(hex: chain.minter.privateKey))
         rpc = EthereumRPC(url: chain.rpcURL)
-        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURL: chain.rpcURL)
+        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURLs: self.rpcURLs)
         let conn = try PostgresConnection(conninfo: conninfo)
         try MigrationRunner(directory: Self.repositoryRoot + "/migrations").apply(on: conn)
         for (key, value) in ["max_pending_per_payer": "100000"].merging(settings, uniquingKeysWith: { $1 }) {
@@ -92,16 +105,18 @@ final class EngineTestbed: @unchecked Sendable {
 
     /// A fresh engine on the same database and chain, as after a restart.
     func restartedEngine() -> SettlementEngine {
-        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURL: chain.rpcURL)
+        engine = SettlementEngine(configuration: configuration, conninfo: conninfo, rpcURLs: rpcURLs)
         return engine
     }
 
     func buyerKey(_ index: Int) throws -> PrivateKey { try PrivateKey(hex: chain.buyers[index].privateKey) }
 
-    /// A payment signed by `buyer` as an x402 client would sign it.
-    func request(buyer: PrivateKey, value: UInt64 = 1_000_000, quantity: Int = 1, validFor seconds: UInt64 = 3600,
+    /// A payment signed by `buyer` as an x402 client would sign it, for `quantity` items at the
+    /// testbed's price unless `value` says otherwise.
+    func request(buyer: PrivateKey, value: UInt64? = nil, quantity: Int = 1, validFor seconds: UInt64 = 3600,
                  to: Address? = nil, signWith: PrivateKey? = nil, idempotencyKey: String? = nil,
                  useVRS: Bool = false, nonce fixedNonce: Bytes32? = nil) throws -> PaymentRequest {
+        let value = value ?? Self.unitPrice * UInt64(quantity)
         let now = UInt64(Date().timeIntervalSince1970)
         let nonce = try fixedNonce ?? Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let transfer = TransferWithAuthorization(from: buyer.address, to: to ?? configuration.receiver, value: UInt256(value),

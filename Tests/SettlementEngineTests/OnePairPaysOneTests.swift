@@ -10,7 +10,8 @@ import XCTest
 /// the token emits right after it. One pair pays one payment; one transaction (a multicall)
 /// may carry several pairs and then pays several payments (issue 8, item 1).
 final class OnePairPaysOneTests: XCTestCase {
-    private let value: UInt64 = 2_000_000
+    /// One item at the testbed's price: the price list refuses any other amount.
+    private let value: UInt64 = EngineTestbed.unitPrice
 
     /// A testbed whose send loop is held back by a fee ceiling below any base fee, so the
     /// payments wait pending while someone else's transaction uses their authorizations.

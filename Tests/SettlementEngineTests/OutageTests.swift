@@ -13,9 +13,9 @@ final class OutageTests: XCTestCase {
     private func enqueue(_ testbed: EngineTestbed, count: Int) async throws -> UInt256 {
         var total = UInt256.zero
         for index in 0..<count {
-            let value = 20_000 + UInt64(index)
-            _ = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(index % 8), value: value))
-            total = total + UInt256(value)
+            let quantity = index % 3 + 1
+            _ = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(index % 8), quantity: quantity))
+            total = total + UInt256(EngineTestbed.unitPrice * UInt64(quantity))
         }
         return total
     }

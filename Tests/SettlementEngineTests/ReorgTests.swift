@@ -11,7 +11,8 @@ import XCTest
 /// noticed and undone: every payment ends settled and minted exactly once, or flagged
 /// `settlement_lost` and never minted (issue 8, items 2 and 3; DESIGN invariant 7).
 final class ReorgTests: XCTestCase {
-    private let value: UInt64 = 1_000_000
+    /// One item at the testbed's price (the price list refuses any other amount).
+    private let value: UInt64 = EngineTestbed.unitPrice
 
     private func testbed(_ settings: [String: String] = [:]) async throws -> EngineTestbed {
         let testbed = try await EngineTestbed(settings: ["finality_depth": "60", "rebroadcast_after_seconds": "2"].merging(settings) { $1 })
@@ -28,7 +29,7 @@ final class ReorgTests: XCTestCase {
         for index in 0..<count {
             let buyer = try testbed.buyerKey((index + offset) % 8)
             let quantity = index % 2 + 1
-            ids.append(try await testbed.engine.enqueue(try testbed.request(buyer: buyer, value: value, quantity: quantity)).paymentID)
+            ids.append(try await testbed.engine.enqueue(try testbed.request(buyer: buyer, quantity: quantity)).paymentID)
             items[buyer.address, default: 0] += quantity
         }
         return (ids, items)
@@ -52,7 +53,9 @@ final class ReorgTests: XCTestCase {
                                           mintsBefore: [Address: UInt256], items: [Address: Int],
                                           file: StaticString = #filePath, line: UInt = #line) async throws {
         let receiverAfter = try await testbed.usdcBalance(testbed.configuration.receiver)
-        XCTAssertEqual(receiverAfter - receiverBefore, UInt256(value) * UInt256(UInt64(payments)), "receiver paid once per payment", file: file, line: line)
+        // Each payment pays unit price × its quantity: in all, the price of every item bought.
+        let paid = UInt256(EngineTestbed.unitPrice) * UInt256(UInt64(items.values.reduce(0, +)))
+        XCTAssertEqual(receiverAfter - receiverBefore, paid, "receiver paid once per payment (\(payments))", file: file, line: line)
         let mintAmount = UInt256(decimal: testbed.chain.mintAmount)!
         for (buyer, count) in items {
             let after = try await testbed.mintBalance(buyer)

@@ -14,7 +14,7 @@ final class SameNonceAttackTests: XCTestCase {
         addTeardownBlock { await testbed.stop() }
         try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
         let payer = try testbed.buyerKey(2)
-        let toUs = try testbed.request(buyer: payer, value: 5_000_000)
+        let toUs = try testbed.request(buyer: payer)
         let nonce = try Bytes32(hex: toUs.authorization.nonce)
         let payment = try await testbed.engine.enqueue(toUs)
         // The same nonce, spent on 1 unit to himself, mined before paymentd relays the first.

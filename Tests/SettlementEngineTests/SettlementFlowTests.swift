@@ -25,7 +25,7 @@ final class SettlementFlowTests: XCTestCase {
         for index in 0..<200 {
             let buyer = buyers[index % buyers.count]
             let quantity = index % 3 + 1
-            let result = try await testbed.engine.enqueue(try testbed.request(buyer: buyer, value: 10_000 + UInt64(index), quantity: quantity))
+            let result = try await testbed.engine.enqueue(try testbed.request(buyer: buyer, quantity: quantity))
             XCTAssertEqual(result.status, .pending)
             ids.append(result.paymentID)
             expectedItems[buyer.address, default: 0] += quantity
@@ -39,7 +39,7 @@ final class SettlementFlowTests: XCTestCase {
 
         // The database and the chain agree: every payment's transaction moved its value to the
         // receiver, and every buyer got exactly the tokens it paid for.
-        let paid = (0..<200).reduce(UInt256.zero) { $0 + UInt256(10_000 + UInt64($1)) }
+        let paid = UInt256(EngineTestbed.unitPrice) * UInt256(UInt64(totalItems))
         let receiverAfter = try await testbed.usdcBalance(testbed.configuration.receiver)
         XCTAssertEqual(receiverAfter - receiverBefore, paid)
         let mintAmount = UInt256(decimal: testbed.chain.mintAmount)!

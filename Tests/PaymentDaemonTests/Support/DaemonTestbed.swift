@@ -64,9 +64,11 @@ final class DaemonTestbed: Sendable {
     }
 
     /// A payment signed by `buyer` the way an x402 client signs one: EIP-3009
-    /// `transferWithAuthorization` to the receiver, valid from ten minutes ago for `validFor`.
-    func request(buyer: PrivateKey, value: UInt64 = 1_000_000, quantity: Int = 1, validFor seconds: UInt64 = 3600,
+    /// `transferWithAuthorization` to the receiver, valid from ten minutes ago for `validFor`,
+    /// for `quantity` items at the configured price unless `value` says otherwise.
+    func request(buyer: PrivateKey, value: UInt64? = nil, quantity: Int = 1, validFor seconds: UInt64 = 3600,
                  idempotencyKey: String? = nil) throws -> PaymentRequest {
+        let value = value ?? PaymentdWorkspace.unitPrice * UInt64(quantity)
         let now = UInt64(Date().timeIntervalSince1970)
         let nonce = try Bytes32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let transfer = TransferWithAuthorization(from: buyer.address, to: try receiver, value: UInt256(value),

@@ -12,12 +12,13 @@ struct PaymentBatch: Sendable {
     let receiverBalanceBefore: UInt256
     let mintedBefore: UInt256
 
-    /// `count` payments spread over every devchain buyer, each of a different amount. Balances
-    /// are read now, so build the batch after the pool drained and before any daemon runs.
+    /// `count` payments of one item each at the configured price, spread over every devchain
+    /// buyer. Balances are read now, so build the batch after the pool drained and before any
+    /// daemon runs.
     init(_ bed: DaemonTestbed, count: Int) throws {
         let run = UUID().uuidString.prefix(8)
         requests = try (0..<count).map { index in
-            try bed.request(buyer: try bed.buyerKey(index), value: 1_000 + UInt64(index), idempotencyKey: "batch-\(run)-\(index)")
+            try bed.request(buyer: try bed.buyerKey(index), idempotencyKey: "batch-\(run)-\(index)")
         }
         receiverBalanceBefore = try bed.usdcBalance(try bed.receiver)
         mintedBefore = try bed.mintedToBuyers()

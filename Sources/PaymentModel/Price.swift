@@ -1,0 +1,34 @@
+/// What one item of something the daemon sells costs, and how many one payment may buy.
+///
+/// The daemon holds the price list (DESIGN invariant 8): enqueue refuses an amount that is
+/// not `unitPrice × quantity` whoever the caller is, and clients read the same list (`prices`)
+/// to build the x402 402 challenge, so the front end and the daemon never disagree on a price.
+public struct Price: Sendable, Hashable {
+    /// Where the price came from: the daemon's configuration, or the `paymentd_prices` table
+    /// that overrides it.
+    public enum Source: String, Sendable, Hashable, CaseIterable {
+        case configuration
+        case database
+    }
+
+    /// What is bought: `mint` (items of `token`) or `deploy` (one deployment).
+    public var type: PaymentType
+    /// The mint contract whose items this is the price of; nil for `deploy`.
+    public var token: String?
+    /// The EIP-3009 token the price is paid in.
+    public var paymentToken: String
+    /// Atomic units of `paymentToken` per item, as a decimal string.
+    public var unitPrice: String
+    /// The most items one payment may buy (always 1 for `deploy`).
+    public var maxQuantity: Int
+    public var source: Source
+
+    public init(type: PaymentType, token: String?, paymentToken: String, unitPrice: String, maxQuantity: Int, source: Source) {
+        self.type = type
+        self.token = token
+        self.paymentToken = paymentToken
+        self.unitPrice = unitPrice
+        self.maxQuantity = maxQuantity
+        self.source = source
+    }
+}

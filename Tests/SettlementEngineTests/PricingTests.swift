@@ -1,0 +1,91 @@
+import Ethereum
+import Foundation
+import PaymentModel
+import PaymentStore
+@testable import SettlementEngine
+import XCTest
+
+/// The engine holds the price list and enqueue enforces it whoever the caller is (DESIGN
+/// invariant 8; issue 8, item 6). The testbed sells the devchain's mint token at
+/// `EngineTestbed.unitPrice` per item, at most `EngineTestbed.maxQuantity` per payment.
+final class PricingTests: XCTestCase {
+    private func refusal(_ testbed: EngineTestbed, _ request: PaymentRequest) async -> PaymentError? {
+        do throws(PaymentError) {
+            _ = try await testbed.engine.enqueue(request)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Pins: a socket client buying 100 items for 1 atomic unit. Before the fix the only check
+    /// was value == amount, so it was queued (and would have minted 100 items).
+    func testBuyingItemsForLessThanTheirPriceIsRefusedAndWritesNothing() async throws {
+        let testbed = try await EngineTestbed()
+        try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
+        let buyer = try testbed.buyerKey(0)
+
+        let hundredForOne = await refusal(testbed, try testbed.request(buyer: buyer, value: 1, quantity: 100))
+        XCTAssertEqual(hundredForOne?.code, "quantity_out_of_range", "\(String(describing: hundredForOne))")
+        let fiveForOne = await refusal(testbed, try testbed.request(buyer: buyer, value: 1, quantity: 5))
+        XCTAssertEqual(fiveForOne?.code, "price_mismatch")
+        XCTAssertTrue(fiveForOne?.description.contains(String(EngineTestbed.unitPrice * 5)) == true, fiveForOne?.description ?? "")
+        var deploy = try testbed.request(buyer: buyer)
+        deploy.type = .deploy
+        deploy.token = nil
+        let unpricedDeploy = await refusal(testbed, deploy)
+        XCTAssertEqual(unpricedDeploy?.code, "payment_type_not_allowed")
+        XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 0,
+                       "a refused request writes nothing")
+
+        let priced = try await testbed.engine.enqueue(try testbed.request(buyer: buyer, quantity: 5))
+        XCTAssertEqual(priced.status, .pending)
+        let prices = try await testbed.engine.prices()
+        XCTAssertEqual(prices, [Price(type: .mint, token: testbed.mintToken.checksummed, paymentToken: testbed.usdc.checksummed,
+                                      unitPrice: String(EngineTestbed.unitPrice), maxQuantity: EngineTestbed.maxQuantity,
+                                      source: .configuration)])
+    }
+
+    /// Pins: a row in `paymentd_prices` replaces the configured price once settings reload.
+    func testADatabaseOverrideReplacesTheConfiguredPriceOnReload() async throws {
+        let testbed = try await EngineTestbed()
+        try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
+        let buyer = try testbed.buyerKey(1)
+        try PriceOverrides.set(PriceOverrideRow(product: testbed.mintToken.checksummed, paymentTokenAddress: testbed.usdc.checksummed,
+                                                unitPrice: "2500", maxQuantity: 4), on: testbed.database())
+        let stale = try testbed.request(buyer: buyer, quantity: 2)
+        _ = try await testbed.engine.enqueue(stale)  // the table is read on reload, not on every request
+        try await testbed.engine.reloadSettings()
+
+        let prices = try await testbed.engine.prices()
+        XCTAssertEqual(prices.map(\.unitPrice), ["2500"])
+        XCTAssertEqual(prices.map(\.maxQuantity), [4])
+        XCTAssertEqual(prices.map(\.source), [.database])
+        let old = await refusal(testbed, try testbed.request(buyer: buyer, quantity: 2))
+        XCTAssertEqual(old?.code, "price_mismatch")
+        let tooMany = await refusal(testbed, try testbed.request(buyer: buyer, value: 12_500, quantity: 5))
+        XCTAssertEqual(tooMany?.code, "quantity_out_of_range")
+        let accepted = try await testbed.engine.enqueue(try testbed.request(buyer: buyer, value: 10_000, quantity: 4))
+        XCTAssertEqual(accepted.status, .pending)
+    }
+
+    /// Pins: a row that does not fit the configuration (a product without a configured price)
+    /// stops start-up, and on a reload the prices in use stay.
+    func testAnUnusableOverrideStopsStartUpAndIsIgnoredOnReload() async throws {
+        let testbed = try await EngineTestbed()
+        try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
+        try PriceOverrides.set(PriceOverrideRow(product: "deploy", paymentTokenAddress: testbed.usdc.checksummed, unitPrice: "1",
+                                                maxQuantity: 1), on: testbed.database())
+        try await testbed.engine.reloadSettings()
+        let kept = try await testbed.engine.prices()
+        XCTAssertEqual(kept.map(\.source), [.configuration], "the configured prices stay in use")
+
+        let restarted = testbed.restartedEngine()
+        do {
+            try await restarted.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
+            XCTFail("an override for an unconfigured product must stop start-up")
+        } catch {
+            XCTAssertTrue("\(error)".contains("no configured price"), "\(error)")
+        }
+    }
+}
