@@ -61,6 +61,11 @@ public final class PaymentdClient: Sendable {
         try Self.decode(try await send(.retry(paymentID: paymentID)), PaymentSnapshot.init(wire:))
     }
 
+    /// Requeues a payment's failed mint jobs (admin).
+    public func retryMint(paymentID: String) async throws(PaymentdClientError) -> PaymentSnapshot {
+        try Self.decode(try await send(.retryMint(paymentID: paymentID)), PaymentSnapshot.init(wire:))
+    }
+
     public func cancel(paymentID: String) async throws(PaymentdClientError) -> PaymentSnapshot {
         try Self.decode(try await send(.cancel(paymentID: paymentID)), PaymentSnapshot.init(wire:))
     }

@@ -45,6 +45,7 @@ enum BareWordCommand {
         case .stop: return try noArguments(.stop)
         case .status: return .status(paymentID: try paymentID())
         case .retry: return .retry(paymentID: try paymentID())
+        case .retryMint: return .retryMint(paymentID: try paymentID())
         case .cancel: return .cancel(paymentID: try paymentID())
         case .watch:
             return arguments.isEmpty ? .watch(paymentID: nil) : .watch(paymentID: try paymentID())
@@ -66,10 +67,12 @@ enum BareWordCommand {
             for word in arguments {
                 if let status = PaymentStatus(rawValue: word) {
                     filter.status = status
+                } else if word == "lost" {
+                    filter.settlementLost = true
                 } else if let limit = Int(word), (1...ProtocolRequest.maximumListLimit).contains(limit) {
                     filter.limit = limit
                 } else {
-                    throw invalid("list", "`\(word)` is neither a status nor a limit from 1 to \(ProtocolRequest.maximumListLimit)")
+                    throw invalid("list", "`\(word)` is neither a status, `lost`, nor a limit from 1 to \(ProtocolRequest.maximumListLimit)")
                 }
             }
             return .list(filter)

@@ -23,6 +23,10 @@ extension PaymentSnapshot {
             "nonce": nonce.map(JSONValue.int) ?? .null,
             "attempts": .array(attempts.map(JSONValue.string)),
             "mints": .array(mints.map(\.wireValue)),
+            "confirmed_block": confirmedBlock.map(JSONValue.int) ?? .null,
+            "finalized": .bool(finalized),
+            "restoring": .bool(restoring),
+            "settlement_lost": settlementLost.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -56,6 +60,10 @@ extension PaymentSnapshot {
             signer: try object.optionalString("signer"),
             nonce: try object.optionalInt("nonce"),
             attempts: attempts,
-            mints: mints)
+            mints: mints,
+            confirmedBlock: try object.optionalInt("confirmed_block"),
+            finalized: try object.optionalBool("finalized") ?? false,
+            restoring: try object.optionalBool("restoring") ?? false,
+            settlementLost: try object.optionalString("settlement_lost"))
     }
 }

@@ -22,6 +22,8 @@ extension PaymentStats {
             "signers": .array(signers.map(\.wireValue)),
             "rpc_endpoint": rpcEndpointInUse.map { .string($0.url) } ?? .null,
             "rpc_endpoints": .array(rpcEndpoints.map(\.wireValue)),
+            "settlements_lost": .int(Int64(settlementsLost)),
+            "settlements_restoring": .int(Int64(settlementsRestoring)),
         ]
         for status in PaymentStatus.allCases {
             fields[status.rawValue] = .int(Int64(counts[status] ?? 0))
@@ -59,6 +61,8 @@ extension PaymentStats {
             averageProcessingSeconds: try object.optionalDouble("average_processing_seconds"),
             mintCounts: mintCounts,
             signers: signers,
-            rpcEndpoints: endpoints)
+            rpcEndpoints: endpoints,
+            settlementsLost: Int(try object.optionalInt("settlements_lost") ?? 0),
+            settlementsRestoring: Int(try object.optionalInt("settlements_restoring") ?? 0))
     }
 }

@@ -13,6 +13,8 @@ public enum ProtocolCommand: Sendable, Hashable {
     case version
     case list(PaymentListFilter)
     case retry(paymentID: String)
+    /// Requeue a payment's failed mint jobs.
+    case retryMint(paymentID: String)
     case cancel(paymentID: String)
     case settingsGet
     case settingsSet(key: String, value: String)
@@ -31,6 +33,7 @@ public enum ProtocolCommand: Sendable, Hashable {
         case .version: .version
         case .list: .list
         case .retry: .retry
+        case .retryMint: .retryMint
         case .cancel: .cancel
         case .settingsGet, .settingsSet: .settings
         case .watch: .watch
@@ -47,7 +50,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// Admin commands run only for permitted peer uids (see `AdminPolicy`).
     public var requiresAdmin: Bool {
         switch self {
-        case .stop, .settingsSet, .retry, .cancel: true
+        case .stop, .settingsSet, .retry, .retryMint, .cancel: true
         case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
@@ -56,7 +59,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// on one connection they never overlap with the requests around them.
     public var changesState: Bool {
         switch self {
-        case .enqueue, .stop, .settingsSet, .retry, .cancel: true
+        case .enqueue, .stop, .settingsSet, .retry, .retryMint, .cancel: true
         case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }

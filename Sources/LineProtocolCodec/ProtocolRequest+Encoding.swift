@@ -9,11 +9,13 @@ extension ProtocolRequest {
         case .enqueue(let request):
             fields["payment"] = request.wirePayment
             if let key = request.idempotencyKey { fields["idempotency_key"] = .string(key) }
-        case .status(let paymentID), .retry(let paymentID), .cancel(let paymentID):
+        case .status(let paymentID), .retry(let paymentID), .retryMint(let paymentID), .cancel(let paymentID):
             fields["payment_id"] = .string(paymentID)
         case .list(let filter):
             if let status = filter.status { fields["status"] = .string(status.rawValue) }
             if let payer = filter.payer { fields["payer"] = .string(payer) }
+            if let olderThan = filter.olderThanSeconds { fields["older_than_seconds"] = .double(olderThan) }
+            if filter.settlementLost { fields["settlement_lost"] = true }
             fields["limit"] = .int(Int64(filter.limit))
         case .settingsGet:
             fields["action"] = "get"

@@ -51,6 +51,7 @@ extension ProtocolRequest {
             return .enqueue(try PaymentRequest(wirePayment: payment, idempotencyKey: key))
         case .status: return .status(paymentID: try arguments.paymentID("payment_id"))
         case .retry: return .retry(paymentID: try arguments.paymentID("payment_id"))
+        case .retryMint: return .retryMint(paymentID: try arguments.paymentID("payment_id"))
         case .cancel: return .cancel(paymentID: try arguments.paymentID("payment_id"))
         case .stats: return .stats
         case .prices: return .prices
@@ -74,7 +75,12 @@ extension ProtocolRequest {
         guard (1...Int64(maximumListLimit)).contains(limit) else {
             throw arguments.error("limit", "must be between 1 and \(maximumListLimit)")
         }
-        return PaymentListFilter(status: status, payer: payer, limit: Int(limit))
+        let olderThan = try arguments.optionalDouble("older_than_seconds")
+        if let olderThan, !(olderThan >= 0 && olderThan.isFinite) {
+            throw arguments.error("older_than_seconds", "must be a number of seconds, 0 or more")
+        }
+        let lost = try arguments.optionalBool("settlement_lost") ?? false
+        return PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan, settlementLost: lost, limit: Int(limit))
     }
 
     private enum SettingsAction: String, CaseIterable {

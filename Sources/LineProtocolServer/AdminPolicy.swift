@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Who may run admin commands (`stop`, `settings set`, `retry`, `cancel`), decided by the
+/// Who may run admin commands (`stop`, `settings set`, `retry`, `retry_mint`, `cancel`), decided by the
 /// peer uid the kernel reports for the connection (SO_PEERCRED), never by anything the
 /// client says. Everyone who can open the socket (mode 0660: its owner and group) may run the
 /// other commands.

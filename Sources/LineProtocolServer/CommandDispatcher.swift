@@ -28,6 +28,8 @@ struct CommandDispatcher: Sendable {
             return ListResult.payments(try await service.list(filter))
         case .retry(let paymentID):
             return try await service.retry(paymentID: paymentID).wireValue
+        case .retryMint(let paymentID):
+            return try await service.retryMints(paymentID: paymentID).wireValue
         case .cancel(let paymentID):
             return try await service.cancel(paymentID: paymentID).wireValue
         case .settingsGet:

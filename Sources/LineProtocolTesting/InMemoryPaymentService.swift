@@ -108,6 +108,21 @@ public actor InMemoryPaymentService: PaymentService {
         return payment
     }
 
+    public func retryMints(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
+        mutatingCalls += 1
+        await pause(delays[paymentID])
+        guard var payment = payments[paymentID] else { throw .notFound(paymentID: paymentID) }
+        guard payment.mints.contains(where: { $0.status == .failed }) else {
+            throw .invalidTransition(paymentID: paymentID, status: payment.status, action: "given its mints again (it has no failed mint job)")
+        }
+        for index in payment.mints.indices where payment.mints[index].status == .failed {
+            payment.mints[index].status = .pending
+            payment.mints[index].error = "requeued by operator"
+        }
+        insert(payment)
+        return payment
+    }
+
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         mutatingCalls += 1
         await pause(delays[paymentID])

@@ -12,6 +12,9 @@ public protocol PaymentService: Sendable {
     /// Puts a `failed` or `confirmation_failed` payment back to `pending` when the chain shows
     /// its authorization can still settle.
     func retry(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
+    /// Puts a payment's failed mint jobs back in the queue (the cause fixed: a token
+    /// misconfigured, a minter without its role); the dedupe hashes keep them minted once.
+    func retryMints(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
     /// Fails a payment that has not been signed yet (`pending`).
     func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
     func settings() async throws(PaymentError) -> [Setting]

@@ -23,11 +23,20 @@ public struct PaymentSnapshot: Sendable, Hashable {
     /// Every transaction hash broadcast for this payment, oldest first (fee bumps add more).
     public var attempts: [String]
     public var mints: [MintSnapshot]
+    /// The block of the settlement (or of the reverted receipt that failed it).
+    public var confirmedBlock: Int64?
+    /// That block is finality-depth deep: no reorg is expected to change it any more.
+    public var finalized: Bool
+    /// Its settlement was reorged out and is being restored (it stays `completed`).
+    public var restoring: Bool
+    /// Why a reorged-out settlement could not be restored (it stays `completed`, flagged).
+    public var settlementLost: String?
 
     public init(paymentID: String, type: PaymentType, status: PaymentStatus, payer: String, amount: String,
                 paymentToken: String, token: String?, txHash: String?, error: String?, createdAt: Date,
                 processedAt: Date?, result: JSONValue? = nil, metadata: JSONValue? = nil, signer: String? = nil,
-                nonce: Int64? = nil, attempts: [String] = [], mints: [MintSnapshot] = []) {
+                nonce: Int64? = nil, attempts: [String] = [], mints: [MintSnapshot] = [], confirmedBlock: Int64? = nil,
+                finalized: Bool = false, restoring: Bool = false, settlementLost: String? = nil) {
         self.paymentID = paymentID
         self.type = type
         self.status = status
@@ -45,5 +54,9 @@ public struct PaymentSnapshot: Sendable, Hashable {
         self.nonce = nonce
         self.attempts = attempts
         self.mints = mints
+        self.confirmedBlock = confirmedBlock
+        self.finalized = finalized
+        self.restoring = restoring
+        self.settlementLost = settlementLost
     }
 }

@@ -16,10 +16,16 @@ public struct PaymentStats: Sendable, Hashable {
     public var signers: [SignerState]
     /// The chain's JSON-RPC endpoints, in order of preference; one is in use.
     public var rpcEndpoints: [RPCEndpointState]
+    /// Completed payments whose settlement a reorg removed and that could not be restored
+    /// (tokens may be minted, the money is not there): an operator must look.
+    public var settlementsLost: Int
+    /// Completed payments whose settlement a reorg removed, being restored now.
+    public var settlementsRestoring: Int
 
     public init(counts: [PaymentStatus: Int], queueDepth: Int, oldestPendingAgeSeconds: Double?,
                 oldestSentAgeSeconds: Double?, confirmationRate: Double?, averageProcessingSeconds: Double?,
-                mintCounts: [MintStatus: Int], signers: [SignerState], rpcEndpoints: [RPCEndpointState] = []) {
+                mintCounts: [MintStatus: Int], signers: [SignerState], rpcEndpoints: [RPCEndpointState] = [],
+                settlementsLost: Int = 0, settlementsRestoring: Int = 0) {
         self.counts = counts
         self.queueDepth = queueDepth
         self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
@@ -29,6 +35,8 @@ public struct PaymentStats: Sendable, Hashable {
         self.mintCounts = mintCounts
         self.signers = signers
         self.rpcEndpoints = rpcEndpoints
+        self.settlementsLost = settlementsLost
+        self.settlementsRestoring = settlementsRestoring
     }
 
     /// The endpoint in use, if any.

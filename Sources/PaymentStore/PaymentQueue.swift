@@ -162,13 +162,18 @@ public enum PaymentQueue {
         }
     }
 
-    /// Newest first.
-    public static func list(status: PaymentStatus?, payer: String?, limit: Int, on conn: PostgresConnection) throws(StoreError) -> [PaymentRow] {
+    /// Newest first. `olderThanSeconds`: created at least that long ago; `settlementLost`: only
+    /// completed payments whose settlement a reorg took and nothing could restore.
+    public static func list(status: PaymentStatus?, payer: String?, olderThanSeconds: Double? = nil, settlementLost: Bool = false, limit: Int,
+                            on conn: PostgresConnection) throws(StoreError) -> [PaymentRow] {
         try StoreError.wrap {
             try conn.query("""
                 \(select) WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lower(payer) = lower($2))
+                  AND ($4::float8 IS NULL OR created_at <= now() - make_interval(secs => $4::float8))
+                  AND (NOT $5::bool OR settlement_lost IS NOT NULL)
                 ORDER BY created_at DESC LIMIT $3
-                """, [status?.rawValue, payer, String(limit)]).rows.map { try PaymentRow(row: $0) }
+                """, [status?.rawValue, payer, String(limit), olderThanSeconds.map { String($0) }, settlementLost ? "true" : "false"])
+                .rows.map { try PaymentRow(row: $0) }
         }
     }
 

@@ -10,6 +10,8 @@ public struct QueueStatistics: Sendable, Hashable {
     /// Mean seconds from creation to completion over payments completed in the last hour.
     public var averageProcessingSeconds: Double?
     public var mintCounts: [MintStatus: Int]
+    public var settlementsLost: Int
+    public var settlementsRestoring: Int
 
     /// `completed / (completed + confirmation_failed)`, nil before anything settled.
     public var confirmationRate: Double? {
@@ -36,14 +38,18 @@ public enum StatsQuery {
                   (SELECT extract(epoch FROM now() - min(coalesce(sent_at, processed_at, created_at)))::float8
                      FROM payment_queue WHERE status = 'sent') AS sent_age,
                   (SELECT avg(extract(epoch FROM processed_at - created_at))::float8 FROM payment_queue
-                     WHERE status = 'completed' AND processed_at > now() - interval '1 hour') AS avg_processing
+                     WHERE status = 'completed' AND processed_at > now() - interval '1 hour') AS avg_processing,
+                  (SELECT count(*) FROM payment_queue WHERE reorged_at IS NOT NULL AND settlement_lost IS NOT NULL) AS lost,
+                  (SELECT count(*) FROM payment_queue WHERE reorged_at IS NOT NULL AND settlement_lost IS NULL) AS restoring
                 """).first!
             return QueueStatistics(
                 counts: counts,
                 oldestPendingAgeSeconds: try ages.text("pending_age").flatMap(Double.init),
                 oldestSentAgeSeconds: try ages.text("sent_age").flatMap(Double.init),
                 averageProcessingSeconds: try ages.text("avg_processing").flatMap(Double.init),
-                mintCounts: mintCounts)
+                mintCounts: mintCounts,
+                settlementsLost: Int(try ages.int64("lost")),
+                settlementsRestoring: Int(try ages.int64("restoring")))
         }
     }
 }

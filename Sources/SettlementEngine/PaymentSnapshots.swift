@@ -12,6 +12,7 @@ enum PaymentSnapshots {
             result: row.result, metadata: row.metadata, signer: row.signer, nonce: row.nonce,
             attempts: row.attempts.map(\.hash),
             mints: mints.map { MintSnapshot(index: $0.index ?? 0, recipient: $0.recipient, status: $0.status, dedupeHash: $0.dedupeHash,
-                                            txHash: $0.mintTxHash, error: $0.error) })
+                                            txHash: $0.mintTxHash, error: $0.error) },
+            confirmedBlock: row.confirmedBlock, finalized: row.finalized, restoring: row.isRestoring, settlementLost: row.settlementLost)
     }
 }

@@ -212,7 +212,8 @@ public final class SettlementEngine: PaymentService {
         let limit = min(max(filter.limit, 1), 1000)
         let rows = try await database(.read) {
             try await requests.next.withConnection { conn in
-                try PaymentQueue.list(status: filter.status, payer: filter.payer, limit: limit, on: conn)
+                try PaymentQueue.list(status: filter.status, payer: filter.payer, olderThanSeconds: filter.olderThanSeconds,
+                                      settlementLost: filter.settlementLost, limit: limit, on: conn)
             }
         }
         return rows.map { PaymentSnapshots.make($0, mints: []) }
@@ -224,7 +225,8 @@ public final class SettlementEngine: PaymentService {
         return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
-                            mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates())
+                            mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates(),
+                            settlementsLost: queue.settlementsLost, settlementsRestoring: queue.settlementsRestoring)
     }
 
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
@@ -263,6 +265,10 @@ public final class SettlementEngine: PaymentService {
         let snapshot = try await status(paymentID: id)
         guard snapshot.mints.contains(where: { $0.status == .failed }) else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "given its mints again (it has no failed mint job)")
+        }
+        guard snapshot.status == .completed, snapshot.settlementLost == nil else {
+            throw .invalidTransition(paymentID: id, status: snapshot.status,
+                                     action: "given its mints again (it is not paid: \(snapshot.settlementLost.map { "its settlement was lost, \($0)" } ?? "not completed"))")
         }
         let requeued = try await database(.change) { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
         logger.notice("failed mint jobs requeued by operator", metadata: ["payment_id": "\(id)", "jobs": "\(requeued)"])

@@ -148,6 +148,18 @@ final class ReorgTests: XCTestCase {
         XCTAssertEqual(snapshot.status, .completed, "tokens cannot be un-minted: it stays completed, flagged")
         XCTAssertTrue(snapshot.error?.contains("settlement lost") == true, snapshot.error ?? "")
         XCTAssertEqual(snapshot.mints.map(\.status), [.failed], "nothing is minted for a payment whose settlement was lost")
+        XCTAssertNotNil(snapshot.settlementLost)
+        // Visible to operators and to the health check, and not mintable by hand either.
+        let stats = try await testbed.engine.stats()
+        XCTAssertEqual(stats.settlementsLost, 1)
+        let lost = try await testbed.engine.list(PaymentListFilter(settlementLost: true))
+        XCTAssertEqual(lost.map(\.paymentID), [payment.paymentID])
+        do {
+            _ = try await testbed.engine.retryMints(paymentID: payment.paymentID)
+            XCTFail("an unpaid payment's mints cannot be retried")
+        } catch {
+            XCTAssertEqual(error.code, "invalid_transition")
+        }
         await testbed.stop()
     }
 
