@@ -28,27 +28,16 @@ struct MintSender: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var busy = false
-            do {
-                busy = try await iterate(settings)
-                backoff.reset()
-                engine.heartbeats.beat(.mint)
-            } catch {
-                // RPC or database trouble: the jobs stay pending (nothing counts against them)
-                // and the loop tries again, waiting longer each time.
-                let delay = backoff.failed()
-                logger.error("mint iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-                if Task.isCancelled { break }
-                try? await Task.sleep(for: delay)
-                continue
-            }
-            if Task.isCancelled { break }
-            if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
-        }
+    /// The mint loop: it wakes when payments complete, else every `batch_interval_seconds`.
+    /// RPC or database trouble fails an iteration with the jobs left pending (nothing counts
+    /// against them) and the loop tries again after the backoff.
+    var loop: EngineLoop {
+        let engine = self.engine
+        return EngineLoop(
+            loop: .mint, engine: engine,
+            idle: { settings in await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) },
+            recover: {},
+            iteration: { settings in try await self.iterate(settings) })
     }
 
     /// Returns whether it sent a full batch (then the next iteration starts at once).

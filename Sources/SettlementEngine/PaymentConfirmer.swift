@@ -31,26 +31,21 @@ struct PaymentConfirmer: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var stalls = NonceStallWatch()
+    /// The confirm loop: every `confirm_interval_ms`, the unsettled payments, then the reorg
+    /// watch. What it remembers between ticks (stalled signers, the canonical header window)
+    /// lives in a `ConfirmLoopMemory` only this loop's task touches.
+    var loop: EngineLoop {
+        let memory = ConfirmLoopMemory()
         let reorgs = ReorgWatcher(engine: engine, database: database, chain: chain)
-        var canonical: CanonicalChain?
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var delay = Duration.milliseconds(settings.confirmIntervalMilliseconds)
-            do {
-                try await iterate(settings, stalls: &stalls)
-                try await reorgs.check(settings, chain: &canonical)
-                backoff.reset()
-                engine.heartbeats.beat(.confirm)
-            } catch {
-                delay = max(delay, backoff.failed())
-                logger.error("confirm iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-            }
-            if Task.isCancelled { break }
-            try? await Task.sleep(for: delay)
-        }
+        return EngineLoop(
+            loop: .confirm, engine: engine,
+            idle: { settings in try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds)) },
+            recover: {},
+            iteration: { settings in
+                try await self.iterate(settings, stalls: &memory.stalls)
+                try await reorgs.check(settings, chain: &memory.canonical)
+                return false
+            })
     }
 
     func iterate(_ settings: EngineSettings, stalls: inout NonceStallWatch) async throws {
@@ -252,4 +247,12 @@ struct PaymentConfirmer: Sendable {
         for row in rows { if let slot = row.relaySlot { counts[slot.signer, default: 0] += 1 } }
         return counts
     }
+}
+
+/// What the confirm loop carries from one tick to the next.
+final class ConfirmLoopMemory: @unchecked Sendable {
+    // @unchecked Sendable: only the confirm loop's own task reads or writes these, one
+    // iteration after another (`EngineLoop` never runs two iterations at once).
+    var stalls = NonceStallWatch()
+    var canonical: CanonicalChain?
 }

@@ -27,32 +27,17 @@ struct PaymentSender: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var busy = false
-            do {
-                // After a failed iteration, what the lanes believe may differ from chain and
-                // database (a commit whose outcome is unknown, nonces taken back by a write that
-                // failed): rebuild them before handing out another nonce.
-                if backoff.failures > 0 { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) }
-                busy = try await iterate(settings)
-                backoff.reset()
-                // Progress means an iteration that finished (idle or not), not one that failed.
-                engine.heartbeats.beat(.send)
-            } catch {
-                let delay = backoff.failed()
-                logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-                if Task.isCancelled { break }
-                try? await Task.sleep(for: delay)
-                continue
-            }
-            if Task.isCancelled { break }
-            if !busy {
-                await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds))
-            }
-        }
+    /// The send loop: it wakes at once on enqueue, else every `payment_batch_interval_ms`.
+    var loop: EngineLoop {
+        let engine = self.engine
+        return EngineLoop(
+            loop: .send, engine: engine,
+            idle: { settings in await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds)) },
+            // After a failed iteration, what the lanes believe may differ from chain and database
+            // (a commit whose outcome is unknown, nonces taken back by a write that failed):
+            // rebuild them before handing out another nonce.
+            recover: { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) },
+            iteration: { settings in try await self.iterate(settings) })
     }
 
     /// One iteration; returns whether it did work (then the next starts at once).

@@ -5,6 +5,7 @@ import Logging
 import PaymentModel
 import PaymentStore
 import Postgres
+import ServiceLifecycle
 
 /// The settlement engine: validates and queues payments, relays them from the hot wallets,
 /// confirms them and mints what they bought, exactly once.
@@ -104,13 +105,19 @@ public final class SettlementEngine: PaymentService {
         }
     }
 
-    /// Runs the loops until the task is cancelled. A loop that is cancelled finishes the
-    /// iteration it is in (its broadcasts and their database writes) before returning.
+    /// The three loops as services for the daemon's `ServiceGroup` (send, confirm, mint), and
+    /// a last one that closes every `watch` stream once they have stopped.
+    public var services: [any Service] {
+        [EngineEventsCloser(events: events), PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
+    }
+
+    /// Runs the loops until the task is cancelled (tests; the daemon runs `services`). A
+    /// cancelled loop finishes the iteration it is in (its broadcasts and their database writes)
+    /// before returning.
     public func run() async {
+        let loops = [PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await PaymentSender(engine: self).run() }
-            group.addTask { await PaymentConfirmer(engine: self).run() }
-            group.addTask { await MintSender(engine: self).run() }
+            for loop in loops { group.addTask { await loop.runUntilCancelled() } }
         }
         events.finishAll()
     }
