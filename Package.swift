@@ -146,7 +146,9 @@ let package = Package(
             "PaymentDaemon", "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "TestHarness", "Ethereum",
             "PaymentModel", "JSON", "Postgres", "PaymentStore",
         ]),
-        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
+        // The engine's planners, without a database or a chain.
+        .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),
+        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],
                     exclude: ["Fixtures"]),
     ]
 )
