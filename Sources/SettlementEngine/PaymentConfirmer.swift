@@ -43,7 +43,9 @@ struct PaymentConfirmer: Sendable {
             recover: {},
             iteration: { settings in
                 try await self.iterate(settings, stalls: &memory.stalls)
-                try await reorgs.check(settings, chain: &memory.canonical)
+                // One instance (the coordinator) watches for reorgs; its actions are the
+                // database's, so the others' rows are restored all the same.
+                if await self.engine.leases.isCoordinator { try await reorgs.check(settings, chain: &memory.canonical) }
                 return false
             })
     }
@@ -51,8 +53,12 @@ struct PaymentConfirmer: Sendable {
     func iterate(_ settings: EngineSettings, stalls: inout NonceStallWatch) async throws {
         let batch = try await database.withConnection { conn in try PaymentQueue.unsettled(on: conn) }
         engine.unreadableRows.report(batch.unreadable, by: "confirm loop")
-        let rows = batch.rows
-        let signers = await engine.paymentLanes.addresses
+        // This instance confirms what its own lanes sent; rows without a signer (the replaced
+        // system's, and restored ones not signed yet) are the coordinator's.
+        let signers = await engine.paymentLanes.leasedAddresses
+        let leased = Set(signers)
+        let isCoordinator = await engine.leases.isCoordinator
+        let rows = batch.rows.filter { row in row.signer.map(leased.contains) ?? isCoordinator }
         let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
         let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
         await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(rows))
