@@ -13,12 +13,13 @@ extension EthereumRPC {
         return try await boolViews(requests, function: "authorizationState", contract: token)
     }
 
-    /// `authorizationStates` and the chain head in one batch: the head is asked first, so any
-    /// later use of an authorization found unused here is in a block after (about) `head`.
-    public func authorizationStatesWithHead(token: Address, _ authorizations: [(authorizer: Address, nonce: Bytes32)])
+    /// `authorizationStates` of authorizations of any tokens and the chain head in one batch
+    /// (enqueue's group commit): the head is asked first, so any later use of an authorization
+    /// found unused here is in a block after (about) `head`.
+    public func authorizationStatesWithHead(_ authorizations: [(token: Address, authorizer: Address, nonce: Bytes32)])
         async throws(ChainError) -> (states: [Bool], head: UInt64) {
         let requests = [RPCRequest("eth_blockNumber", [])] + authorizations.map {
-            RPCRequest("eth_call", [Self.transactionObject(from: nil, to: token, data: USDCCalldata.authorizationState(authorizer: $0.authorizer, nonce: $0.nonce)),
+            RPCRequest("eth_call", [Self.transactionObject(from: nil, to: $0.token, data: USDCCalldata.authorizationState(authorizer: $0.authorizer, nonce: $0.nonce)),
                                     BlockTag.latest.json])
         }
         let outcomes = try await client.batch(requests)
@@ -35,7 +36,7 @@ extension EthereumRPC {
                 do throws(EthereumError) {
                     states.append(try ABI.decodeBool(data))
                 } catch {
-                    throw .malformedResponse(method: "eth_call", "authorizationState of \(token) (call \(index)) returned \(error.description)")
+                    throw .malformedResponse(method: "eth_call", "authorizationState of \(authorizations[index].token) (call \(index)) returned \(error.description)")
                 }
             case .failure(let error):
                 throw .rpc(method: "eth_call", error)

@@ -11,46 +11,10 @@ import Postgres
 public enum PaymentQueue {
     static let select = "SELECT \(PaymentRow.columns) FROM payment_queue"
 
-    // MARK: Enqueue
-
-    /// Queues a payment unless its idempotency key or its authorization is already known, or
-    /// its payer has too many unsettled payments. Runs in its own transaction.
-    public static func insert(_ payment: NewPayment, maxUnsettledPerPayer: Int, on conn: PostgresConnection) throws(StoreError) -> InsertOutcome {
+    /// The rows holding any of `keys`.
+    public static func byIdempotencyKeys(_ keys: [String], on conn: PostgresConnection) throws(StoreError) -> [PaymentRow] {
         try StoreError.wrap {
-            try conn.transaction { tx in
-                if let key = payment.idempotencyKey, let existing = try byIdempotencyKey(key, on: tx) {
-                    return .existingKey(existing)
-                }
-                let payer = payment.payer.checksummed
-                try tx.query("SELECT pg_advisory_xact_lock(hashtext(lower($1)))", [payer])
-                let unsettled = try tx.query("""
-                    SELECT count(*) AS n FROM payment_queue
-                    WHERE lower(payer) = lower($1) AND status IN ('pending', 'processing', 'sent')
-                    """, [payer]).first!.int64("n")
-                if unsettled >= maxUnsettledPerPayer { return .tooManyPending(count: Int(unsettled)) }
-                let authorizationJSON = try JSONText.string(payment.authorization)
-                let metadataJSON = try payment.metadata.map { try JSONText.string($0) }
-                let inserted = try tx.query("""
-                    INSERT INTO payment_queue (payment_type, token_address, "authorization", payer, amount,
-                        payment_token_address, metadata, status, idempotency_key, auth_nonce, valid_before, enqueued_block)
-                    VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7::jsonb, 'pending', $8, $9, $10::numeric, $11::bigint)
-                    ON CONFLICT DO NOTHING
-                    RETURNING \(PaymentRow.columns)
-                    """, [payment.type.rawValue, payment.token?.checksummed, authorizationJSON, payer, payment.amount.description,
-                          payment.paymentToken.checksummed, metadataJSON, payment.idempotencyKey, payment.transfer.nonce.hex,
-                          payment.transfer.validBefore.description, payment.enqueuedBlock.map(String.init)])
-                if let row = inserted.first { return .inserted(try PaymentRow(row: row)) }
-                if let key = payment.idempotencyKey, let existing = try byIdempotencyKey(key, on: tx) {
-                    return .existingKey(existing)
-                }
-                let rows = try tx.query("""
-                    \(select) WHERE lower(payment_token_address) = lower($1) AND lower(payer) = lower($2) AND auth_nonce = $3
-                    """, [payment.paymentToken.checksummed, payer, payment.transfer.nonce.hex])
-                guard let row = rows.first else {
-                    throw StoreError.corruptRow(table: "payment_queue", id: "?", reason: "insert conflicted but no conflicting row was found")
-                }
-                return .duplicateAuthorization(try PaymentRow(row: row))
-            }
+            try conn.query("\(select) WHERE idempotency_key = ANY($1::text[])", [PostgresArrayLiteral.encode(keys)]).rows.map { try PaymentRow(row: $0) }
         }
     }
 

@@ -82,14 +82,19 @@ public struct PaymentRow: Sendable, Hashable {
     }
 
     /// The columns every payment query selects, in the shape `init(row:)` reads.
-    static let columns = """
-        id::text AS id, payment_type, token_address, "authorization"::text AS authorization_json, payer, amount,
-        payment_token_address, metadata::text AS metadata_json, status, tx_hash, result::text AS result_json, error,
-        extract(epoch FROM created_at)::float8 AS created_epoch, extract(epoch FROM processed_at)::float8 AS processed_epoch,
-        extract(epoch FROM sent_at)::float8 AS sent_epoch, idempotency_key, signer, nonce, raw_tx,
-        attempts::text AS attempts_json, confirmed_block, confirmed_block_hash, settlement_log_index, enqueued_block,
-        finalized, extract(epoch FROM reorged_at)::float8 AS reorged_epoch, settlement_lost, transient_failures
+    static let columns = columns("payment_queue")
+
+    /// The same columns, for the table under `alias`.
+    static func columns(_ a: String) -> String {
         """
+        \(a).id::text AS id, \(a).payment_type, \(a).token_address, \(a)."authorization"::text AS authorization_json, \(a).payer, \(a).amount,
+        \(a).payment_token_address, \(a).metadata::text AS metadata_json, \(a).status, \(a).tx_hash, \(a).result::text AS result_json, \(a).error,
+        extract(epoch FROM \(a).created_at)::float8 AS created_epoch, extract(epoch FROM \(a).processed_at)::float8 AS processed_epoch,
+        extract(epoch FROM \(a).sent_at)::float8 AS sent_epoch, \(a).idempotency_key, \(a).signer, \(a).nonce, \(a).raw_tx,
+        \(a).attempts::text AS attempts_json, \(a).confirmed_block, \(a).confirmed_block_hash, \(a).settlement_log_index, \(a).enqueued_block,
+        \(a).finalized, extract(epoch FROM \(a).reorged_at)::float8 AS reorged_epoch, \(a).settlement_lost, \(a).transient_failures
+        """
+    }
 
     init(row: PostgresRow) throws(StoreError) {
         var reader = RowReader(row: row, table: "payment_queue")

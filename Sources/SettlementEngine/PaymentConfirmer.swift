@@ -53,7 +53,7 @@ struct PaymentConfirmer: Sendable {
                 if await self.engine.leases.isCoordinator {
                     try await reorgs.check(settings, chain: &memory.canonical)
                     if memory.countsFoldedAt.duration(to: .now) >= Self.countsFoldInterval {
-                        try await self.database.withConnection { conn in try StatusCounts.fold(on: conn) }
+                        _ = try await self.database.withConnection { conn in try StatusCounts.fold(on: conn) }
                         memory.countsFoldedAt = .now
                     }
                 }

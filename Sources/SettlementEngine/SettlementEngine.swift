@@ -29,6 +29,9 @@ public final class SettlementEngine: PaymentService {
     let mintWake = WakeSignal()
     let requests: SessionPool
     let requestChain: EthereumRPC
+    /// Enqueue's group commits: the idempotency-key lookup and chain check, then the insert.
+    let screening = GroupCommit<CheckedPayment, Screening>(maxBatch: 256, concurrency: 2)
+    let queueing = GroupCommit<NewPayment, Result<Queued, PaymentError>>(maxBatch: 256, concurrency: 2)
     let conninfo: String
     /// The chain's JSON-RPC endpoints and their health, shared by every loop's client.
     let rpcEndpoints: RPCEndpoints
@@ -149,61 +152,7 @@ public final class SettlementEngine: PaymentService {
 
     // MARK: PaymentService
 
-    public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
-        let current = settings.current
-        let checked = try offline.check(request, settings: current, prices: livePrices.current, now: Date())
-        let session = requests.next
-        if let key = request.idempotencyKey {
-            let existing = try await database(.enqueue) { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKey(key, on: conn) } }
-            if let existing { return try sameAuthorization(existing, checked) }
-        }
-        var unused = checked.row
-        unused.enqueuedBlock = try await ensureUnused(checked)
-        let row = unused
-        let limit = current.maxPendingPerPayer
-        var attempts = 0
-        let outcome = try await database(.enqueue) {
-            attempts += 1
-            return try await session.withConnection { conn in try PaymentQueue.insert(row, maxUnsettledPerPayer: limit, on: conn) }
-        }
-        switch outcome {
-        case .inserted(let inserted):
-            sendWake.signal()
-            events.publish(ids: [inserted.id], status: .pending)
-            return EnqueueResult(paymentID: inserted.id, status: .pending, duplicate: false)
-        case .existingKey(let existing):
-            return try sameAuthorization(existing, checked)
-        case .duplicateAuthorization(let existing):
-            // A second attempt after a lost connection may find the row its first attempt
-            // committed: the same authorization, queued the same way, is this request's payment.
-            if attempts > 1, existing.isSameQueuedPayment(as: row) {
-                return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
-            }
-            throw .duplicateAuthorization(existingPaymentID: existing.id)
-        case .tooManyPending(let count):
-            throw .tooManyPending(payer: row.payer.checksummed, count: count, limit: limit)
-        }
-    }
-
-    /// The chain half of validation: the authorization must not be used already. An RPC failure
-    /// refuses the request: an unchecked authorization could be one already spent elsewhere.
-    /// Returns the head it was checked at: any later use of the authorization is after it.
-    @discardableResult
-    private func ensureUnused(_ checked: CheckedPayment) async throws(PaymentError) -> UInt64 {
-        let answer: (states: [Bool], head: UInt64)
-        do {
-            answer = try await requestChain.authorizationStatesWithHead(token: checked.token.address,
-                                                                        [(authorizer: checked.transfer.from, nonce: checked.transfer.nonce)])
-        } catch {
-            throw .unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
-        }
-        if answer.states.first == true {
-            throw .authorizationAlreadyUsed(payer: checked.transfer.from.checksummed, nonce: checked.transfer.nonce.hex)
-        }
-        return answer.head
-    }
-
-    private func sameAuthorization(_ existing: PaymentRow, _ checked: CheckedPayment) throws(PaymentError) -> EnqueueResult {
+    func sameAuthorization(_ existing: PaymentRow, _ checked: CheckedPayment) throws(PaymentError) -> EnqueueResult {
         guard existing.transfer?.nonce == checked.transfer.nonce, existing.payer == checked.transfer.from else {
             throw .idempotencyKeyConflict(existingPaymentID: existing.id)
         }
@@ -267,7 +216,7 @@ public final class SettlementEngine: PaymentService {
         let request = PaymentRequest(type: row.type, token: row.token?.checksummed, paymentToken: row.paymentToken.checksummed,
                                      amount: row.amount.description, authorization: auth, metadata: row.metadata ?? .object([:]))
         let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
-        try await ensureUnused(checked)
+        _ = try await checkUnused([checked])[0].get()
         try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }
         sendWake.signal()
         events.publish(ids: [id], status: .pending)

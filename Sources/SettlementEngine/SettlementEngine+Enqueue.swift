@@ -1,0 +1,122 @@
+import ChainClient
+import Foundation
+import PaymentModel
+import PaymentStore
+
+/// What enqueue's first stage found for one payment.
+enum Screening: Sendable {
+    /// Its idempotency key names this row already.
+    case known(PaymentRow)
+    /// Unused on chain at `head`.
+    case unused(head: UInt64)
+    case refused(PaymentError)
+}
+
+/// What enqueue's second stage did with one payment; `retried`: the batch's transaction ran
+/// again after a lost database session (its first attempt may have committed).
+struct Queued: Sendable {
+    var outcome: InsertOutcome
+    var retried: Bool
+}
+
+extension SettlementEngine {
+    /// Enqueue: the offline checks, then two group commits (`GroupCommit`) shared by every
+    /// concurrent request: one database read for the idempotency keys plus one JSON-RPC batch
+    /// of `authorizationState` calls, then one transaction that queues the batch
+    /// (`PaymentQueue.insert`). Alone, a request makes the same three round trips it always
+    /// did; under load, a few hundred requests share them.
+    public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
+        let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
+        let head: UInt64
+        switch await screening.submit(checked, process: { batch in await self.screen(batch) }) {
+        case .known(let existing): return try sameAuthorization(existing, checked)
+        case .refused(let error): throw error
+        case .unused(let checkedAt): head = checkedAt
+        }
+        var row = checked.row
+        row.enqueuedBlock = head
+        let queued = try await queueing.submit(row, process: { batch in await self.queue(batch) }).get()
+        switch queued.outcome {
+        case .inserted(let inserted):
+            sendWake.signal()
+            events.publish(ids: [inserted.id], status: .pending)
+            return EnqueueResult(paymentID: inserted.id, status: .pending, duplicate: false)
+        case .existingKey(let existing):
+            return try sameAuthorization(existing, checked)
+        case .duplicateAuthorization(let existing):
+            // A second attempt after a lost connection may find the row its first attempt
+            // committed: the same authorization, queued the same way, is this request's payment.
+            if queued.retried, existing.isSameQueuedPayment(as: row) {
+                return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
+            }
+            throw .duplicateAuthorization(existingPaymentID: existing.id)
+        case .tooManyPending(let count):
+            throw .tooManyPending(payer: row.payer.checksummed, count: count, limit: settings.current.maxPendingPerPayer)
+        }
+    }
+
+    /// The first stage for a batch: rows already holding its idempotency keys (a retried
+    /// request answers with its payment even once the authorization is spent), then the chain
+    /// check for the others.
+    func screen(_ batch: [CheckedPayment]) async -> [Screening] {
+        let keys = batch.compactMap(\.row.idempotencyKey)
+        var known: [String: PaymentRow] = [:]
+        if !keys.isEmpty {
+            do throws(PaymentError) {
+                let session = requests.next
+                for row in try await database(.enqueue, { try await session.withConnection { conn in try PaymentQueue.byIdempotencyKeys(keys, on: conn) } }) {
+                    if let key = row.idempotencyKey { known[key] = row }
+                }
+            } catch {
+                return batch.map { _ in .refused(error) }
+            }
+        }
+        let open = batch.filter { payment in payment.row.idempotencyKey.map { known[$0] == nil } ?? true }
+        var unused = await checkUnused(open).makeIterator()
+        return batch.map { payment in
+            if let key = payment.row.idempotencyKey, let row = known[key] { return .known(row) }
+            switch unused.next()! {
+            case .success(let head): return .unused(head: head)
+            case .failure(let error): return .refused(error)
+            }
+        }
+    }
+
+    /// The chain half of validation, for a batch in one JSON-RPC request: each authorization
+    /// must not be used already. An RPC failure refuses the batch: an unchecked authorization
+    /// could be one already spent elsewhere. Answers the head each was checked at: any later use
+    /// of the authorization is after it.
+    func checkUnused(_ batch: [CheckedPayment]) async -> [Result<UInt64, PaymentError>] {
+        guard !batch.isEmpty else { return [] }
+        let answer: (states: [Bool], head: UInt64)
+        do {
+            answer = try await requestChain.authorizationStatesWithHead(batch.map {
+                (token: $0.token.address, authorizer: $0.transfer.from, nonce: $0.transfer.nonce)
+            })
+        } catch {
+            let refusal = PaymentError.unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
+            return batch.map { _ in .failure(refusal) }
+        }
+        return zip(batch, answer.states).map { payment, used in
+            used ? .failure(.authorizationAlreadyUsed(payer: payment.transfer.from.checksummed, nonce: payment.transfer.nonce.hex))
+                 : .success(answer.head)
+        }
+    }
+
+    /// The second stage for a batch: one transaction queues it, run again after a lost
+    /// session where `DatabaseFailureReaction` allows.
+    func queue(_ batch: [NewPayment]) async -> [Result<Queued, PaymentError>] {
+        let limit = settings.current.maxPendingPerPayer
+        let session = requests.next
+        var attempts = 0
+        do throws(PaymentError) {
+            let outcomes = try await database(.enqueue) {
+                attempts += 1
+                return try await session.withConnection { conn in try PaymentQueue.insert(batch, maxUnsettledPerPayer: limit, on: conn) }
+            }
+            return outcomes.map { .success(Queued(outcome: $0, retried: attempts > 1)) }
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
+    }
+}
