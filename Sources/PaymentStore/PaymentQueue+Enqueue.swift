@@ -13,9 +13,9 @@ extension PaymentQueue {
     /// queued one after another in this order (`EnqueueAdmission`): unless its idempotency key
     /// or its authorization is already known, or its payer has too many unsettled payments.
     ///
-    /// Five statements whatever the batch's size: the rows holding its keys; the payers'
-    /// advisory locks, taken in one order (so two batches cannot deadlock, and no other insert
-    /// for these payers runs until this one commits); the rows holding its authorizations; the
+    /// Five statements whatever the batch's size: the payers' advisory locks, taken in one order
+    /// (so two batches cannot deadlock, and no other insert for these payers runs until this one
+    /// commits); the rows holding its keys; the rows holding its authorizations; the
     /// payers' unsettled counts; one multi-row insert. A row the insert skipped for a conflict
     /// nothing predicted (another payer's concurrent insert took the idempotency key) is
     /// answered by looking again.
@@ -23,15 +23,14 @@ extension PaymentQueue {
         guard !payments.isEmpty else { return [] }
         return try StoreError.wrap {
             try conn.transaction { tx in
-                let keys = payments.compactMap(\.idempotencyKey)
-                let byKey = try rowsByKey(keys, on: tx)
+                // Locks before keys: a batch still inserting this payer's rows commits before
+                // we read, so a retry of its request finds the key, not only the authorization.
+                let payers = Array(Set(payments.map(\.payer.lowercaseHex))).sorted()
+                try tx.query("""
+                    SELECT count(pg_advisory_xact_lock(hashtext(p))) FROM (SELECT p FROM unnest($1::text[]) AS p ORDER BY p) AS sorted
+                    """, [PostgresArrayLiteral.encode(payers)])
+                let byKey = try rowsByKey(payments.compactMap(\.idempotencyKey), on: tx)
                 let unanswered = payments.filter { payment in payment.idempotencyKey.map { byKey[$0] == nil } ?? true }
-                let payers = Array(Set(unanswered.map(\.payer.lowercaseHex))).sorted()
-                if !payers.isEmpty {
-                    try tx.query("""
-                        SELECT count(pg_advisory_xact_lock(hashtext(p))) FROM (SELECT p FROM unnest($1::text[]) AS p ORDER BY p) AS sorted
-                        """, [PostgresArrayLiteral.encode(payers)])
-                }
                 let byAuthorization = try rowsByAuthorization(unanswered.map(EnqueueAdmission.AuthorizationKey.init), on: tx)
                 var unsettled: [String: Int] = [:]
                 if !payers.isEmpty {

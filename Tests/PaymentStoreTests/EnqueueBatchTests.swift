@@ -1,4 +1,5 @@
 import Ethereum
+import JSON
 import Foundation
 import PaymentModel
 import PaymentStore
@@ -89,6 +90,51 @@ final class EnqueueBatchTests: XCTestCase {
         // The mix exercised every answer.
         let kinds = Set(together.map { describe($0, creators: togetherCreators).split(separator: " ")[0] })
         XCTAssertEqual(kinds, ["inserted", "existingKey", "duplicate", "tooManyPending"])
+    }
+
+    /// Pins the race CI found: the same request sent twice, the copies in two concurrent
+    /// batches. The second batch looked its keys up before waiting for the payer's lock, so it
+    /// missed the first batch's row and, once the lock was free, found only its authorization:
+    /// it answered "already queued under another key" to a retry of the very same request.
+    func testARetryWaitingForTheFirstCopysCommitAnswersWithItsPayment() throws {
+        let conninfo = try ThrowawayPostgres.shared().makeDatabase(prefix: "batch")
+        let first = try PostgresConnection(conninfo: conninfo)
+        defer { first.close() }
+        try MigrationRunner(directory: ReplacedSystemDatabaseTests.repositoryRoot + "/migrations").apply(on: first)
+        let payer = try Address(hex: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9")
+        let payment = EnqueueAdmissionTests.payment(payer, nonce: 7, key: "order-228")
+
+        // The first copy's batch holds the payer's lock and has inserted its row, not yet committed.
+        try first.execute("BEGIN")
+        try first.execute("SELECT pg_advisory_xact_lock(hashtext('\(payer.lowercaseHex)'))")
+        try first.execute("""
+            INSERT INTO payment_queue (payment_type, token_address, "authorization", payer, amount, payment_token_address, status,
+                idempotency_key, auth_nonce, valid_before)
+            VALUES ('\(payment.type.rawValue)', \(payment.token.map { "'\($0.checksummed)'" } ?? "NULL"), '\(try JSONText.string(payment.authorization))'::jsonb, '\(payer.checksummed)',
+                    '\(payment.amount)', '\(payment.paymentToken.checksummed)', 'pending', 'order-228',
+                    '\(payment.transfer.nonce.hex)', \(payment.transfer.validBefore))
+            """)
+
+        let answer = LockedList()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do {
+                let second = try PostgresConnection(conninfo: conninfo)
+                defer { second.close() }
+                switch try PaymentQueue.insert(payment, maxUnsettledPerPayer: 6, on: second) {
+                case .existingKey: answer.append("existingKey")
+                case let other: answer.append("\(other)")
+                }
+            } catch {
+                answer.append("\(error)")
+            }
+            done.signal()
+        }
+        // The retry's batch must now be waiting for the payer's lock.
+        XCTAssertEqual(done.wait(timeout: .now() + 0.5), .timedOut)
+        try first.execute("COMMIT")
+        XCTAssertEqual(done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(answer.all, ["existingKey"])
     }
 
     func testConcurrentBatchesOfTheSamePayersNeitherDeadlockNorOverfill() throws {
