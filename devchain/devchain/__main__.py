@@ -32,8 +32,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devchain", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
-    bench = sub.add_parser("bench", help="measure ingest and mined transferWithAuthorization rates")
-    bench.add_argument("--txs", type=int, default=2000, help="transactions per measurement")
+    bench = sub.add_parser("bench", help="measure ingest, mined rates, RPC latency, eth_call and estimateGas costs")
+    bench.add_argument("--modes", default="ingest,mined,simmined,calls,views,estimate",
+                       help="comma-separated: ingest, mined, simmined, calls, views, estimate")
+    bench.add_argument("--txs", type=int, default=2000, help="transactions per ingest/mined measurement")
+    bench.add_argument("--calls", type=int, default=200, help="eth_call simulations per batch (calls)")
+    bench.add_argument("--views", type=int, default=200, help="authorizationState calls per batch (views)")
+    bench.add_argument("--mint-batch", type=int, default=50, help="batchMint items to estimate (estimate)")
+    bench.add_argument("--repeat", type=int, default=3, help="repetitions of calls/views/estimate (median)")
     bench.add_argument("--json", action="store_true", help="print results as JSON")
     args = parser.parse_args(argv)
     if args.command == "serve":
