@@ -4,13 +4,16 @@ Calls run in the context of the block that would follow `parent` (its timestamp
 from the node's clock), with the base fee set to zero as geth does for calls.
 """
 
+import threading
 from dataclasses import dataclass
 
+from eth.chains.base import ChainContext
 from eth.exceptions import Revert
 from eth.vm.spoof import SpoofTransaction
 from eth_abi import decode as abi_decode
 from eth_utils import ValidationError
 
+from .call_state import call_vm_class
 from .rpc_errors import SERVER_ERROR, RpcError, reverted
 
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
@@ -61,11 +64,46 @@ def _succeeds(chain, parent, timestamp, request, gas) -> bool:
     return computation is not None and not computation.is_error
 
 
+class _CallContext:
+    """What every call on top of one parent at one timestamp shares: the header and VM class."""
+
+    def __init__(self, chain, parent, timestamp: int) -> None:
+        self.header = chain.create_header_from_parent(
+            parent, timestamp=timestamp, gas_limit=parent.gas_limit, coinbase=parent.coinbase
+        ).copy(base_fee_per_gas=0)
+        self.vm_class = call_vm_class(chain.get_vm_class_for_block_number(self.header.block_number))
+        self.chaindb = chain.chaindb
+        self.chain_context = ChainContext(chain.chain_id)
+        self.consensus_context = chain.consensus_context
+
+    def new_vm(self):
+        """A VM with a fresh state of its own (nothing carries over from another call)."""
+        return self.vm_class(
+            header=self.header, chaindb=self.chaindb,
+            chain_context=self.chain_context, consensus_context=self.consensus_context,
+        )
+
+
+_contexts_lock = threading.Lock()
+_MAX_CONTEXTS = 8  # per chain: the head and a few recent (parent, timestamp) pairs
+
+
+def _context(chain, parent, timestamp: int) -> _CallContext:
+    key = (parent.hash, timestamp)
+    with _contexts_lock:
+        contexts = chain.__dict__.setdefault("_devchain_call_contexts", {})
+        context = contexts.get(key)
+    if context is None:
+        context = _CallContext(chain, parent, timestamp)
+        with _contexts_lock:
+            if len(contexts) >= _MAX_CONTEXTS:
+                contexts.pop(next(iter(contexts)))
+            contexts[key] = context
+    return context
+
+
 def _execute(chain, parent, timestamp, request: CallRequest, gas: int):
-    header = chain.create_header_from_parent(
-        parent, timestamp=timestamp, gas_limit=parent.gas_limit, coinbase=parent.coinbase
-    ).copy(base_fee_per_gas=0)
-    vm = chain.get_vm(header)
+    vm = _context(chain, parent, timestamp).new_vm()
     state = vm.state
     unsigned = vm.create_unsigned_transaction(
         nonce=state.get_nonce(request.sender),
@@ -76,13 +114,10 @@ def _execute(chain, parent, timestamp, request: CallRequest, gas: int):
         data=request.data,
     )
     tx = SpoofTransaction(unsigned, from_=request.sender)
-    snapshot = state.snapshot()
     try:
         computation = state.apply_transaction(tx)
     except ValidationError as exc:
         raise RpcError(SERVER_ERROR, _validation_message(exc)) from None
-    finally:
-        state.revert(snapshot)
     consumed = gas - computation.get_gas_remaining()
     return computation, consumed
 
