@@ -103,10 +103,80 @@ class MemoAccountDB(AccountDB):
         return store
 
 
+SSTORE = 0x55
+GAS = 0x5A
+SSTORE_SENTRY = 2300  # EIP-2200: SSTORE fails unless more than this much gas is left
+_trace = threading.local()
+
+
+class gas_trace:
+    """While active on this thread, notes what makes a call's outcome depend on its gas limit.
+
+    With a gas limit G instead of the traced run's G0, the top-level frame has G0 - G less
+    gas at every step, and follows the same path unless something reads the gas: the GAS
+    opcode (a value on the stack), a nested call or create (the 63/64 rule sizes the
+    child's gas from what is left; precompiles included), or an SSTORE (EIP-2200: it fails
+    unless more than 2,300 is left). eth_estimateGas uses the notes to know which limit
+    to try first and when no further run is needed."""
+
+    def __enter__(self):
+        self.gas_left_at_sstores = []  # top-level frame only
+        self.reads_gas = False  # GAS opcode anywhere
+        self.nested = False  # any frame below the top-level one
+        _trace.active = self
+        return self
+
+    def __exit__(self, *_):
+        _trace.active = None
+
+
+class _TracedOpcode:
+    """An opcode as py-evm defines it, noting the gas left first when a trace is active."""
+
+    def __init__(self, inner, note) -> None:
+        self.inner = inner
+        self.note = note
+        self.mnemonic = inner.mnemonic
+        self.gas_cost = inner.gas_cost
+
+    def __call__(self, computation) -> None:
+        trace = getattr(_trace, "active", None)
+        if trace is not None:
+            self.note(trace, computation)
+        return self.inner(computation=computation)
+
+
+def _note_sstore(trace, computation) -> None:
+    if computation.msg.depth == 0:
+        trace.gas_left_at_sstores.append(computation.get_gas_remaining())
+
+
+def _note_gas(trace, computation) -> None:
+    trace.reads_gas = True
+
+
+def _note_call(trace, computation) -> None:
+    trace.nested = True
+
+
+CALLS_AND_CREATES = (0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)  # CREATE CALL CALLCODE DELEGATECALL CREATE2 STATICCALL
+
+
 def _computation_class(base):
     class CallComputation(base):
+        opcodes = {
+            **base.opcodes,
+            SSTORE: _TracedOpcode(base.opcodes[SSTORE], _note_sstore),
+            GAS: _TracedOpcode(base.opcodes[GAS], _note_gas),
+            **{op: _TracedOpcode(base.opcodes[op], _note_call) for op in CALLS_AND_CREATES},
+        }
+
         def __init__(self, state, message, transaction_context) -> None:
             super().__init__(state, message, transaction_context)
+            if message.depth:
+                trace = getattr(_trace, "active", None)
+                if trace is not None:
+                    trace.nested = True
             code = message.code
             if code:
                 with _jumpdests_lock:

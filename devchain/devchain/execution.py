@@ -13,7 +13,7 @@ from eth.vm.spoof import SpoofTransaction
 from eth_abi import decode as abi_decode
 from eth_utils import ValidationError
 
-from .call_state import call_vm_class
+from .call_state import SSTORE_SENTRY, call_vm_class, gas_trace
 from .rpc_errors import SERVER_ERROR, RpcError, reverted
 
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
@@ -36,20 +36,38 @@ def call(chain, parent, timestamp: int, request: CallRequest) -> bytes:
 
 
 def estimate_gas(chain, parent, timestamp: int, request: CallRequest) -> int:
-    """The smallest gas limit with which the call succeeds (exact, not a 21,000 band)."""
+    """The smallest gas limit with which the call succeeds (exact, not a 21,000 band).
+
+    The first run, at the cap, is traced (see `call_state.gas_trace`). With a limit G below
+    the cap, the top-level frame has cap - G less gas at every step; while nothing reads the
+    gas (no GAS opcode, no nested call or create), it takes the same path, so it succeeds
+    exactly when G covers the gas consumed and leaves more than 2,300 at every top-level
+    SSTORE (EIP-2200): that minimum is the answer, with no further run. Otherwise the same
+    bound is the first guess, proven by execution (it succeeds, one gas less does not);
+    when that proof fails, a binary search decides, as before.
+    """
     cap = request.gas
-    computation, consumed = _execute(chain, parent, timestamp, request, cap)
+    with gas_trace() as trace:
+        computation, consumed = _execute(chain, parent, timestamp, request, cap)
     _raise_if_failed(computation, cap)
-    # Success needs at least the gas consumed before refunds; usually exactly that,
-    # more only when the 63/64 rule starves a nested call.
-    if _succeeds(chain, parent, timestamp, request, consumed):
-        return consumed
-    low, high = consumed, cap
-    optimistic = min(cap, consumed * 64 // 63 + 2_300)
-    if _succeeds(chain, parent, timestamp, request, optimistic):
-        high = optimistic
+    guess = consumed
+    for left in trace.gas_left_at_sstores:
+        guess = max(guess, cap - left + SSTORE_SENTRY + 1)
+    if guess <= cap and not trace.nested and not trace.reads_gas:
+        return guess
+    guess = min(guess, cap)
+    low = consumed - 1  # less than the run consumed cannot take the same path to success
+    if _succeeds(chain, parent, timestamp, request, guess):
+        if guess == consumed or not _succeeds(chain, parent, timestamp, request, guess - 1):
+            return guess
+        high = guess - 1  # the path changed below the guess: search under it
     else:
-        low = optimistic
+        low, high = guess, cap
+        optimistic = min(cap, max(consumed * 64 // 63 + 2_300, guess + 1))
+        if _succeeds(chain, parent, timestamp, request, optimistic):
+            high = optimistic
+        else:
+            low = optimistic
     while high - low > 1:
         middle = (low + high) // 2
         if _succeeds(chain, parent, timestamp, request, middle):

@@ -143,6 +143,14 @@ def _requests(chain, rng):
     request(_addr(buyers[2]["address"]), b"", _addr(buyers[3]["address"]), value=10**30)  # no funds
     request(b"", bytes.fromhex("600160005260206000f3"), zero)  # contract creation returning 32 bytes
     request(usdc, os.urandom(rng.randrange(0, 80)), zero)  # garbage
+    # Creations whose gas needs come from a top-level SSTORE (EIP-2200's 2,300 sentry binds),
+    # from reading GAS, and from a nested call (63/64 rule) followed by an SSTORE.
+    request(b"", bytes.fromhex("6001600055"), zero)
+    request(b"", bytes.fromhex("600160005560026000556003600055"), zero)  # dirty slot: 100 gas, sentry binds
+    request(b"", bytes.fromhex("60016000555a6000556003600055"), zero)  # the same after GAS
+    request(b"", bytes.fromhex("60016000555a600155"), zero)
+    request(b"", bytes.fromhex("6000600060006000600060016203ffff" "f1" "6001600055"), zero)
+    request(b"", bytes.fromhex("60006000600060006000600161fffff1" "50" "6001600055" "600160015500"), zero)
     request(usdc, calldata("authorizationState(address,bytes32)", buyers[0]["address"], os.urandom(32)), zero,
             value=1)  # value to a view: no funds from the zero address
     request(usdc, calldata("transfer(address,uint256)", buyers[1]["address"], 5), _addr(buyers[0]["address"]))
