@@ -310,6 +310,21 @@ def _bench_reads(args, modes, results):
         proc.wait()
 
 
+def _calibration_ms() -> float:
+    """Wall time of a fixed pure-Python loop (best of 3): how fast this machine is right now.
+
+    ~40 ms on an idle core of the development machine; several times that when it is busy."""
+    best = None
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        elapsed = time.perf_counter() - t
+        best = elapsed if best is None else min(best, elapsed)
+    return round(1000 * best, 1)
+
+
 def run_bench(args) -> int:
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = sorted(set(modes) - set(MODES))
@@ -318,7 +333,8 @@ def run_bench(args) -> int:
         return 2
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     results = {"machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
-               "load_1m_at_start": round(load, 2), "txs": args.txs, "repeat": args.repeat}
+               "load_1m_at_start": round(load, 2), "calibration_loop_ms": _calibration_ms(),
+               "txs": args.txs, "repeat": args.repeat}
     if "ingest" in modes:
         _bench_ingest(args.txs, results)
     if "mined" in modes:
