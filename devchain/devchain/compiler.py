@@ -16,6 +16,7 @@ from pathlib import Path
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
 EVM_VERSION = "cancun"  # the fork the devchain runs; vyper 0.4.3 defaults to prague
+CACHE_FORMAT = "2"  # bump when the cached outputs change
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class CompiledContract:
     name: str
     abi: list
     bytecode: bytes  # init code
+    storage_layout: dict  # vyper's: {variable: {"type", "slot", "n_slots"}}
 
 
 def _cache_dir() -> Path:
@@ -33,22 +35,25 @@ def _cache_dir() -> Path:
 def compile_contract(name: str) -> CompiledContract:
     """Compile contracts/<name>.vy; raises vyper's own exceptions on bad source."""
     source = (CONTRACTS_DIR / f"{name}.vy").read_text()
-    key = hashlib.sha256(f"{source}\0{version('vyper')}\0{EVM_VERSION}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{source}\0{version('vyper')}\0{EVM_VERSION}\0{CACHE_FORMAT}".encode()).hexdigest()[:24]
     cached = _cache_dir() / f"{name}-{key}.json"
     try:
         out = json.loads(cached.read_text())
     except (OSError, ValueError):
         out = _compile(source)
         _store(cached, out)
-    return CompiledContract(name=name, abi=out["abi"], bytecode=bytes.fromhex(out["bytecode"][2:]))
+    return CompiledContract(
+        name=name, abi=out["abi"], bytecode=bytes.fromhex(out["bytecode"][2:]),
+        storage_layout=out["layout"].get("storage_layout", {}),
+    )
 
 
 def _compile(source: str) -> dict:
     import vyper
     from vyper.compiler.settings import Settings
 
-    out = vyper.compile_code(source, output_formats=["abi", "bytecode"], settings=Settings(evm_version=EVM_VERSION))
-    return {"abi": out["abi"], "bytecode": out["bytecode"]}
+    out = vyper.compile_code(source, output_formats=["abi", "bytecode", "layout"], settings=Settings(evm_version=EVM_VERSION))
+    return {"abi": out["abi"], "bytecode": out["bytecode"], "layout": out["layout"]}
 
 
 def _store(path: Path, out: dict) -> None:

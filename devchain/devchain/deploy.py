@@ -14,6 +14,7 @@ from eth_utils import to_checksum_address
 
 from .abi_calls import encode_call
 from .compiler import compile_contract
+from .fast_views import GETTERS
 from .keys import AccountSet
 
 ETHER = 10**18
@@ -103,6 +104,9 @@ def deploy(node, accounts: AccountSet, settings: DeploySettings) -> dict:
         located = node.ledger.locate_tx(tx_hash)
         if located is None or located[0].receipts[located[1]]["status"] != "0x1":
             raise RuntimeError(f"deployment transaction 0x{tx_hash.hex()} failed")
+    state = node.state_at(node.ledger.head)
+    for address, compiled in ((usdc_address, usdc), (mint_address, mint_token)):
+        node.fast_views.register(address, state.get_code_hash(address), compiled, GETTERS[compiled.name])
 
     return {
         "chain_id": node.config.chain_id,

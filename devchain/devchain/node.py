@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional
 
 from .block_builder import BlockPlan, build_block, build_block_in_order
 from .block_clock import BlockClock
+from .fast_views import FastViews
 from .genesis import create_chain
 from .ledger import Ledger, MinedBlock
 from .mempool import Mempool
@@ -47,6 +48,7 @@ class Node:
         self._patches: List[tuple] = []
         self._head_reader_lock = threading.Lock()
         self._head_reader = (None, None, {})  # (head hash, state, {address: (nonce, balance)})
+        self.fast_views = FastViews(self.chain.chaindb.db)  # getters of the deployed contracts
 
     # -- state -------------------------------------------------------------------------
 
