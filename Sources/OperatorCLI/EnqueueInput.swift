@@ -12,6 +12,11 @@ public enum EnqueueInput {
     public struct Item: Sendable, Equatable {
         public var line: Int
         public var request: PaymentRequest
+
+        public init(line: Int, request: PaymentRequest) {
+            self.line = line
+            self.request = request
+        }
     }
 
     /// A line that is not a payment, with the parser's reason.
@@ -44,8 +49,9 @@ public enum EnqueueInput {
         return errors.isEmpty ? .success(items) : .failure(LineErrors(lines: errors))
     }
 
-    struct Reason: Error {
-        var message: String
+    /// Why a value is not a payment, in the protocol parser's words.
+    public struct Reason: Error, Sendable, Equatable {
+        public var message: String
     }
 
     static func request(fromLine line: String) -> Result<PaymentRequest, Reason> {
@@ -55,6 +61,11 @@ public enum EnqueueInput {
         } catch {
             return .failure(Reason(message: "not JSON: \(error)"))
         }
+        return request(from: value)
+    }
+
+    /// One payment from a JSON value of any of the line forms; the reason when it is not one.
+    public static func request(from value: JSONValue) -> Result<PaymentRequest, Reason> {
         guard case .object(var fields) = value else { return .failure(Reason(message: "must be a JSON object")) }
         if fields["cmd"] == nil {
             if fields["payment"] == nil { fields = ["payment": .object(fields)] }
