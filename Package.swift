@@ -117,7 +117,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "paymentd-health", dependencies: [
-            "HealthCheck", "OperatorCLI", "LineProtocolClient",
+            "HealthCheck", "OperatorCLI", "LineProtocolClient", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
