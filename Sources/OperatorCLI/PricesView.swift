@@ -11,11 +11,18 @@ public struct PricesView: Sendable {
     }
 
     public func render(_ prices: [Price]) -> String {
-        var table = TextTable(headers: ["TYPE", "TOKEN", "PAYMENT TOKEN", showAtomic ? "UNIT PRICE USDC (ATOMIC)" : "UNIT PRICE USDC", "MAX QUANTITY", "SOURCE"],
-                              alignments: [.left, .left, .left, .right, .right, .left])
+        var headers = ["TYPE", "TOKEN", "PAYMENT_TOKEN", "UNIT_USDC"]
+        var alignments: [TextTable.Alignment] = [.left, .left, .left, .right]
+        if showAtomic {
+            headers.append("ATOMIC")
+            alignments.append(.right)
+        }
+        var table = TextTable(headers: headers + ["MAX_QUANTITY", "SOURCE"], alignments: alignments + [.right, .left])
         for price in prices {
-            table.append([price.type.rawValue, HashText.show(price.token, style: style), HashText.show(price.paymentToken, style: style),
-                          TokenAmount.display(price.unitPrice, showAtomic: showAtomic), String(price.maxQuantity), price.source.rawValue])
+            var row = [price.type.rawValue, HashText.show(price.token, style: style), HashText.show(price.paymentToken, style: style),
+                       TokenAmount.units(price.unitPrice)]
+            if showAtomic { row.append(price.unitPrice) }
+            table.append(row + [String(price.maxQuantity), price.source.rawValue])
         }
         return table.render()
     }
