@@ -48,12 +48,17 @@ struct SettingsCommand: AsyncParsableCommand {
         @Argument(help: "The setting's key, as `payctl settings get` lists it.")
         var key: String
 
-        @Argument(help: "The new value.")
-        var value: String
+        // Taken as it comes, so a negative number is a value, not an unknown flag.
+        @Argument(parsing: .allUnrecognized, help: "The new value (the daemon checks it).")
+        var value: [String] = []
+
+        func validate() throws {
+            guard value.count == 1 else { throw ValidationError("Give exactly one value, e.g. payctl settings set payment_batch_size 50.") }
+        }
 
         func run() async throws {
             let session = connection.session()
-            try SettingsCommand.show(try await session.send(.settingsSet(key: key, value: value)), session: session, display: display)
+            try SettingsCommand.show(try await session.send(.settingsSet(key: key, value: value[0])), session: session, display: display)
         }
     }
 
