@@ -180,4 +180,17 @@ final class PayctlOutputTests: XCTestCase {
         }
         await client.close()
     }
+
+    func testWatchOnATerminalIsALiveView() async throws {
+        let bed = try await SharedDaemon.testbed()
+        // The view redraws until interrupted; `timeout` sends the Ctrl-C a person would.
+        let live = try await BlockingWork.run {
+            try ChildProcess.run("/usr/bin/script", ["-qfec", "timeout -s INT 3 \(try OperatorTestbed.binary("payctl")) watch --socket \(bed.socketPath)",
+                                                     "/dev/null"], environment: OperatorTestbed.environment(["TERM": "xterm"]), timeoutSeconds: 60)
+        }
+        XCTAssertTrue(live.stdout.contains("\u{1B}[H\u{1B}[2J"), "the screen is redrawn: \(live.stdout.prefix(300))")
+        for part in ["paymentd watch", "last minute", "queue         depth ", "SIGNER", "last events"] {
+            XCTAssertTrue(live.stdout.contains(part), "\(part) in \(live.stdout.suffix(1500))")
+        }
+    }
 }
