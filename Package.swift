@@ -100,9 +100,12 @@ let package = Package(
 
         // MARK: Operator programs: payctl and paymentd-health (the client, never the server)
         // The operator's toolkit both programs share: where the socket is and why it cannot be
-        // used, exit codes, tables, colours, amounts, durations, and payctl's renderings.
+        // used, exit codes and the command runner that keeps them, tables, colours, amounts,
+        // durations, and payctl's renderings.
         .target(name: "OperatorCLI", dependencies: [
             "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "JSON", "ErrorCoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // paymentd-health's judgement: facts from `stats` in, status, summary, perfdata and the
         // Prometheus textfile out; pure, tested without a daemon.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
 
 /// Looks at a socket path the client could not connect to and says why (`SocketProblem`):
 /// `lstat` for what the file is (a symbolic link is left to `connect`, which follows it), then one stream `connect` for what the kernel answers. The
@@ -29,23 +30,11 @@ public enum SocketProbe {
 
     /// 0 when a stream connection to `path` succeeds, else the errno of `connect`.
     private static func connectOnce(_ path: String) -> Int32 {
+        guard let address = try? SocketAddress(unixDomainSocketPath: path) else { return ENAMETOOLONG }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return errno }
         defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard bytes.count < capacity else { return ENAMETOOLONG }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: bytes)
-            buffer[bytes.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let result = address.withSockAddr { connect(descriptor, $0, socklen_t($1)) }
         return result == 0 ? 0 : errno
     }
 

@@ -91,13 +91,7 @@ public struct LegacySurvey: Sendable, Equatable {
     /// 007's selection: per (payment token, payer, nonce) the completed row wins, then sent,
     /// processing, pending, then the rest; the oldest among equals.
     private mutating func readAuthorizationKeys(on conn: PostgresConnection) throws(PostgresError) {
-        let row = try conn.query("""
-            WITH ranked AS (
-                SELECT status, row_number() OVER (
-                    PARTITION BY lower(payment_token_address), lower(payer), lower("authorization" ->> 'nonce')
-                    ORDER BY CASE status WHEN 'completed' THEN 0 WHEN 'sent' THEN 1 WHEN 'processing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END,
-                             created_at) AS rank
-                FROM payment_queue WHERE "authorization" ->> 'nonce' ~* '^0x[0-9a-f]{64}$')
+        let row = try conn.query(Self.rankedCopies + """
             SELECT count(*) FILTER (WHERE rank = 1) AS keyed,
                    count(*) FILTER (WHERE rank > 1 AND status IN ('pending', 'processing', 'sent')) AS failed,
                    count(*) FILTER (WHERE rank > 1 AND status NOT IN ('pending', 'processing', 'sent')) AS kept,
@@ -108,13 +102,7 @@ public struct LegacySurvey: Sendable, Equatable {
         duplicatesFailed = Int(try row?.int64("failed") ?? 0)
         duplicatesKept = Int(try row?.int64("kept") ?? 0)
         unreadableNonce = Int(try row?.int64("unreadable") ?? 0)
-        for failed in try conn.query("""
-            WITH ranked AS (
-                SELECT status, row_number() OVER (
-                    PARTITION BY lower(payment_token_address), lower(payer), lower("authorization" ->> 'nonce')
-                    ORDER BY CASE status WHEN 'completed' THEN 0 WHEN 'sent' THEN 1 WHEN 'processing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END,
-                             created_at) AS rank
-                FROM payment_queue WHERE "authorization" ->> 'nonce' ~* '^0x[0-9a-f]{64}$')
+        for failed in try conn.query(Self.rankedCopies + """
             SELECT status, count(*) AS n FROM ranked WHERE rank > 1 AND status IN ('pending', 'processing', 'sent') GROUP BY status
             """).rows {
             let count = Int(try failed.int64("n"))
@@ -122,6 +110,18 @@ public struct LegacySurvey: Sendable, Equatable {
             statusCountsAfter["failed", default: 0] += count
         }
     }
+
+    /// Every row with a readable authorization nonce, ranked within its authorization as 007
+    /// ranks them: rank 1 gets the key, the others are copies.
+    static let rankedCopies = """
+        WITH ranked AS (
+            SELECT status, row_number() OVER (
+                PARTITION BY lower(payment_token_address), lower(payer), lower("authorization" ->> 'nonce')
+                ORDER BY CASE status WHEN 'completed' THEN 0 WHEN 'sent' THEN 1 WHEN 'processing' THEN 2 WHEN 'pending' THEN 3 ELSE 4 END,
+                         created_at) AS rank
+            FROM payment_queue WHERE "authorization" ->> 'nonce' ~* '^0x[0-9a-f]{64}$')
+
+        """
 
     private static func exists(_ table: String, on conn: PostgresConnection) throws(PostgresError) -> Bool {
         try conn.query("SELECT to_regclass($1) IS NOT NULL AS present", [table]).first?.bool("present") ?? false

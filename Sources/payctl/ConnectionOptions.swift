@@ -32,19 +32,3 @@ struct DisplayOptions: ParsableArguments {
         TerminalStyle.detect(descriptor: 1, environment: ProcessInfo.processInfo.environment)
     }
 }
-
-/// A duration typed on the command line: `90`, `90s`, `5m`, `1h30m`.
-struct DurationArgument: ExpressibleByArgument, Sendable {
-    var seconds: Double
-
-    init(seconds: Double) {
-        self.seconds = seconds
-    }
-
-    init?(argument: String) {
-        guard let seconds = DurationText.parse(argument) else { return nil }
-        self.seconds = seconds
-    }
-
-    var defaultValueDescription: String { DurationText.format(seconds) }
-}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OperatorCLI
 
 /// payctl: the operator's command line for paymentd. Every socket command is a subcommand;
@@ -31,22 +30,9 @@ struct Payctl: AsyncParsableCommand {
         ])
 
     static func main() async {
-        do {
-            var command = try await asyncParseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let failure as PayctlFailure {
-            Foundation.exit(failure.status.rawValue)
-        } catch {
-            // argument-parser's usage errors exit 64; payctl's contract says 2.
-            if exitCode(for: error) == .validationFailure {
-                StandardOutput.error(fullMessage(for: error) + "\n")
-                Foundation.exit(PayctlExitStatus.usage.rawValue)
-            }
-            exit(withError: error)
+        await OperatorCommandMain.run(Payctl.self) { error, usage in
+            StandardOutput.error(fullMessage(for: error) + "\n")
+            return usage ? PayctlExitStatus.usage.rawValue : exitCode(for: error).rawValue
         }
     }
 }

@@ -38,7 +38,7 @@ struct PaymentdHealth: AsyncParsableCommand {
     var prometheus: String?
 
     @Option(help: ArgumentHelp("How long to wait for the daemon's answer.", valueName: "duration"))
-    var timeout: Duration = Duration(seconds: 10)
+    var timeout = DurationArgument(seconds: 10)
 
     @OptionGroup var limits: ThresholdOptions
 
@@ -48,22 +48,11 @@ struct PaymentdHealth: AsyncParsableCommand {
     }
 
     static func main() async {
-        do {
-            var command = try await asyncParseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }
+        await OperatorCommandMain.run(PaymentdHealth.self) { error, _ in
             // A check that cannot even parse its arguments is UNKNOWN, as the plugin guidelines say.
             StandardOutput.out("PAYMENTD UNKNOWN - \(message(for: error).split(separator: "\n").first ?? "invalid arguments")\n")
             StandardOutput.error(fullMessage(for: error) + "\n")
-            Foundation.exit(HealthStatus.unknown.exitCode)
+            return HealthStatus.unknown.exitCode
         }
     }
 
@@ -88,20 +77,4 @@ struct PaymentdHealth: AsyncParsableCommand {
         }
         throw ExitCode(report.status.exitCode)
     }
-}
-
-/// A duration typed on the command line: `90`, `90s`, `5m`, `1h30m`.
-struct Duration: ExpressibleByArgument, Sendable {
-    var seconds: Double
-
-    init(seconds: Double) {
-        self.seconds = seconds
-    }
-
-    init?(argument: String) {
-        guard let seconds = DurationText.parse(argument) else { return nil }
-        self.seconds = seconds
-    }
-
-    var defaultValueDescription: String { DurationText.format(seconds) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HealthCheck
+import OperatorCLI
 
 /// One flag per threshold, defaulting to `HealthThresholds()` (the replaced system's
 /// monitoring advice where it gave one).
@@ -7,14 +8,14 @@ struct ThresholdOptions: ParsableArguments {
     private static let defaults = HealthThresholds()
 
     @Option(name: .customLong("sent-age-warning"), help: "WARNING when the oldest sent payment waits longer than this for confirmation.")
-    var sentAgeWarning = Duration(seconds: defaults.sentAgeWarning)
+    var sentAgeWarning = DurationArgument(seconds: defaults.sentAgeWarning)
     @Option(name: .customLong("sent-age-critical"), help: "CRITICAL when it waits longer than this (the replaced system's stuck transactions).")
-    var sentAgeCritical = Duration(seconds: defaults.sentAgeCritical)
+    var sentAgeCritical = DurationArgument(seconds: defaults.sentAgeCritical)
 
     @Option(name: .customLong("pending-age-warning"), help: "WARNING when the oldest pending payment waits longer than this to be sent.")
-    var pendingAgeWarning = Duration(seconds: defaults.pendingAgeWarning)
+    var pendingAgeWarning = DurationArgument(seconds: defaults.pendingAgeWarning)
     @Option(name: .customLong("pending-age-critical"), help: "CRITICAL when it waits longer than this.")
-    var pendingAgeCritical = Duration(seconds: defaults.pendingAgeCritical)
+    var pendingAgeCritical = DurationArgument(seconds: defaults.pendingAgeCritical)
 
     @Option(name: .customLong("queue-depth-warning"), help: "WARNING when more payments than this are pending.")
     var queueDepthWarning = defaults.queueDepthWarning
@@ -27,9 +28,9 @@ struct ThresholdOptions: ParsableArguments {
     var confirmationRateCritical = defaults.confirmationRateCritical * 100
 
     @Option(name: .customLong("average-processing-warning"), help: "WARNING when the mean time from enqueue to completion (last hour) exceeds this.")
-    var averageProcessingWarning = Duration(seconds: defaults.averageProcessingWarning)
+    var averageProcessingWarning = DurationArgument(seconds: defaults.averageProcessingWarning)
     @Option(name: .customLong("average-processing-critical"), help: "CRITICAL when it exceeds this.")
-    var averageProcessingCritical = Duration(seconds: defaults.averageProcessingCritical)
+    var averageProcessingCritical = DurationArgument(seconds: defaults.averageProcessingCritical)
 
     @Option(name: .customLong("balance-transactions-warning"),
             help: "WARNING when a signer's balance pays for fewer transactions than this at current fees (when the daemon reports balances).")
