@@ -7,6 +7,7 @@ import Glibc
 /// same directory (named so the collector ignores it), then `rename(2)` over the target, so
 /// a scrape never reads half a file.
 public enum TextfileWriter {
+    /// Why the file could not be written, with the system's words and what to check.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
     }

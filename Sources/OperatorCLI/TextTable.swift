@@ -3,6 +3,7 @@
 /// coloured status lines up like a plain one. An empty cell is printed as `-`, so every
 /// line of a piped table has the same number of whitespace-separated fields for `awk`.
 public struct TextTable: Sendable, Equatable {
+    /// How a column's cells line up: text to the left, numbers to the right.
     public enum Alignment: Sendable, Equatable {
         case left
         case right

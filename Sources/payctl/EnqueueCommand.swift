@@ -61,6 +61,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                                valueName: "mode"))
     var progress: ProgressMode = .auto
 
+    /// Where progress goes: chosen by the terminal (auto), or forced.
     enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
         case auto, bar, lines, none
     }
