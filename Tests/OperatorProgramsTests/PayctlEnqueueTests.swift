@@ -52,6 +52,10 @@ final class PayctlEnqueueTests: XCTestCase {
         XCTAssertEqual(bad.status, 2, bad.description)
         XCTAssertTrue(bad.stderr.contains("has 1 line(s) that are not payments; nothing was enqueued:"), bad.stderr)
         XCTAssertTrue(bad.stderr.contains("  line 2: "), bad.stderr)
+        let fromStandardInput = try await bed.run("payctl", ["enqueue", "--file", "-", "--socket", bed.socketPath],
+                                                  input: "\(good)\nnot json\n")
+        XCTAssertEqual(fromStandardInput.status, 2, fromStandardInput.description)
+        XCTAssertTrue(fromStandardInput.stderr.contains("- has 1 line(s) that are not payments"), fromStandardInput.stderr)
 
         // A payment at the wrong price: the daemon refuses it, payctl says which line and why.
         var wrongPrice = try bed.request(buyer: try bed.buyerKey(2))
