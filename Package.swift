@@ -102,6 +102,32 @@ let package = Package(
         // A measurement, not a test: the chain client's decode of a 500-receipt batch answer.
         .executableTarget(name: "rpc-decode-benchmark", dependencies: ["ChainClient"]),
 
+        // MARK: Operator programs: payctl and paymentd-health (the client, never the server)
+        // The operator's toolkit both programs share: where the socket is and why it cannot be
+        // used, exit codes and the command runner that keeps them, tables, colours, amounts,
+        // durations, and payctl's renderings.
+        .target(name: "OperatorCLI", dependencies: [
+            "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "JSON", "ErrorCoding",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // paymentd-health's judgement: facts from `stats` in, status, summary, perfdata and the
+        // Prometheus textfile out; pure, tested without a daemon.
+        .target(name: "HealthCheck", dependencies: [
+            "OperatorCLI", "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "JSON",
+        ]),
+        // payctl migrate / check-upgrade: the daemon's migrations and a read-only survey of a
+        // replaced system's database.
+        .target(name: "SchemaUpgrade", dependencies: ["PaymentStore", "Postgres", "ErrorCoding"]),
+        .executableTarget(name: "payctl", dependencies: [
+            "OperatorCLI", "SchemaUpgrade", "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "paymentd-health", dependencies: [
+            "HealthCheck", "OperatorCLI", "LineProtocolClient", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Test support (throwaway Postgres cluster, devchain process, the daemon process)
         .target(name: "TestHarness", dependencies: ["Postgres", "JSON"]),
         // For tests of the protocol and of its future clients: transcripts and their matching,
@@ -145,6 +171,15 @@ let package = Package(
         .testTarget(name: "PaymentDaemonTests", dependencies: [
             "PaymentDaemon", "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "TestHarness", "Ethereum",
             "PaymentModel", "JSON", "Postgres", "PaymentStore",
+        ]),
+        .testTarget(name: "OperatorCLITests", dependencies: [
+            "OperatorCLI", "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "JSON",
+        ]),
+        .testTarget(name: "HealthCheckTests", dependencies: ["HealthCheck", "OperatorCLI", "PaymentModel", "JSON"]),
+        .testTarget(name: "SchemaUpgradeTests", dependencies: ["SchemaUpgrade", "PaymentStore", "Postgres", "TestHarness"]),
+        // payctl and paymentd-health as binaries against a real daemon, devchain and PostgreSQL.
+        .testTarget(name: "OperatorProgramsTests", dependencies: [
+            "TestHarness", "LineProtocolClient", "LineProtocolCodec", "X402Buyer", "Ethereum", "PaymentModel", "JSON", "Postgres",
         ]),
         // The engine's planners, without a database or a chain.
         .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),

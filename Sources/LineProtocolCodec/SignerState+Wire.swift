@@ -1,8 +1,10 @@
 import JSON
 import PaymentModel
 
-/// One signer (hot wallet) as `stats` reports it: its nonces, what is in flight, and why it
-/// is paused, if it is.
+/// One signer (hot wallet) as `stats` reports it: its nonces, what is in flight, why it is
+/// paused, if it is, and (when the daemon read them) its balance and what one of its
+/// transactions costs. Daemons that do not report the last two send `null`, and a reply
+/// without those keys reads as nil.
 extension SignerState {
     public var wireValue: JSONValue {
         [
@@ -12,6 +14,8 @@ extension SignerState {
             "mined_nonce": minedNonce.map(JSONValue.int) ?? .null,
             "in_flight": .int(Int64(inFlight)),
             "paused_reason": pausedReason.map(JSONValue.string) ?? .null,
+            "balance_wei": balanceWei.map(JSONValue.string) ?? .null,
+            "transaction_cost_wei": transactionCostWei.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -25,6 +29,8 @@ extension SignerState {
             nextNonce: try object.int("next_nonce"),
             minedNonce: try object.optionalInt("mined_nonce"),
             inFlight: Int(try object.optionalInt("in_flight") ?? 0),
-            pausedReason: try object.optionalString("paused_reason"))
+            pausedReason: try object.optionalString("paused_reason"),
+            balanceWei: try object.optionalDecimalText("balance_wei"),
+            transactionCostWei: try object.optionalDecimalText("transaction_cost_wei"))
     }
 }

@@ -26,7 +26,8 @@ final class WireFormTests: XCTestCase {
                                  confirmationRate: 0.98, averageProcessingSeconds: 3.25,
                                  mintCounts: [.pending: 1, .processing: 0, .completed: 3, .failed: 0],
                                  signers: [SignerState(address: "0xaa", role: .mint, nextNonce: 3, minedNonce: nil, inFlight: 0, pausedReason: "no gas"),
-                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil)],
+                                           SignerState(address: "0xbb", role: .payment, nextNonce: 12, minedNonce: 10, inFlight: 2, pausedReason: nil,
+                                                       balanceWei: "2500000000000000000", transactionCostWei: "75000000000000")],
                                  rpcEndpoints: [RPCEndpointState(url: "http://a:1", inUse: false, health: .backingOff, consecutiveFailures: 3,
                                                                  retryInSeconds: 4, lastError: "refused"),
                                                 RPCEndpointState(url: "http://b:2", inUse: true, health: .healthy, consecutiveFailures: 0,
@@ -39,9 +40,20 @@ final class WireFormTests: XCTestCase {
         XCTAssertEqual(wire["nonceState"], ["currentNonce": 12, "lastUsedNonce": 11])
         XCTAssertEqual(wire["oldest_sent_age_seconds"], .null)
         XCTAssertEqual(wire["signers"]?.arrayValue?.first?["paused_reason"], "no gas")
+        XCTAssertEqual(wire["signers"]?.arrayValue?.first?["balance_wei"], .null, "a balance not read is null")
+        XCTAssertEqual(wire["signers"]?.arrayValue?.last?["balance_wei"], "2500000000000000000")
+        XCTAssertEqual(wire["signers"]?.arrayValue?.last?["transaction_cost_wei"], "75000000000000")
         XCTAssertEqual(wire["rpc_endpoint"], "http://b:2", "the endpoint in use")
         XCTAssertEqual(wire["rpc_endpoints"]?.arrayValue?.first?["health"], "backing_off")
         XCTAssertEqual(try PaymentStats(wire: wire), stats)
+    }
+
+    func testASignerWithoutBalanceKeysReadsAsNotReported() throws {
+        let older: JSONValue = ["counts": [:], "signers": [["address": "0xbb", "role": "payment", "next_nonce": 1, "mined_nonce": 1,
+                                                             "in_flight": 0, "paused_reason": nil]]]
+        let signer = try XCTUnwrap(try PaymentStats(wire: older).signers.first)
+        XCTAssertNil(signer.balanceWei)
+        XCTAssertNil(signer.transactionCostWei)
     }
 
     func testStatsWithoutAPaymentSignerHaveNullNonceState() {
