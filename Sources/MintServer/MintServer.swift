@@ -46,7 +46,7 @@ public struct MintServer: Sendable {
     public func run() async throws {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services { [logger, configuration] port in
-                logger.info("mint-server listening", metadata: ["host": "\(configuration.listenHost)", "port": "\(port)",
+                logger.notice("mint-server listening", metadata: ["host": "\(configuration.listenHost)", "port": "\(port)",
                                                                 "paymentd": "\(configuration.socketPath)"])
             },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

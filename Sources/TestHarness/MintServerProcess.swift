@@ -5,7 +5,7 @@ import Glibc
 
 /// The real `mint-server` binary as a child of the test (or benchmark) process, started with a
 /// config file of `key = value` lines and `listen = 127.0.0.1:0`; it learns the port the server
-/// bound from its "listening" log line. Its output goes to a log file next to the config.
+/// bound from its "listening" log line (logged at `notice`: keep `log_level` at notice or below). Its output goes to a log file next to the config.
 public final class MintServerProcess: Sendable {
     public let port: Int
     public let logPath: String
