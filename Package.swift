@@ -13,9 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // mint-server's HTTP front (issue 11) and the ServiceGroup it runs in.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // mint-server's HTTP front (issue 11).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
@@ -56,6 +56,7 @@ let package = Package(
         .target(name: "SettlementEngine", dependencies: [
             "PaymentStore", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON", "ErrorCoding",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
@@ -85,6 +86,8 @@ let package = Package(
         .target(name: "PaymentDaemon", dependencies: [
             "SettlementEngine", "LineProtocolServer", "Systemd", "Ethereum", "PaymentModel",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         // MARK: Executables (thin: parse arguments, build the services, run them)
@@ -184,7 +187,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
+        // The engine's planners, without a database or a chain.
+        .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),
+        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],
                     exclude: ["Fixtures"]),
     ]
 )
