@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // mint-server's HTTP front (issue 11).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages, found through pkg-config)
@@ -136,8 +139,39 @@ let package = Package(
             "LineProtocolCodec", "LineProtocolServer", "LineProtocolClient", "PaymentModel", "JSON", "TestHarness",
         ]),
 
-        // Signs EIP-3009 authorizations as an x402 buyer's client does (demo, drills, tests).
-        .target(name: "X402Buyer", dependencies: ["Ethereum", "PaymentModel"]),
+        // Signs EIP-3009 authorizations as an x402 buyer's client does (demo, drills, tests), and
+        // turns a 402 challenge into the payment header that answers it.
+        .target(name: "X402Buyer", dependencies: ["Ethereum", "PaymentModel", "X402", "JSON"]),
+
+        // MARK: mint-server: the keyless x402 HTTP front (issue 11)
+        // x402's wire formats, v1 and v2: requirements, payloads, base64 headers, receipts,
+        // facilitator bodies and error reasons. No HTTP server, no socket.
+        .target(name: "X402", dependencies: ["PaymentModel", "JSON", "ErrorCoding"]),
+        // Routes, handlers, configuration and the logic behind them; paymentd only through the client.
+        .target(name: "MintServer", dependencies: [
+            "X402", "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "Ethereum", "JSON", "ErrorCoding",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mint-server", dependencies: [
+            "MintServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A buyer for the demo and the benchmark: 402, sign, pay, follow to completion.
+        .executableTarget(name: "x402-buy", dependencies: [
+            "X402Buyer", "X402", "Ethereum", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // A measurement, not a test: 402 challenges/s and paid requests/s through mint-server
+        // against paymentd's direct socket enqueue rate, on a throwaway devchain and database.
+        .executableTarget(name: "mint-server-benchmark", dependencies: [
+            "TestHarness", "LineProtocolClient", "X402Buyer", "X402", "Ethereum", "PaymentModel", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // MARK: The reliability drill: faults while payments flow, then the ledger audited against the chain
         .target(name: "ChaosDrill", dependencies: ["TestHarness", "LineProtocolClient", "X402Buyer", "Ethereum", "PaymentModel", "Postgres", "JSON"]),
@@ -180,6 +214,13 @@ let package = Package(
         // payctl and paymentd-health as binaries against a real daemon, devchain and PostgreSQL.
         .testTarget(name: "OperatorProgramsTests", dependencies: [
             "TestHarness", "LineProtocolClient", "LineProtocolCodec", "X402Buyer", "Ethereum", "PaymentModel", "JSON", "Postgres",
+        ]),
+        .testTarget(name: "X402Tests", dependencies: ["X402", "X402Buyer", "Ethereum", "PaymentModel", "JSON"]),
+        .testTarget(name: "MintServerTests", dependencies: [
+            "MintServer", "X402", "X402Buyer", "LineProtocolClient", "LineProtocolTesting", "TestHarness", "Ethereum",
+            "PaymentModel", "JSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The engine's planners, without a database or a chain.
         .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),

@@ -10,6 +10,8 @@ echo "== system packages" >&2
 scripts/install-system-deps.sh
 echo "== devchain venv" >&2
 devchain/setup-venv.sh
+echo "== x402 SDK venv (mint-server's independent test client)" >&2
+x402-sdk/setup-venv.sh
 echo "== swift build" >&2
 swift build --build-tests
 echo "== devchain tests" >&2

@@ -20,6 +20,9 @@ public actor InMemoryPaymentService: PaymentService {
     private var delays: [String: Duration] = [:]
     private var enqueueDelay: Duration?
     private var hangForever = false
+    private var enqueueFailure: PaymentError?
+    /// Every enqueue request that reached the service, in order (for the programs built on the client).
+    public private(set) var enqueued: [PaymentRequest] = []
 
     /// enqueue, retry, cancel and updateSetting calls that reached the service.
     public private(set) var mutatingCalls = 0
@@ -32,6 +35,8 @@ public actor InMemoryPaymentService: PaymentService {
 
     public func delay(paymentID: String, by duration: Duration) { delays[paymentID] = duration }
     public func delayEnqueue(by duration: Duration) { enqueueDelay = duration }
+    /// Makes every later enqueue fail with `error` (nil: succeed again).
+    public func failEnqueues(with error: PaymentError?) { enqueueFailure = error }
     public func hangStatusCalls() { hangForever = true }
     public var watcherCount: Int { watchers.count }
     public var paymentCount: Int { payments.count }
@@ -48,7 +53,9 @@ public actor InMemoryPaymentService: PaymentService {
 
     public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
         mutatingCalls += 1
+        enqueued.append(request)
         await pause(enqueueDelay)
+        if let enqueueFailure { throw enqueueFailure }
         if let key = request.idempotencyKey, let existing = keys[key], let payment = payments[existing] {
             return EnqueueResult(paymentID: existing, status: payment.status, duplicate: true)
         }

@@ -191,6 +191,12 @@ public final class PaymentdProcess: Sendable {
     /// `paymentd` next to the test bundle (`swift build --build-tests` puts both in the same
     /// directory).
     public static func binaryPath() throws -> String {
+        try binaryPath(named: "paymentd")
+    }
+
+    /// A program of this package (`paymentd`, `mint-server`, `x402-buy`) next to the test bundle
+    /// or the running executable.
+    public static func binaryPath(named name: String) throws -> String {
         var directories: [String] = []
         for argument in CommandLine.arguments.prefix(1) + CommandLine.arguments.filter({ $0.hasSuffix(".xctest") }) {
             directories.append(URL(fileURLWithPath: argument).deletingLastPathComponent().path)
@@ -199,11 +205,11 @@ public final class PaymentdProcess: Sendable {
             directories.append(URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent().path)
         }
         for directory in directories {
-            let candidate = directory + "/paymentd"
+            let candidate = directory + "/" + name
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw HarnessError("""
-            The paymentd binary is not next to the test bundle (looked in \(directories)). \
+            The \(name) binary is not next to the test bundle (looked in \(directories)). \
             Build it with the tests: swift build --build-tests (then swift test --skip-build).
             """)
     }

@@ -90,6 +90,16 @@ final class WireFormTests: XCTestCase {
         XCTAssertThrowsError(try ProtocolResponse(wire: ["id": 1, "ok": false, "error": ["code": "x"]]))
     }
 
+    func testTooManyPendingCarriesTheCountAndLimitForAFrontEndsTooManyRequestsAnswer() throws {
+        let error = WireError(PaymentError.tooManyPending(payer: "0xabc", count: 12, limit: 10))
+        XCTAssertEqual(error.wireValue["pending_count"], 12)
+        XCTAssertEqual(error.wireValue["pending_limit"], 10)
+        let read = try WireError(wire: error.wireValue)
+        XCTAssertEqual(read.pendingCount, 12)
+        XCTAssertEqual(read.pendingLimit, 10)
+        XCTAssertNil(WireError(PaymentError.notFound(paymentID: "x")).wireValue["pending_count"], "only too_many_pending carries a count")
+    }
+
     func testSmallResultsRoundTrip() throws {
         let version = DaemonVersion(daemon: "paymentd 0.1.0")
         XCTAssertEqual(version.wireValue, ["protocol": 1, "daemon": "paymentd 0.1.0"])

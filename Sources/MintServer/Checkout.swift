@@ -1,0 +1,143 @@
+import LineProtocolClient
+import PaymentModel
+import X402
+
+/// The paid routes' logic, apart from HTTP: from a route, its token, body and payment header
+/// to a `CheckoutAnswer`.
+///
+/// The order is the seed's: the body (quantity 1–max) and the product first, since the price
+/// depends on them; then no payment → a 402 for both client generations; a malformed payment →
+/// 400; a payment for something else → 402 with the reason; else paymentd's enqueue under the
+/// authorization's idempotency key, answered at once (`async`) or once settled (`settle`). A
+/// payment that is queued is never answered with a 402 until paymentd says it failed for good.
+public struct Checkout: Sendable {
+    /// A payment header as it came: `X-PAYMENT` (v1) or `PAYMENT-SIGNATURE` (v2).
+    public struct PaymentHeader: Sendable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    private let configuration: MintServerConfiguration
+    private let challenges: ChallengeFactory
+    private let check: PaymentCheck
+    private let prices: PriceList
+    private let submitter: PaymentSubmitter
+    private let waiter: SettlementWaiter
+
+    public init(configuration: MintServerConfiguration, prices: PriceList, submitter: PaymentSubmitter, waiter: SettlementWaiter) {
+        self.configuration = configuration
+        self.challenges = ChallengeFactory(configuration)
+        self.check = PaymentCheck(network: configuration.network)
+        self.prices = prices
+        self.submitter = submitter
+        self.waiter = waiter
+    }
+
+    /// `token` is the path's address (`/api/mint/:address`), nil on `/api/x402-batch-mint`;
+    /// `host` the request's Host header, the resource URL's host when `public_url` is unset.
+    public func buy(route: ResourceRoute, token: String?, path: String, host: String?, body: [UInt8],
+                    payment header: PaymentHeader?) async -> CheckoutAnswer {
+        let request: PurchaseRequest
+        do throws(PurchaseRequestError) {
+            request = try PurchaseRequest(body: body)
+        } catch {
+            return .badRequest(error: error.error, message: error.message)
+        }
+        let price: Price
+        do throws(PaymentdClientError) {
+            let found = if let token = token ?? request.token {
+                try await prices.mintPrice(token: token)
+            } else {
+                try await prices.defaultMintPrice(preferred: nil)
+            }
+            guard let found else {
+                if token == nil && request.token == nil {
+                    return .badRequest(error: "Token required", message: "Name the token to mint (tokenAddress): several or none are sold here.")
+                }
+                return .notFound(error: "Token not found", message: "\(token ?? request.token ?? "") is not sold here.")
+            }
+            price = found
+        } catch {
+            return .unavailable(message: "paymentd's price list is unavailable (\(error.code)); retry shortly.")
+        }
+        guard (1...price.maxQuantity).contains(request.quantity), let purchase = Purchase(price: price, quantity: request.quantity) else {
+            return .badRequest(error: "Invalid quantity", message: "quantity must be an integer from 1 to \(price.maxQuantity).")
+        }
+        let base = configuration.publicURL == nil ? host.map { "http://\($0)" } ?? configuration.baseURL : configuration.baseURL
+        let resource = ResourceInfo(url: base + path,
+                                    description: "Mint \(purchase.quantity) × \(price.token ?? "token") for \(purchase.amountText) atomic units of \(price.paymentToken)",
+                                    mimeType: "application/json")
+        guard let header else { return .paymentRequired(challenges.challenge(for: purchase, resource: resource), receipt: nil) }
+
+        let payment: PaymentPayload
+        do throws(X402PayloadError) {
+            payment = try PaymentPayload(header: header.value, name: header.name)
+        } catch {
+            return .badRequest(error: error.code, message: "The \(header.name) header is not a valid x402 payment: \(error.description)")
+        }
+        let offered = challenges.requirements(for: purchase, resource: resource, version: 2)
+        if let rejection = check.rejection(of: payment, offered: offered) {
+            return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
+                                    receipt: receipt(payment, success: false, reason: rejection.reason, transaction: nil))
+        }
+        switch await submitter.submit(payment, purchase: purchase, recipient: request.recipient ?? payment.payer) {
+        case .accepted(let result):
+            return await answer(result, payment: payment, purchase: purchase, resource: resource, mode: configuration.answerMode(for: route))
+        case .refused(let rejection):
+            return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
+                                    receipt: receipt(payment, success: false, reason: rejection.reason, transaction: nil))
+        case .invalidRequest(let reason, let message):
+            return .badRequest(error: reason, message: message)
+        case .conflict(let message):
+            return .conflict(message: message, receipt: receipt(payment, success: false, reason: X402ErrorReason.duplicateSettlement.rawValue, transaction: nil))
+        case .tooManyPending(let count, let message):
+            return .tooManyPending(count: count, message: message)
+        case .unavailable(let message, _):
+            return .unavailable(message: message)
+        }
+    }
+
+    /// A queued payment's answer: settled, failed for good, or pending, per the route's mode.
+    private func answer(_ result: EnqueueResult, payment: PaymentPayload, purchase: Purchase, resource: ResourceInfo,
+                        mode: AnswerMode) async -> CheckoutAnswer {
+        let outcome: SettlementWaiter.Outcome
+        switch (mode, result.status.isTerminal) {
+        case (.settle, _):
+            outcome = await waiter.outcome(of: result.paymentID, within: .seconds(configuration.settleDeadlineSeconds))
+        case (.async, true):
+            // A buyer sending a payment again that has already finished: say how it ended.
+            outcome = await waiter.outcome(of: result.paymentID, within: .zero)
+        case (.async, false):
+            outcome = .pending(nil)
+        }
+        func state(_ snapshot: PaymentSnapshot?, success: Bool, reason: X402ErrorReason?) -> CheckoutAnswer.PurchaseState {
+            CheckoutAnswer.PurchaseState(
+                paymentID: result.paymentID, status: snapshot?.status ?? result.status, quantity: purchase.quantity, payer: payment.payer,
+                txHash: snapshot?.txHash, duplicate: result.duplicate,
+                receipt: receipt(payment, success: success, reason: reason?.rawValue, transaction: snapshot?.txHash))
+        }
+        switch outcome {
+        case .completed(let snapshot):
+            return .settled(state(snapshot, success: true, reason: nil))
+        case .pending(let snapshot):
+            return .accepted(state(snapshot, success: false, reason: .settlementPending))
+        case .failed(let snapshot):
+            let rejection = X402Rejection(.transactionFailed, "Payment \(result.paymentID) failed and nothing was charged: "
+                + "\(snapshot.error ?? snapshot.status.rawValue). Sign a new authorization to pay again.")
+            return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
+                                    receipt: receipt(payment, success: false, reason: rejection.reason, transaction: snapshot.txHash))
+        }
+    }
+
+    private func receipt(_ payment: PaymentPayload, success: Bool, reason: String?, transaction: String?) -> CheckoutAnswer.Receipt {
+        CheckoutAnswer.Receipt(
+            headerName: X402Headers.receipt(version: payment.x402Version),
+            response: SettlementResponse(success: success, errorReason: reason, transaction: transaction ?? "",
+                                         network: configuration.network.name(version: payment.x402Version), payer: payment.payer))
+    }
+}

@@ -1,0 +1,113 @@
+import HTTPTypes
+import Hummingbird
+import JSON
+import LineProtocolClient
+import PaymentModel
+import X402
+
+/// Every route of mint-server, in one place; each handler reads the request, calls a type that
+/// knows nothing of HTTP (`Checkout`, `Facilitator`, `SeedViews`, the client) and writes its answer.
+///
+/// The seed's routes: `POST /api/mint/:address`, `POST /api/x402-batch-mint`,
+/// `GET /api/payment/:paymentId`, `GET /api/payment-stats` and `GET /api/payment/stats` (a
+/// constant path segment wins over a parameter in this router, so "stats" is never taken for a
+/// payment id, the seed's route-order bug), `GET /health`; and the facilitator's `/supported`,
+/// `/verify`, `/settle` under the configured prefix.
+public struct MintServerRoutes: Sendable {
+    let checkout: Checkout
+    let facilitator: Facilitator
+    let client: PaymentdClient
+    let retryAfterSeconds: Int
+    let facilitatorPrefix: String
+    /// The largest request body read (a purchase or a facilitator request is far smaller).
+    static let maximumBodyBytes = 64 * 1024
+
+    public init(checkout: Checkout, facilitator: Facilitator, client: PaymentdClient, configuration: MintServerConfiguration) {
+        self.checkout = checkout
+        self.facilitator = facilitator
+        self.client = client
+        self.retryAfterSeconds = configuration.retryAfterSeconds
+        self.facilitatorPrefix = configuration.facilitatorPrefix
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/api/mint/:address") { request, context in
+            let token = context.parameters.get("address") ?? ""
+            return try await buy(.mint, token: token, request, context)
+        }
+        router.post("/api/x402-batch-mint") { request, context in
+            try await buy(.batchMint, token: nil, request, context)
+        }
+        router.get("/api/payment-stats") { _, _ in await stats() }
+        router.get("/api/payment/stats") { _, _ in await stats() }
+        router.get("/api/payment/:paymentId") { _, context in
+            await payment(context.parameters.get("paymentId") ?? "")
+        }
+        router.get("/health") { _, _ in await health() }
+        let facilitatorRoutes = router.group(RouterPath(facilitatorPrefix))
+        facilitatorRoutes.get("supported") { _, _ in HTTPAnswer.json(.ok, facilitator.supported) }
+        facilitatorRoutes.post("verify") { request, context in
+            HTTPAnswer.json(.ok, await facilitator.verify(body: try await body(request, context)).wire)
+        }
+        facilitatorRoutes.post("settle") { request, context in
+            HTTPAnswer.json(.ok, await facilitator.settle(body: try await body(request, context)).wire)
+        }
+        return router
+    }
+
+    private func buy(_ route: ResourceRoute, token: String?, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let answer = await checkout.buy(route: route, token: token, path: request.uri.path, host: request.head.authority,
+                                        body: try await body(request, context),
+                                        payment: Self.paymentHeader(request.headers))
+        return HTTPAnswer.checkout(answer, retryAfterSeconds: retryAfterSeconds)
+    }
+
+    private func payment(_ id: String) async -> Response {
+        do throws(PaymentdClientError) {
+            return HTTPAnswer.json(.ok, SeedViews.payment(try await client.status(paymentID: id)))
+        } catch {
+            // The daemon refuses a malformed id as invalid_arguments: no payment has it either.
+            if case .remote(let wire) = error, ["not_found", "invalid_arguments", "invalid_request"].contains(wire.code) {
+                return HTTPAnswer.error(.notFound, "Payment not found", "No payment has id \(id).")
+            }
+            return unavailable(error)
+        }
+    }
+
+    private func stats() async -> Response {
+        do throws(PaymentdClientError) {
+            return HTTPAnswer.json(.ok, SeedViews.stats(try await client.stats()))
+        } catch {
+            return unavailable(error)
+        }
+    }
+
+    private func health() async -> Response {
+        do throws(PaymentdClientError) {
+            try await client.ping()
+            return HTTPAnswer.json(.ok, ["status": "ok", "paymentd": "ok"])
+        } catch {
+            return HTTPAnswer.error(.serviceUnavailable, "paymentd_unreachable", error.description, extra: ["status": "unavailable"],
+                                    headers: [("Retry-After", String(retryAfterSeconds))])
+        }
+    }
+
+    private func unavailable(_ error: PaymentdClientError) -> Response {
+        HTTPAnswer.error(.serviceUnavailable, X402ErrorReason.unavailable.rawValue, "paymentd is unavailable (\(error.code)); retry shortly.",
+                         headers: [("Retry-After", String(retryAfterSeconds))])
+    }
+
+    private func body(_ request: Request, _ context: BasicRequestContext) async throws -> [UInt8] {
+        let buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// `PAYMENT-SIGNATURE` (v2) when present, else `X-PAYMENT` (v1).
+    static func paymentHeader(_ headers: HTTPFields) -> Checkout.PaymentHeader? {
+        for name in [X402Headers.paymentSignature, X402Headers.payment] {
+            if let field = HTTPField.Name(name), let value = headers[field] { return Checkout.PaymentHeader(name: name, value: value) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,52 @@
+import LineProtocolClient
+import PaymentModel
+
+/// Waits for a queued payment to reach a terminal state, up to a deadline, woken by
+/// `PaymentSignals` and reading `status` at least every `pollInterval`.
+///
+/// It never turns "not yet" into an error: past the deadline, or when paymentd stops
+/// answering meanwhile, the latest snapshot known (or none) is returned as still pending,
+/// because a queued payment will still settle.
+public struct SettlementWaiter: Sendable {
+    /// What the wait found.
+    public enum Outcome: Sendable, Equatable {
+        case completed(PaymentSnapshot)
+        /// Failed for good (`failed`, `confirmation_failed`): nothing was charged.
+        case failed(PaymentSnapshot)
+        /// Not settled yet at the deadline (nil: paymentd could not be asked).
+        case pending(PaymentSnapshot?)
+    }
+
+    private let client: PaymentdClient
+    private let signals: PaymentSignals
+    private let pollInterval: Duration
+
+    public init(client: PaymentdClient, signals: PaymentSignals, pollInterval: Duration = .seconds(1)) {
+        self.client = client
+        self.signals = signals
+        self.pollInterval = pollInterval
+    }
+
+    public func outcome(of paymentID: String, within wait: Duration) async -> Outcome {
+        let deadline = ContinuousClock.now + wait
+        let token = await signals.subscribe(paymentID)
+        var latest: PaymentSnapshot?
+        defer { Task { await signals.cancel(token) } }
+        while true {
+            do throws(PaymentdClientError) {
+                let snapshot = try await client.status(paymentID: paymentID)
+                latest = snapshot
+                switch snapshot.status {
+                case .completed: return .completed(snapshot)
+                case .failed, .confirmationFailed: return .failed(snapshot)
+                case .pending, .processing, .sent: break
+                }
+            } catch {
+                if case .remote = error { return .pending(latest) }
+            }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, !Task.isCancelled else { return .pending(latest) }
+            await signals.wait(token, timeout: min(left, pollInterval))
+        }
+    }
+}
