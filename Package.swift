@@ -142,6 +142,9 @@ let package = Package(
             "PaymentDaemon", "LineProtocolClient", "LineProtocolCodec", "LineProtocolTesting", "TestHarness", "Ethereum",
             "PaymentModel", "JSON", "Postgres", "PaymentStore",
         ]),
+        // What ships besides the code: the systemd units (systemd-analyze), the install into a
+        // DESTDIR, and the operator guide's commands, each traced to what exercises it.
+        .testTarget(name: "PackagingTests", dependencies: ["TestHarness"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
                     exclude: ["Fixtures"]),
     ]
