@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C system libraries (Debian -dev packages, found through pkg-config)
@@ -52,6 +53,7 @@ let package = Package(
         .target(name: "SettlementEngine", dependencies: [
             "PaymentStore", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON", "ErrorCoding",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // MARK: Line protocol: NDJSON over a Unix socket (spec in protocol/)
@@ -81,6 +83,8 @@ let package = Package(
         .target(name: "PaymentDaemon", dependencies: [
             "SettlementEngine", "LineProtocolServer", "Systemd", "Ethereum", "PaymentModel",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         // MARK: Executables (thin: parse arguments, build the services, run them)
@@ -145,7 +149,9 @@ let package = Package(
         // What ships besides the code: the systemd units (systemd-analyze), the install into a
         // DESTDIR, and the operator guide's commands, each traced to what exercises it.
         .testTarget(name: "PackagingTests", dependencies: ["TestHarness"]),
-        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON"],
+        // The engine's planners, without a database or a chain.
+        .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),
+        .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],
                     exclude: ["Fixtures"]),
     ]
 )

@@ -17,7 +17,7 @@ public enum BroadcastOutcome: Sendable, Hashable {
     /// transaction: internal error, resource unavailable, limit exceeded.
     static let nodeFailureCodes: Set<Int> = [-32603, -32002, -32005]
 
-    init(error: RPCErrorObject) {
+    public init(error: RPCErrorObject) {
         let rejection = BroadcastRejection(message: error.message)
         if rejection == .other, Self.nodeFailureCodes.contains(error.code) {
             self = .indeterminate(error)

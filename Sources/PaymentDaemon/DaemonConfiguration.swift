@@ -179,12 +179,15 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
     case configuration(String)
     case keyFile(String)
     case startup(String)
+    /// The socket listener failed by itself while running.
+    case listener(String)
 
     public var description: String {
         switch self {
         case .configuration(let message): "configuration: \(message)"
         case .keyFile(let message): "key file: \(message)"
         case .startup(let message): "start-up: \(message)"
+        case .listener(let message): "socket listener failed: \(message)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LineProtocolServer
 import Logging
+import ServiceLifecycle
 import PaymentModel
 import SettlementEngine
 import Systemd
@@ -25,9 +26,19 @@ public final class PaymentDaemon: Sendable {
                                   rpcURLs: configuration.rpcURLs, version: version, logger: logger)
     }
 
+    /// Most time a graceful shutdown may take (drain the socket, finish the loops' iterations)
+    /// before what is left is cancelled; the unit's `TimeoutStopSec` must be longer.
+    public static let maximumShutdownDuration = Duration.seconds(90)
+
     /// Runs until stopped; returns the exit status.
+    ///
+    /// The running daemon is one `ServiceGroup`, in this order (graceful shutdown — SIGTERM,
+    /// SIGINT or the `stop` command — reaches them in reverse): the watchdog pinger and the status
+    /// reporter, the engine's event streams and its three loops, the socket server, the SIGHUP
+    /// reloader, and the shutdown announcer. So shutdown says STOPPING=1 first, then stops
+    /// accepting and answers what was read, then lets each loop finish its iteration, then ends
+    /// the watch streams, while the watchdog keeps pinging to the end.
     public func run() async throws(DaemonError) -> Int32 {
-        let signals = SignalEvents()
         _ = try? SystemdNotifier.status("starting: database, migrations, chain, nonce state")
         do {
             try await engine.prepare(migrationsDirectory: configuration.migrationsDirectory)
@@ -46,72 +57,42 @@ public final class PaymentDaemon: Sendable {
         } catch {
             throw .startup("\(error)")
         }
+        let stop = GracefulStopTrigger()
         let server: ProtocolServer
         do {
             server = try await ProtocolServer.bind(
                 configuration: ProtocolServerConfiguration(listener: listener, adminPolicy: .rootAndDaemonUser(adding: Set(configuration.adminUIDs))),
-                service: engine, logger: logger, onStop: { signals.requestStop() })
+                service: engine, logger: logger, onStop: { stop.request() })
         } catch {
             throw .startup(error.description)
         }
-        let watchdog = (try? SystemdNotifier.watchdogInterval()) ?? nil
-        let engine = self.engine
-        let logger = self.logger
-        let loops = Task { await engine.run() }
-        let serving = Task { () -> String? in
-            do throws(ProtocolServerError) {
-                try await server.run()
-                return nil
-            } catch {
-                return error.description
-            }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let watchdog = (try? SystemdNotifier.watchdogInterval()) ?? nil {
+            let engine = self.engine
+            services.append(.init(service: WatchdogPinger(interval: watchdog, heartbeats: engine.heartbeats,
+                                                          settings: { engine.currentSettings }, logger: logger)))
         }
-        // A listener that dies by itself must not leave a deaf daemon running: stop, exit 1.
-        let listenerWatch = Task {
-            if await serving.value != nil { signals.requestStop() }
-        }
-        let helpers = Task {
-            await withTaskGroup(of: Void.self) { group in
-                if let watchdog {
-                    let pinger = WatchdogPinger(interval: watchdog, heartbeats: engine.heartbeats, settings: { engine.currentSettings }, logger: logger)
-                    group.addTask { await pinger.run() }
-                }
-                group.addTask { await StatusReporter(engine: engine, period: .seconds(5)).run() }
-            }
-        }
+        services.append(.init(service: StatusReporter(engine: engine, period: .seconds(5))))
+        services += engine.services.map { .init(service: $0) }
+        services.append(.init(service: ProtocolServerService(server: server), failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: SettingsReloader(engine: engine, logger: logger)))
+        services.append(.init(service: ShutdownAnnouncer(logger: logger)))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        groupConfiguration.maximumGracefulShutdownDuration = Self.maximumShutdownDuration
+        let group = ServiceGroup(configuration: groupConfiguration)
+        stop.attach(group)
+
         let readyStatus = (try? await StatusReporter.line(engine)) ?? "ready"
         _ = try? SystemdNotifier.ready(status: readyStatus)
         logger.notice("paymentd ready", metadata: ["socket": "\(server.address)", "version": "\(engine.version)"])
-
-        for await event in signals.events {
-            if case .reload = event {
-                _ = try? SystemdNotifier.reloading()
-                do {
-                    try await engine.reloadSettings()
-                    logger.notice("settings reloaded")
-                } catch {
-                    logger.error("settings reload failed; keeping the previous settings", metadata: ["error": "\(error)"])
-                }
-                _ = try? SystemdNotifier.ready(status: (try? await StatusReporter.line(engine)) ?? "ready")
-                continue
-            }
-            break
-        }
-        _ = try? SystemdNotifier.stopping()
-        logger.notice("paymentd stopping: draining connections and finishing in-flight work")
-        server.shutdown()
-        let serverFailure = await serving.value
-        loops.cancel()
-        await loops.value
-        helpers.cancel()
-        await helpers.value
-        await listenerWatch.value
-        signals.finish()
-        logger.notice("paymentd stopped")
-        if let serverFailure {
-            logger.critical("socket listener failed", metadata: ["error": "\(serverFailure)"])
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("paymentd stopped after a failure", metadata: ["error": "\(error)"])
             return 1
         }
+        logger.notice("paymentd stopped")
         return 0
     }
 }

@@ -1,15 +1,22 @@
 import Logging
+import ServiceLifecycle
 import PaymentModel
 import SettlementEngine
 import Systemd
 
 /// Keeps `systemctl status paymentd` telling the truth: a `STATUS=` line with live counts every
 /// few seconds.
-struct StatusReporter: Sendable {
+struct StatusReporter: Service, CustomStringConvertible {
     let engine: SettlementEngine
     let period: Duration
 
+    var description: String { "status reporter" }
+
     func run() async {
+        await cancelWhenGracefulShutdown { await self.report() }
+    }
+
+    private func report() async {
         while !Task.isCancelled {
             if let line = try? await Self.line(engine) { _ = try? SystemdNotifier.status(line) }
             try? await Task.sleep(for: period)

@@ -1,4 +1,5 @@
 import Logging
+import ServiceLifecycle
 import SettlementEngine
 import Systemd
 
@@ -11,14 +12,23 @@ import Systemd
 ///
 /// The pinger's start counts as every loop's first heartbeat, so a daemon that just started is
 /// not reported as stuck before its loops had the time any iteration gets.
-struct WatchdogPinger: Sendable {
+struct WatchdogPinger: Service, CustomStringConvertible {
     let interval: Duration
     let heartbeats: LoopHeartbeats
     /// The live settings, read at every check (intervals can change while the daemon runs).
     let settings: @Sendable () -> EngineSettings
     let logger: Logger
 
+    var description: String { "watchdog pinger" }
+
+    /// Pings until the group's shutdown reaches it: it is the group's first service, so the
+    /// last one stopped, and it keeps systemd informed while the socket drains and the loops
+    /// finish their last iterations.
     func run() async {
+        await cancelWhenGracefulShutdown { await self.ping() }
+    }
+
+    private func ping() async {
         let allowance = interval / 2
         let started = ContinuousClock.now
         var silent = false

@@ -4,113 +4,6 @@ import JSON
 import PaymentModel
 import Postgres
 
-/// A mint job to create when its payment completes.
-public struct NewMintJob: Sendable, Hashable {
-    public var paymentID: String
-    public var index: Int
-    public var payer: String
-    public var recipient: String
-    public var tokenAddress: String
-    public var paymentTxHash: String
-    /// The on-chain dedupe key: see `MintJobKey`.
-    public var dedupeHash: String
-
-    public init(paymentID: String, index: Int, payer: String, recipient: String, tokenAddress: String, paymentTxHash: String) {
-        self.paymentID = paymentID
-        self.index = index
-        self.payer = payer
-        self.recipient = recipient
-        self.tokenAddress = tokenAddress
-        self.paymentTxHash = paymentTxHash
-        dedupeHash = MintJobKey.dedupeHash(paymentID: paymentID, index: index)
-    }
-}
-
-/// The `txHash` argument of `mint`/`batchMint` for a job: keccak256 of
-/// `"paymentd:mint:<payment uuid, lowercase>:<index>"`. It depends only on the payment and the
-/// item, never on a clock, so however often a completion is replayed the contract sees the same
-/// key and mints once.
-public enum MintJobKey {
-    public static func dedupeHash(paymentID: String, index: Int) -> String {
-        Hex.encode(Keccak256.hash(Array("paymentd:mint:\(paymentID.lowercased()):\(index)".utf8)))
-    }
-}
-
-/// One `mint_queue` row as the mint sender needs it. Legacy rows (no payment id) are included:
-/// their dedupe hash is whatever the replaced system stored.
-public struct MintJobRow: Sendable, Hashable {
-    public var id: String
-    public var paymentID: String?
-    public var index: Int?
-    public var recipient: String
-    public var tokenAddress: String
-    public var dedupeHash: String
-    public var status: MintStatus
-    public var batchID: Int64?
-    public var mintTxHash: String?
-    public var error: String?
-
-    static let columns = columns("mint_queue")
-
-    /// The columns every job query selects, for the table under `alias`.
-    static func columns(_ alias: String) -> String {
-        """
-        \(alias).id::text AS id, \(alias).payment_id::text AS payment_id, \(alias).item_index,
-        coalesce(\(alias).recipient, \(alias).payer_address) AS recipient_address, \(alias).token_address, \(alias).tx_hash_bytes32,
-        \(alias).status, \(alias).batch_id, \(alias).mint_tx_hash, \(alias).error_message
-        """
-    }
-
-    init(row: PostgresRow) throws {
-        id = try row.string("id")
-        paymentID = try row.text("payment_id")
-        index = try row.optionalInt64("item_index").map(Int.init)
-        recipient = try row.string("recipient_address")
-        tokenAddress = try row.text("token_address") ?? ""
-        dedupeHash = try row.string("tx_hash_bytes32")
-        status = MintStatus(rawValue: try row.string("status")) ?? .failed
-        batchID = try row.optionalInt64("batch_id")
-        mintTxHash = try row.text("mint_tx_hash")
-        error = try row.text("error_message")
-    }
-}
-
-/// A batchMint transaction and the jobs it carries.
-public struct MintBatchRow: Sendable, Hashable {
-    public var id: Int64
-    public var tokenAddress: String
-    public var signer: String
-    public var nonce: Int64?
-    public var rawTx: String?
-    public var txHash: String?
-    public var attempts: [TransactionAttempt]
-    public var status: String
-    public var jobIDs: [String]
-    public var dedupeHashes: [String]
-    public var createdAt: Double
-
-    public init(id: Int64, tokenAddress: String, signer: String, nonce: Int64?, rawTx: String?, txHash: String?,
-                attempts: [TransactionAttempt], status: String, jobIDs: [String], dedupeHashes: [String], createdAt: Double) {
-        self.id = id
-        self.tokenAddress = tokenAddress
-        self.signer = signer
-        self.nonce = nonce
-        self.rawTx = rawTx
-        self.txHash = txHash
-        self.attempts = attempts
-        self.status = status
-        self.jobIDs = jobIDs
-        self.dedupeHashes = dedupeHashes
-        self.createdAt = createdAt
-    }
-
-    public var allTransactionHashes: [String] {
-        var hashes = attempts.map(\.hash)
-        if let txHash, !hashes.contains(txHash) { hashes.append(txHash) }
-        return hashes
-    }
-}
-
 /// Every statement on `mint_queue` and `mint_batches`.
 public enum MintQueue {
     /// Inserts jobs; a job that already exists (same payment and index, or same dedupe hash) is
@@ -127,14 +20,15 @@ public enum MintQueue {
             """, [
                 PostgresArrayLiteral.encode(jobs.map(\.paymentID)),
                 PostgresArrayLiteral.encode(jobs.map { String($0.index) }),
-                PostgresArrayLiteral.encode(jobs.map(\.payer)),
-                PostgresArrayLiteral.encode(jobs.map(\.recipient)),
-                PostgresArrayLiteral.encode(jobs.map(\.tokenAddress)),
-                PostgresArrayLiteral.encode(jobs.map(\.paymentTxHash)),
-                PostgresArrayLiteral.encode(jobs.map(\.dedupeHash)),
+                PostgresArrayLiteral.encode(jobs.map(\.payer.checksummed)),
+                PostgresArrayLiteral.encode(jobs.map(\.recipient.checksummed)),
+                PostgresArrayLiteral.encode(jobs.map(\.token.checksummed)),
+                PostgresArrayLiteral.encode(jobs.map(\.paymentTxHash.hex)),
+                PostgresArrayLiteral.encode(jobs.map(\.dedupeHash.hex)),
             ])
     }
 
+    /// A payment's jobs, by item.
     public static func jobs(paymentID: String, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
         try StoreError.wrap {
             try conn.query("SELECT \(MintJobRow.columns) FROM mint_queue WHERE payment_id = $1::uuid ORDER BY item_index", [paymentID])
@@ -146,16 +40,17 @@ public enum MintQueue {
     /// completed, not being restored after a reorg nor lost, and its settlement block at or
     /// below `settledAtOrBelow` (`mint_confirmations`) or final. Legacy jobs (no payment) are
     /// taken as they are. Must run inside a transaction.
-    public static func claimPending(limit: Int, settledAtOrBelow: Int64, on conn: PostgresConnection) throws(StoreError) -> [MintJobRow] {
+    public static func claimPending(limit: Int, settledAtOrBelow: Int64, on conn: PostgresConnection) throws(StoreError) -> RowBatch<MintJobRow> {
         try StoreError.wrap {
-            try conn.query("""
+            let rows = try conn.query("""
                 SELECT \(MintJobRow.columns("m")) FROM mint_queue m LEFT JOIN payment_queue p ON p.id = m.payment_id
                 WHERE m.status = 'pending' AND m.token_address IS NOT NULL
                   AND (m.payment_id IS NULL
                        OR (p.status = 'completed' AND p.reorged_at IS NULL AND p.settlement_lost IS NULL
                            AND (p.finalized OR p.confirmed_block IS NULL OR p.confirmed_block <= $2)))
                 ORDER BY m.created_at, m.id LIMIT $1 FOR UPDATE OF m SKIP LOCKED
-                """, [String(limit), String(settledAtOrBelow)]).rows.map { try MintJobRow(row: $0) }
+                """, [String(limit), String(settledAtOrBelow)])
+            return try RowBatch.read(rows.rows) { row throws(StoreError) in try StoreError.wrap { try MintJobRow(row: row) } }
         }
     }
 
@@ -216,13 +111,14 @@ public enum MintQueue {
     }
 
     /// Records a signed batchMint transaction and attaches its jobs, before broadcast.
-    public static func createBatch(tokenAddress: String, signer: String, nonce: Int64, rawTx: String, attempt: TransactionAttempt,
+    public static func createBatch(token: Address, signer: Address, nonce: UInt64, rawTx: [UInt8], attempt: TransactionAttempt,
                                    jobIDs: [String], on conn: PostgresConnection) throws(StoreError) -> Int64 {
         try StoreError.wrap {
             let id = try conn.query("""
                 INSERT INTO mint_batches (token_address, signer, nonce, raw_tx, tx_hash, attempts, status, job_count)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'processing', $7) RETURNING id
-                """, [tokenAddress, signer, String(nonce), rawTx, attempt.hash, try JSONText.string([attempt]), String(jobIDs.count)])
+                """, [token.checksummed, signer.checksummed, String(nonce), Hex.encode(rawTx), attempt.hash.hex, try JSONText.string([attempt]),
+                      String(jobIDs.count)])
                 .first!.int64("id")
             try conn.query("""
                 UPDATE mint_queue SET status = 'processing', batch_id = $1, updated_at = now() WHERE id = ANY($2::uuid[])
@@ -242,9 +138,9 @@ public enum MintQueue {
     }
 
     /// Batches not yet settled, with their jobs.
-    public static func openBatches(on conn: PostgresConnection) throws(StoreError) -> [MintBatchRow] {
+    public static func openBatches(on conn: PostgresConnection) throws(StoreError) -> RowBatch<MintBatchRow> {
         try StoreError.wrap {
-            try conn.query("""
+            let rows = try conn.query("""
                 SELECT b.id, b.token_address, b.signer, b.nonce, b.raw_tx, b.tx_hash, b.attempts::text AS attempts_json, b.status,
                        extract(epoch FROM b.created_at)::float8 AS created_epoch,
                        coalesce(array_agg(j.id::text ORDER BY j.id) FILTER (WHERE j.id IS NOT NULL), '{}')::text AS job_ids,
@@ -252,32 +148,24 @@ public enum MintQueue {
                 FROM mint_batches b LEFT JOIN mint_queue j ON j.batch_id = b.id AND j.status = 'processing'
                 WHERE b.status IN ('processing', 'sent')
                 GROUP BY b.id ORDER BY b.signer, b.nonce
-                """).rows.map { row in
-                    MintBatchRow(
-                        id: try row.int64("id"), tokenAddress: try row.string("token_address"), signer: try row.string("signer"),
-                        nonce: try row.optionalInt64("nonce"), rawTx: try row.text("raw_tx"), txHash: try row.text("tx_hash"),
-                        attempts: try row.text("attempts_json").flatMap { try? JSONText.decode([TransactionAttempt].self, from: Array($0.utf8)) } ?? [],
-                        status: try row.string("status"),
-                        jobIDs: PostgresArrayText.parse(try row.string("job_ids")),
-                        dedupeHashes: PostgresArrayText.parse(try row.string("hashes")),
-                        createdAt: try row.text("created_epoch").flatMap(Double.init) ?? 0)
-                }
+                """)
+            return try RowBatch.read(rows.rows, MintBatchRow.init(row:))
         }
     }
 
     /// The batch mined successfully: its jobs are completed with its hash.
-    public static func completeBatch(id: Int64, txHash: String, blockNumber: Int64, blockHash: String, on conn: PostgresConnection) throws(StoreError) {
+    public static func completeBatch(id: Int64, txHash: Bytes32, block: RecordedBlock, on conn: PostgresConnection) throws(StoreError) {
         try StoreError.wrap {
             try conn.transaction { tx in
                 try tx.query("""
                     UPDATE mint_batches SET status = 'completed', tx_hash = $2, confirmed_block = $3, confirmed_block_hash = $4,
                         finalized = false, error = NULL, updated_at = now()
                     WHERE id = $1
-                    """, [String(id), txHash, String(blockNumber), blockHash])
+                    """, [String(id), txHash.hex, String(block.number), block.hash.hex])
                 try tx.query("""
                     UPDATE mint_queue SET status = 'completed', mint_tx_hash = $2, processed_at = now(), updated_at = now(), error_message = NULL
                     WHERE batch_id = $1 AND status = 'processing'
-                    """, [String(id), txHash])
+                    """, [String(id), txHash.hex])
             }
         }
     }
@@ -286,7 +174,7 @@ public enum MintQueue {
     /// back to `pending` for another batch. `nonceConsumed` tells whether the batch's nonce was
     /// used on-chain (a mined revert) or is free again; `block` is where a reverted batch was
     /// mined (re-checked until final: a reorg may undo the revert).
-    public static func closeBatch(id: Int64, status: String, error: String, alreadyMintedJobIDs: [String], nonceConsumed: Bool,
+    public static func closeBatch(id: Int64, status: MintBatchStatus, error: String, alreadyMintedJobIDs: [String], nonceConsumed: Bool,
                                   block: RecordedBlock? = nil, on conn: PostgresConnection) throws(StoreError) {
         try StoreError.wrap {
             try conn.transaction { tx in
@@ -295,7 +183,7 @@ public enum MintQueue {
                         nonce = CASE WHEN $4 THEN nonce ELSE NULL END,
                         confirmed_block = $5::bigint, confirmed_block_hash = $6, finalized = false
                     WHERE id = $1
-                    """, [String(id), status, error, nonceConsumed ? "true" : "false", block.map { String($0.number) }, block?.hash])
+                    """, [String(id), status.rawValue, error, nonceConsumed ? "true" : "false", block.map { String($0.number) }, block?.hash.hex])
                 try tx.query("""
                     UPDATE mint_queue SET status = 'completed', processed_at = now(), updated_at = now(),
                         error_message = 'already minted on-chain'
@@ -318,7 +206,7 @@ public enum MintQueue {
             try conn.query("""
                 SELECT DISTINCT confirmed_block, confirmed_block_hash FROM mint_batches
                 WHERE NOT finalized AND confirmed_block IS NOT NULL AND status IN ('completed', 'reverted')
-                """).rows.map { RecordedBlock(number: try $0.int64("confirmed_block"), hash: try $0.string("confirmed_block_hash")) }
+                """).rows.map { try RecordedBlock(row: $0, table: "mint_batches") }
         }
     }
 
@@ -329,7 +217,7 @@ public enum MintQueue {
                 UPDATE mint_batches m SET finalized = true
                 FROM unnest($1::bigint[], $2::text[]) AS b(block, hash)
                 WHERE m.confirmed_block = b.block AND m.confirmed_block_hash = b.hash AND NOT m.finalized
-                """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash))])
+                """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash.hex))])
         }
     }
 
@@ -349,7 +237,7 @@ public enum MintQueue {
                     FROM unnest($1::bigint[], $2::text[]) AS b(block, hash)
                     WHERE m.confirmed_block = b.block AND m.confirmed_block_hash = b.hash AND m.status IN ('completed', 'reverted')
                     RETURNING m.id, m.tx_hash
-                    """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash))])
+                    """, [PostgresArrayLiteral.encode(blocks.map { String($0.number) }), PostgresArrayLiteral.encode(blocks.map(\.hash.hex))])
                 let batches = try reopened.rows.map { (id: try $0.int64("id"), txHash: try $0.text("tx_hash")) }
                 try tx.query("""
                     UPDATE mint_queue j SET status = 'processing', mint_tx_hash = NULL, processed_at = NULL, updated_at = now()
@@ -361,19 +249,6 @@ public enum MintQueue {
         }
     }
 
-    public static func recordReplacement(batchID: Int64, rawTx: String, attempt: TransactionAttempt, on conn: PostgresConnection) throws(StoreError) {
-        try StoreError.wrap {
-            try conn.query("""
-                UPDATE mint_batches SET raw_tx = $2, tx_hash = $3, attempts = attempts || $4::jsonb, updated_at = now() WHERE id = $1
-                """, [String(batchID), rawTx, attempt.hash, try JSONText.string([attempt])])
-        }
-    }
-
-    public static func highestNonce(signer: String, on conn: PostgresConnection) throws(StoreError) -> Int64? {
-        try StoreError.wrap {
-            try conn.query("SELECT max(nonce) AS n FROM mint_batches WHERE lower(signer) = lower($1)", [signer]).first?.optionalInt64("n")
-        }
-    }
 }
 
 /// Reads the text form of a one-dimensional PostgreSQL array of simple values (`{a,b}`).

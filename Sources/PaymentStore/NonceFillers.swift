@@ -1,13 +1,14 @@
+import Ethereum
 import Postgres
 
 /// A zero-value transfer from a signer to itself, signed to fill a nonce nothing else holds.
 public struct NonceFiller: Sendable, Hashable {
-    public var signer: String
-    public var nonce: Int64
-    public var rawTx: String
-    public var txHash: String
+    public var signer: Address
+    public var nonce: UInt64
+    public var rawTx: [UInt8]
+    public var txHash: Bytes32
 
-    public init(signer: String, nonce: Int64, rawTx: String, txHash: String) {
+    public init(signer: Address, nonce: UInt64, rawTx: [UInt8], txHash: Bytes32) {
         self.signer = signer
         self.nonce = nonce
         self.rawTx = rawTx
@@ -27,9 +28,9 @@ public enum NonceFillers {
                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])
                 ON CONFLICT DO NOTHING
                 RETURNING nonce
-                """, [PostgresArrayLiteral.encode(fillers.map(\.signer)), PostgresArrayLiteral.encode(fillers.map { String($0.nonce) }),
-                      PostgresArrayLiteral.encode(fillers.map(\.rawTx)), PostgresArrayLiteral.encode(fillers.map(\.txHash))])
-            let nonces = Set(try inserted.rows.map { try $0.int64("nonce") })
+                """, [PostgresArrayLiteral.encode(fillers.map(\.signer.checksummed)), PostgresArrayLiteral.encode(fillers.map { String($0.nonce) }),
+                      PostgresArrayLiteral.encode(fillers.map { Hex.encode($0.rawTx) }), PostgresArrayLiteral.encode(fillers.map(\.txHash.hex))])
+            let nonces = Set(try inserted.rows.map { UInt64(try $0.int64("nonce")) })
             return fillers.filter { nonces.contains($0.nonce) }
         }
     }

@@ -1,3 +1,4 @@
+import Ethereum
 import Postgres
 
 /// Signed bytes recorded for one nonce of a signer, and what recorded them.
@@ -6,12 +7,12 @@ public struct RecordedTransaction: Sendable, Hashable {
         case payment, mintBatch = "mint_batch", filler
     }
 
-    public var nonce: Int64
+    public var nonce: UInt64
     /// nil only for a record without bytes (none is written so; tolerated when reading).
-    public var rawTx: String?
+    public var rawTx: [UInt8]?
     public var source: Source
 
-    public init(nonce: Int64, rawTx: String?, source: Source) {
+    public init(nonce: UInt64, rawTx: [UInt8]?, source: Source) {
         self.nonce = nonce
         self.rawTx = rawTx
         self.source = source
@@ -27,7 +28,7 @@ public struct RecordedTransaction: Sendable, Hashable {
 /// rows would claim it; the unique index refuses the second and the send loop would stop).
 public enum NonceRecords {
     /// Every record of `signer` at nonce `from` or above, by nonce.
-    public static func at(signer: String, from: Int64, on conn: PostgresConnection) throws(StoreError) -> [RecordedTransaction] {
+    public static func at(signer: Address, from: UInt64, on conn: PostgresConnection) throws(StoreError) -> [RecordedTransaction] {
         try StoreError.wrap {
             try conn.query("""
                 SELECT nonce, raw_tx, 'payment' AS source FROM payment_queue
@@ -39,9 +40,10 @@ public enum NonceRecords {
                 SELECT nonce, raw_tx, 'filler' FROM nonce_fillers
                   WHERE lower(signer) = lower($1) AND nonce >= $2
                 ORDER BY nonce
-                """, [signer, String(from)]).rows.map { row in
-                    RecordedTransaction(nonce: try row.int64("nonce"), rawTx: try row.text("raw_tx"),
-                                        source: RecordedTransaction.Source(rawValue: try row.string("source")) ?? .payment)
+                """, [signer.checksummed, String(from)]).rows.map { row throws(StoreError) in
+                    let reader = RowReader(row: row, table: "nonce records")
+                    return RecordedTransaction(nonce: try reader.optionalUInt64("nonce") ?? 0, rawTx: try reader.optionalHex("raw_tx"),
+                                               source: try reader.enumeration("source", RecordedTransaction.Source.self))
                 }
         }
     }

@@ -89,9 +89,8 @@ struct AuthorizationCheck: Sendable {
             stored.r = signature.r.hex
             stored.s = signature.s.hex
         }
-        let row = NewPayment(type: request.type, tokenAddress: mintToken?.checksummed, authorization: stored, payer: from.checksummed,
-                             amount: amount.description, paymentTokenAddress: token.address.checksummed, metadata: metadata,
-                             idempotencyKey: request.idempotencyKey, authNonce: nonce.hex, validBefore: validBefore.description)
+        let row = NewPayment(type: request.type, token: mintToken, transfer: transfer, authorization: stored, amount: amount,
+                             paymentToken: token.address, metadata: metadata, idempotencyKey: request.idempotencyKey)
         return CheckedPayment(transfer: transfer, signature: signature, token: token, row: row)
     }
 

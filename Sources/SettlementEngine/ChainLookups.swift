@@ -1,22 +1,20 @@
 import ChainClient
 import Ethereum
 
-/// The chain questions every loop asks about its own stored transactions, keyed by the
-/// lowercase hex hashes the database holds (a row's or batch's every attempt).
+/// The chain questions every loop asks about its own stored transactions (a row's or a
+/// batch's every attempt).
 extension EthereumRPC {
-    /// Receipts of the mined ones among `hashes`, by lowercase hash. One batch.
-    func receiptsByHash(_ hashes: [String]) async throws(ChainError) -> [String: TransactionReceipt] {
-        let parsed = hashes.compactMap { try? Bytes32(hex: $0) }
-        var found: [String: TransactionReceipt] = [:]
-        for (hash, receipt) in zip(parsed, try await receipts(parsed)) { if let receipt { found[hash.hex] = receipt } }
+    /// Receipts of the mined ones among `hashes`. One batch.
+    func receiptsByHash(_ hashes: [Bytes32]) async throws(ChainError) -> [Bytes32: TransactionReceipt] {
+        var found: [Bytes32: TransactionReceipt] = [:]
+        for (hash, receipt) in zip(hashes, try await receipts(hashes)) { if let receipt { found[hash] = receipt } }
         return found
     }
 
-    /// The ones among `hashes` the node still knows (pending in its pool, or mined), lowercase. One batch.
-    func knownHashes(_ hashes: [String]) async throws(ChainError) -> Set<String> {
-        let parsed = hashes.compactMap { try? Bytes32(hex: $0) }
-        var known = Set<String>()
-        for (hash, info) in zip(parsed, try await transactions(parsed)) where info != nil { known.insert(hash.hex) }
+    /// The ones among `hashes` the node still knows (pending in its pool, or mined). One batch.
+    func knownHashes(_ hashes: [Bytes32]) async throws(ChainError) -> Set<Bytes32> {
+        var known = Set<Bytes32>()
+        for (hash, info) in zip(hashes, try await transactions(hashes)) where info != nil { known.insert(hash) }
         return known
     }
 }

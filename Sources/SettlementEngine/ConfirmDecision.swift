@@ -12,7 +12,7 @@ enum ConfirmDecision: Sendable, Equatable {
     /// The chain proves it can no longer settle. `releaseNonce`: no transaction of ours holds
     /// its nonce any more (none mined, none in the pool). `block`: the reverted receipt's block,
     /// re-checked until final (a reorg may take the proof away).
-    case fail(reason: String, releaseNonce: Bool, block: ReceiptBlock?)
+    case fail(reason: String, releaseNonce: Bool, block: RecordedBlock?)
     /// Its nonce was taken by a transaction that is not ours, or nothing of ours is on chain or
     /// in a pool while the authorization is still valid: sign it again.
     case requeue(reason: String)
@@ -23,10 +23,4 @@ enum ConfirmDecision: Sendable, Equatable {
     case bumpFees
     /// Nothing to do yet (not deep enough, in the pool, or a fact the chain could not give).
     case wait
-}
-
-/// Where a receipt was mined, for re-checking it until it is final.
-struct ReceiptBlock: Sendable, Hashable {
-    let number: Int64
-    let hash: String
 }

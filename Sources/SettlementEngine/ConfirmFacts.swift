@@ -11,8 +11,8 @@ struct ConfirmFacts: Sendable {
     var confirmationsRequired: Int
     var rebroadcastAfterSeconds: Double
     var feeBumpAfterSeconds: Double
-    /// Receipts of the payments' transactions, by lowercase hash; absent = not mined.
-    var receipts: [String: TransactionReceipt] = [:]
+    /// Receipts of the payments' transactions; absent = not mined.
+    var receipts: [Bytes32: TransactionReceipt] = [:]
     /// Each payment signer's mined transaction count (`latest`), read before the receipts.
     var minedNonces: [Address: UInt64] = [:]
     /// `authorizationState` per payment id; absent = not asked, or the token could not answer.
@@ -21,8 +21,8 @@ struct ConfirmFacts: Sendable {
     var uses: [String: AuthorizationUse] = [:]
     /// Payment ids whose transactions were looked up in the node's pool this tick.
     var poolChecked: Set<String> = []
-    /// Lowercase hashes the node knows (pending or mined), among those looked up.
-    var known: Set<String> = []
+    /// Hashes the node knows (pending or mined), among those looked up.
+    var known: Set<Bytes32> = []
 
     /// Blocks on top of `number`, counting its own.
     func depth(of number: UInt64) -> Int {

@@ -10,20 +10,20 @@ import PaymentStore
 /// The order of the questions is the guarantee:
 /// 1. Did one of the payment's own transactions mine the authorization's settlement pair? Paid.
 /// 2. Otherwise, did any transaction use the authorization? If it paid the receiver with it,
-///    the payment is paid by that pair (a front-run); if it spent the nonce elsewhere, nothing
-///    can settle it.
+///    the payment is paid by that pair (a front-run); if it spent the nonce elsewhere, or the
+///    payer cancelled it, nothing can settle it.
 /// 3. Otherwise (still unused) a reverted transaction of ours is the end for a `sent` payment;
 ///    a nonce taken by someone else, or nothing of ours anywhere, means sign again while the
 ///    authorization lasts; expiry with nothing mined means it can never settle; a transaction
 ///    the node forgot is broadcast again, one left unmined too long gets higher fees.
 enum ConfirmPlanner {
     static func decide(_ row: PaymentRow, facts: ConfirmFacts) -> ConfirmDecision {
-        let mined = row.allTransactionHashes.compactMap { facts.receipts[$0.lowercased()] }
-        guard let authorization = RowAuthorization(row) else { return decideUnreadable(row, mined: mined, facts: facts) }
+        let mined = row.allTransactionHashes.compactMap { facts.receipts[$0] }
+        guard let transfer = row.transfer else { return decideUnreadable(row, mined: mined, facts: facts) }
 
         // 1. Our own transaction settled it.
         for receipt in mined {
-            if let pair = SettlementPair.find(in: receipt, token: authorization.token, authorization: authorization.transfer) {
+            if let pair = SettlementPair.find(in: receipt, token: row.paymentToken, authorization: transfer) {
                 guard facts.depth(of: pair.blockNumber) >= facts.confirmationsRequired else { return .wait }
                 return .settle(settlement(row, pair: pair, gasUsed: receipt.gasUsed))
             }
@@ -39,7 +39,7 @@ enum ConfirmPlanner {
         case .spentElsewhere(let transaction, let blockNumber)?:
             guard facts.depth(of: blockNumber) >= facts.confirmationsRequired else { return .wait }
             return .fail(reason: "the authorization was used by transaction \(transaction.hex), which did not pay "
-                             + "\(authorization.transfer.value) to \(authorization.transfer.to.checksummed)",
+                             + "\(transfer.value) to \(transfer.to.checksummed)",
                          releaseNonce: releasable(row, mined: mined, facts: facts), block: reverted.map(Self.block))
         case .cancelled(let transaction, let blockNumber)?:
             guard facts.depth(of: blockNumber) >= facts.confirmationsRequired else { return .wait }
@@ -59,11 +59,10 @@ enum ConfirmPlanner {
         }
 
         // 3. Still unused.
-        let expired = authorization.validBefore <= facts.head.timestamp
+        let expired = (transfer.validBefore.uint64Value ?? .max) <= facts.head.timestamp
         if let reverted {
             if row.isRestoring && !expired { return .requeue(reason: "the restored settlement's transaction reverted; signing it anew") }
-            return .fail(reason: "transaction reverted on-chain and the authorization was not used",
-                         releaseNonce: false, block: block(reverted))
+            return .fail(reason: "transaction reverted on-chain and the authorization was not used", releaseNonce: false, block: block(reverted))
         }
         if let slot = row.relaySlot, let minedNonce = facts.minedNonces[slot.signer], minedNonce > slot.nonce {
             // The nonce is spent by a transaction that is none of our attempts (none has a receipt).
@@ -73,7 +72,7 @@ enum ConfirmPlanner {
             return .requeue(reason: "nonce \(slot.nonce) of \(slot.signer.checksummed) was taken by another transaction; queued again")
         }
         guard facts.poolChecked.contains(row.id) else { return .wait }
-        let inPool = row.allTransactionHashes.contains { facts.known.contains($0.lowercased()) }
+        let inPool = row.allTransactionHashes.contains { facts.known.contains($0) }
         if expired {
             return .fail(reason: "authorization expired before any attempt was mined", releaseNonce: !inPool, block: nil)
         }
@@ -90,10 +89,10 @@ enum ConfirmPlanner {
 
     /// Rows whose authorization state and use must be read before deciding: every readable row
     /// that none of its own receipts settled.
-    static func needsAuthorizationFacts(_ row: PaymentRow, receipts: [String: TransactionReceipt]) -> Bool {
-        guard let authorization = RowAuthorization(row) else { return false }
+    static func needsAuthorizationFacts(_ row: PaymentRow, receipts: [Bytes32: TransactionReceipt]) -> Bool {
+        guard let transfer = row.transfer else { return false }
         return !row.allTransactionHashes.contains { hash in
-            receipts[hash.lowercased()].map { SettlementPair.find(in: $0, token: authorization.token, authorization: authorization.transfer) != nil } ?? false
+            receipts[hash].map { SettlementPair.find(in: $0, token: row.paymentToken, authorization: transfer) != nil } ?? false
         }
     }
 
@@ -101,10 +100,10 @@ enum ConfirmPlanner {
     /// authorization unused, and old enough to be rebroadcast, expired, or with nothing to rebroadcast.
     static func needsPoolCheck(_ row: PaymentRow, facts: ConfirmFacts) -> Bool {
         guard facts.authorizationUsed[row.id] == false, facts.uses[row.id] == nil,
-              !row.allTransactionHashes.contains(where: { facts.receipts[$0.lowercased()] != nil }),
-              let authorization = RowAuthorization(row) else { return false }
-        let expired = authorization.validBefore <= facts.head.timestamp
-        let broadcastAt = row.reorgedAt ?? row.sentAt ?? row.processedAt ?? row.createdAt
+              !row.allTransactionHashes.contains(where: { facts.receipts[$0] != nil }),
+              let transfer = row.transfer else { return false }
+        let expired = (transfer.validBefore.uint64Value ?? .max) <= facts.head.timestamp
+        let broadcastAt = (row.reorgedAt ?? row.sentAt ?? row.processedAt ?? row.createdAt).timeIntervalSince1970
         return expired || row.rawTx == nil || row.isRestoring || facts.now - broadcastAt >= facts.rebroadcastAfterSeconds
             || age(sinceSigning: row, facts: facts) >= facts.feeBumpAfterSeconds
     }
@@ -120,10 +119,20 @@ enum ConfirmPlanner {
                 result.append(item)
                 continue
             }
-            let (inserted, _) = taken.insert(settlement.txHash.lowercased() + "#\(index)")
+            let (inserted, _) = taken.insert(settlement.txHash.hex + "#\(index)")
             result.append(inserted ? item : (item.row, .wait))
         }
         return result
+    }
+
+    /// The settlement of `row` by `pair` (the result says whose transaction it was).
+    static func settlement(_ row: PaymentRow, pair: SettlementPair, gasUsed: UInt64?) -> PaymentSettlement {
+        let ours = row.attempts.contains { $0.hash == pair.transactionHash }
+        var result: [String: JSONValue] = ["settled_by": ours ? "paymentd" : "other_transaction", "tx_hash": .string(pair.transactionHash.hex),
+                                           "log_index": .int(Int64(pair.logIndex))]
+        if let gasUsed, ours { result["gas_used"] = .int(Int64(gasUsed)) }
+        return PaymentSettlement(paymentID: row.id, txHash: pair.transactionHash, blockNumber: pair.blockNumber, blockHash: pair.blockHash,
+                                 logIndex: pair.logIndex, result: .object(result), mints: MintPlan.jobs(for: row, settledBy: pair.transactionHash))
     }
 
     // MARK: Pieces
@@ -133,10 +142,10 @@ enum ConfirmPlanner {
     private static func decideUnreadable(_ row: PaymentRow, mined: [TransactionReceipt], facts: ConfirmFacts) -> ConfirmDecision {
         if let success = mined.first(where: \.succeeded) {
             guard facts.depth(of: success.blockNumber) >= facts.confirmationsRequired else { return .wait }
-            let txHash = success.transactionHash.hex
+            let txHash = success.transactionHash
             return .settle(PaymentSettlement(
-                paymentID: row.id, txHash: txHash, blockNumber: Int64(success.blockNumber), blockHash: success.blockHash.hex,
-                logIndex: nil, result: ["settled_by": "paymentd", "tx_hash": .string(txHash), "gas_used": .int(Int64(success.gasUsed))],
+                paymentID: row.id, txHash: txHash, blockNumber: success.blockNumber, blockHash: success.blockHash, logIndex: nil,
+                result: ["settled_by": "paymentd", "tx_hash": .string(txHash.hex), "gas_used": .int(Int64(success.gasUsed))],
                 mints: MintPlan.jobs(for: row, settledBy: txHash)))
         }
         if let reverted = mined.first, facts.depth(of: reverted.blockNumber) >= facts.confirmationsRequired {
@@ -145,28 +154,18 @@ enum ConfirmPlanner {
         return .wait
     }
 
-    static func settlement(_ row: PaymentRow, pair: SettlementPair, gasUsed: UInt64?) -> PaymentSettlement {
-        let txHash = pair.transactionHash.hex
-        let ours = row.attempts.contains { $0.hash.lowercased() == txHash }
-        var result: [String: JSONValue] = ["settled_by": ours ? "paymentd" : "other_transaction", "tx_hash": .string(txHash),
-                                           "log_index": .int(Int64(pair.logIndex))]
-        if let gasUsed, ours { result["gas_used"] = .int(Int64(gasUsed)) }
-        return PaymentSettlement(paymentID: row.id, txHash: txHash, blockNumber: Int64(pair.blockNumber), blockHash: pair.blockHash.hex,
-                                 logIndex: Int64(pair.logIndex), result: .object(result), mints: MintPlan.jobs(for: row, settledBy: txHash))
-    }
-
     /// Whether the row's nonce may be handed out again: none of its transactions mined, and
     /// none is known to the node (looked up this tick).
     private static func releasable(_ row: PaymentRow, mined: [TransactionReceipt], facts: ConfirmFacts) -> Bool {
         guard row.relaySlot != nil, mined.isEmpty, facts.poolChecked.contains(row.id) else { return false }
-        return !row.allTransactionHashes.contains { facts.known.contains($0.lowercased()) }
+        return !row.allTransactionHashes.contains { facts.known.contains($0) }
     }
 
     private static func age(sinceSigning row: PaymentRow, facts: ConfirmFacts) -> Double {
-        facts.now - (row.attempts.last?.at ?? row.createdAt)
+        facts.now - (row.attempts.last?.at ?? row.createdAt.timeIntervalSince1970)
     }
 
-    private static func block(_ receipt: TransactionReceipt) -> ReceiptBlock {
-        ReceiptBlock(number: Int64(receipt.blockNumber), hash: receipt.blockHash.hex)
+    private static func block(_ receipt: TransactionReceipt) -> RecordedBlock {
+        RecordedBlock(number: receipt.blockNumber, hash: receipt.blockHash)
     }
 }

@@ -38,17 +38,16 @@ struct FrontRunLookup: Sendable {
     /// used or cancelled once at most, so at most one of these events exists per row.
     func uses(for rows: [PaymentRow], head: UInt64) async throws -> [String: AuthorizationUse] {
         var found: [String: AuthorizationUse] = [:]
-        let readable = rows.compactMap { row in RowAuthorization(row).map { (row: row, auth: $0) } }
-        for (_, group) in Dictionary(grouping: readable, by: \.auth.token) {
-            let token = group[0].auth.token
-            var byKey: [String: (row: PaymentRow, auth: RowAuthorization)] = [:]
-            for item in group { byKey[Self.key(item.auth.transfer.from, item.auth.transfer.nonce)] = item }
+        let readable = rows.compactMap { row in row.transfer.map { (row: row, transfer: $0) } }
+        for (token, group) in Dictionary(grouping: readable, by: \.row.paymentToken) {
+            var byKey: [String: (row: PaymentRow, transfer: TransferWithAuthorization)] = [:]
+            for item in group { byKey[Self.key(item.transfer.from, item.transfer.nonce)] = item }
             let fallback = head > Self.fallbackLookbackBlocks ? head - Self.fallbackLookbackBlocks : 0
             let start = group.map { item -> UInt64 in
-                guard let enqueued = item.row.enqueuedBlock.map({ UInt64(max(0, $0)) }) else { return fallback }
+                guard let enqueued = item.row.enqueuedBlock else { return fallback }
                 return enqueued > Self.enqueueMarginBlocks ? enqueued - Self.enqueueMarginBlocks : 0
             }.min() ?? fallback
-            let queries = group.map { (authorizer: $0.auth.transfer.from, nonce: $0.auth.transfer.nonce) }
+            let queries = group.map { (authorizer: $0.transfer.from, nonce: $0.transfer.nonce) }
             var logs: [LogEntry] = []
             var from = min(start, head)
             while true {
@@ -66,7 +65,7 @@ struct FrontRunLookup: Sendable {
             let receipts = try await chain.receipts(candidates.map(\.transactionHash))
             for (log, receipt) in zip(candidates, receipts) {
                 guard let item = byKey[Self.key(try Address(bytes: Array(log.topics[1].bytes.suffix(20))), log.topics[2])] else { continue }
-                if let receipt, let pair = SettlementPair.find(in: receipt, token: token, authorization: item.auth.transfer) {
+                if let receipt, let pair = SettlementPair.find(in: receipt, token: token, authorization: item.transfer) {
                     found[item.row.id] = .paid(pair)
                 } else if receipt != nil {
                     found[item.row.id] = .spentElsewhere(transaction: log.transactionHash, blockNumber: log.blockNumber)

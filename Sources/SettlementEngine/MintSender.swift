@@ -28,27 +28,16 @@ struct MintSender: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var busy = false
-            do {
-                busy = try await iterate(settings)
-                backoff.reset()
-                engine.heartbeats.beat(.mint)
-            } catch {
-                // RPC or database trouble: the jobs stay pending (nothing counts against them)
-                // and the loop tries again, waiting longer each time.
-                let delay = backoff.failed()
-                logger.error("mint iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-                if Task.isCancelled { break }
-                try? await Task.sleep(for: delay)
-                continue
-            }
-            if Task.isCancelled { break }
-            if !busy { await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) }
-        }
+    /// The mint loop: it wakes when payments complete, else every `batch_interval_seconds`.
+    /// RPC or database trouble fails an iteration with the jobs left pending (nothing counts
+    /// against them) and the loop tries again after the backoff.
+    var loop: EngineLoop {
+        let engine = self.engine
+        return EngineLoop(
+            loop: .mint, engine: engine,
+            idle: { settings in await engine.mintWake.wait(timeout: .seconds(settings.mintBatchIntervalSeconds)) },
+            recover: {},
+            iteration: { settings in try await self.iterate(settings) })
     }
 
     /// Returns whether it sent a full batch (then the next iteration starts at once).
@@ -76,35 +65,37 @@ struct MintSender: Sendable {
     }
 
     private func settleOpenBatches(_ settings: EngineSettings, minedNonce: UInt64, head: BlockHeader) async throws {
-        let batches = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
+        let open = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
+        engine.unreadableRows.report(open.unreadable, by: "mint loop")
+        let batches = open.rows
         guard !batches.isEmpty else { return }
         // Batches recorded but maybe never broadcast: broadcast their bytes (again).
-        let unsent = batches.filter { $0.status == "processing" }
+        let unsent = batches.filter { $0.status == .processing }
         if !unsent.isEmpty { try await broadcast(unsent) }
 
         let byHash = try await chain.receiptsByHash(batches.flatMap(\.allTransactionHashes))
         var waiting: [MintBatchRow] = []
         for batch in batches {
-            guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0.lowercased()] }).first else {
-                if let nonce = batch.nonce, UInt64(nonce) < minedNonce {
+            guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0] }).first else {
+                if let nonce = batch.nonce, nonce < minedNonce {
                     // Its nonce was used by a transaction that is none of its attempts: it can
                     // never mine. Jobs already minted are done, the rest go to another batch.
-                    try await closeReverted(batch, status: "abandoned", reason: "nonce taken by another transaction")
-                } else if batch.status == "sent" {
+                    try await closeReverted(batch, status: .abandoned, reason: "nonce taken by another transaction")
+                } else if batch.status == .sent {
                     waiting.append(batch)
                 }
                 continue
             }
             guard receipt.confirmations(head: head) >= settings.confirmationsRequired else { continue }
             if receipt.succeeded {
-                let txHash = receipt.transactionHash.hex
+                let block = RecordedBlock(number: receipt.blockNumber, hash: receipt.blockHash)
                 try await database.withConnection { conn in
-                    try MintQueue.completeBatch(id: batch.id, txHash: txHash, blockNumber: Int64(receipt.blockNumber),
-                                                blockHash: receipt.blockHash.hex, on: conn)
+                    try MintQueue.completeBatch(id: batch.id, txHash: receipt.transactionHash, block: block, on: conn)
                 }
-                logger.info("mint batch completed", metadata: ["batch": "\(batch.id)", "jobs": "\(batch.jobIDs.count)", "tx_hash": "\(txHash)"])
+                logger.info("mint batch completed", metadata: ["batch": "\(batch.id)", "jobs": "\(batch.jobIDs.count)",
+                                                               "tx_hash": "\(receipt.transactionHash.hex)"])
             } else {
-                try await closeReverted(batch, block: RecordedBlock(number: Int64(receipt.blockNumber), hash: receipt.blockHash.hex))
+                try await closeReverted(batch, block: RecordedBlock(number: receipt.blockNumber, hash: receipt.blockHash))
             }
         }
         try await rebroadcastDropped(waiting, settings: settings)
@@ -114,11 +105,11 @@ struct MintSender: Sendable {
     /// stored bytes again once it has waited `rebroadcast_after_seconds`.
     private func rebroadcastDropped(_ batches: [MintBatchRow], settings: EngineSettings) async throws {
         let cutoff = Date().timeIntervalSince1970 - Double(settings.rebroadcastAfterSeconds)
-        let old = batches.filter { $0.createdAt < cutoff }
+        let old = batches.filter { $0.createdAt.timeIntervalSince1970 < cutoff }
         guard !old.isEmpty else { return }
         let pooled = try await chain.knownHashes(old.flatMap(\.allTransactionHashes))
-        let dropped = old.filter { batch in !batch.allTransactionHashes.contains { pooled.contains($0.lowercased()) } }
-        let raws = dropped.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
+        let dropped = old.filter { batch in !batch.allTransactionHashes.contains { pooled.contains($0) } }
+        let raws = dropped.compactMap(\.rawTx)
         guard !raws.isEmpty else { return }
         _ = try await chain.sendRawTransactions(raws)
         logger.notice("broadcast dropped mint batches again", metadata: ["batches": "\(dropped.map(\.id))"])
@@ -126,14 +117,15 @@ struct MintSender: Sendable {
 
     /// A reverted batch: jobs already minted (by an earlier batch, or someone else) are done; the
     /// others go back to pending for the next batch.
-    private func closeReverted(_ batch: MintBatchRow, status: String = "reverted",
+    private func closeReverted(_ batch: MintBatchRow, status: MintBatchStatus = .reverted,
                                reason: String = "batchMint reverted", block: RecordedBlock? = nil) async throws {
         // A job the contract does not say is minted goes back to pending, where it is judged
-        // on its own (a broken token or hash fails that job there, not this loop).
+        // on its own (`MintBatchPlan`: a legacy job's malformed hash fails that job there, with
+        // its reason, not this loop); here it only cannot be one the contract has minted.
         let readable = zip(batch.jobIDs, batch.dedupeHashes).compactMap { job, text in (try? Bytes32(hex: text)).map { (job, $0) } }
         var minted: [String] = []
-        if let token = try? Address(hex: batch.tokenAddress), !readable.isEmpty {
-            let states = try await chain.mintedStates(token: token, hashes: readable.map(\.1))
+        if !readable.isEmpty {
+            let states = try await chain.mintedStates(token: batch.token, hashes: readable.map(\.1))
             minted = zip(readable, states).filter { $0.1 == true }.map(\.0.0)
         }
         let done = minted
@@ -154,10 +146,12 @@ struct MintSender: Sendable {
         let jobs: [MintJobRow]
         do {
             let settledAtOrBelow = Int64(head.number) - Int64(settings.mintConfirmations) + 1
-            jobs = try await database.withConnection { conn in
+            let claimed = try await database.withConnection { conn in
                 try conn.execute("BEGIN")
                 return try MintQueue.claimPending(limit: settings.mintBatchSize, settledAtOrBelow: settledAtOrBelow, on: conn)
             }
+            engine.unreadableRows.report(claimed.unreadable, by: "mint loop")
+            jobs = claimed.rows
             // Each job is judged on its own: one that can never be minted as it is fails with
             // its reason, and the others go on.
             var plan = MintBatchPlan(jobs: jobs)
@@ -185,11 +179,10 @@ struct MintSender: Sendable {
                                                     maxPriorityFeePerGas: fees.maxPriorityFeePerGas, maxFeePerGas: fees.maxFeePerGas,
                                                     gasLimit: gas + gas / 5 + 10_000, to: token, value: .zero, data: calldata)
                         .sign(with: minter)
-                    let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: signed.transaction.maxFeePerGas.description,
-                                                     maxPriorityFeePerGas: signed.transaction.maxPriorityFeePerGas.description,
-                                                     at: Date().timeIntervalSince1970)
-                    recorded = MintBatchRecord(id: 0, token: token.checksummed, signer: minter.address.checksummed, nonce: Int64(nonce),
-                                               rawTx: signed.rawHex, attempt: attempt, jobIDs: plan.todo.map(\.job.id))
+                    let attempt = TransactionAttempt(hash: signed.hash, nonce: nonce, maxFeePerGas: signed.transaction.maxFeePerGas,
+                                                     maxPriorityFeePerGas: signed.transaction.maxPriorityFeePerGas, at: Date().timeIntervalSince1970)
+                    recorded = MintBatchRecord(id: 0, token: token, signer: minter.address, nonce: nonce, rawTx: signed.raw, attempt: attempt,
+                                               jobIDs: plan.todo.map(\.job.id))
                 }
             }
             let pending = recorded
@@ -201,7 +194,7 @@ struct MintSender: Sendable {
                 try MintQueue.recordFailedAttempt(decided.reverting, maximumAttempts: Self.maximumAttempts, on: conn)
                 var id: Int64?
                 if let pending {
-                    id = try MintQueue.createBatch(tokenAddress: pending.token, signer: pending.signer, nonce: pending.nonce,
+                    id = try MintQueue.createBatch(token: pending.token, signer: pending.signer, nonce: pending.nonce,
                                                    rawTx: pending.rawTx, attempt: pending.attempt, jobIDs: pending.jobIDs, on: conn)
                 }
                 try conn.execute("COMMIT")
@@ -218,9 +211,9 @@ struct MintSender: Sendable {
             throw error
         }
         if let recorded {
-            let row = MintBatchRow(id: recorded.id, tokenAddress: recorded.token, signer: recorded.signer, nonce: recorded.nonce,
-                                   rawTx: recorded.rawTx, txHash: recorded.attempt.hash, attempts: [recorded.attempt], status: "processing",
-                                   jobIDs: recorded.jobIDs, dedupeHashes: [], createdAt: recorded.attempt.at)
+            let row = MintBatchRow(id: recorded.id, token: recorded.token, signer: recorded.signer, nonce: recorded.nonce,
+                                   rawTx: recorded.rawTx, txHash: recorded.attempt.hash, attempts: [recorded.attempt], status: .processing,
+                                   jobIDs: recorded.jobIDs, dedupeHashes: [], createdAt: Date(timeIntervalSince1970: recorded.attempt.at))
             try await broadcast([row])
         }
         // Busy only when a full batch went out; otherwise wait (no hot loop on stuck jobs).
@@ -263,27 +256,24 @@ struct MintSender: Sendable {
 
     /// Broadcasts batches' stored bytes and files them by the node's answer.
     private func broadcast(_ batches: [MintBatchRow]) async throws {
-        let ready = batches.filter { $0.rawTx != nil }
+        let ready = batches.compactMap { batch in batch.rawTx.map { (batch, $0) } }
         guard !ready.isEmpty else { return }
-        let raws = try ready.map { try Hex.decode($0.rawTx ?? "") }
-        let outcomes = try await chain.sendRawTransactions(raws)
-        for (batch, outcome) in zip(ready, outcomes) {
+        let outcomes = try await chain.sendRawTransactions(ready.map(\.1))
+        for ((batch, _), outcome) in zip(ready, outcomes) {
             switch BroadcastVerdict(outcome) {
             case .inPool:
                 try await database.withConnection { conn in try MintQueue.markBatchSent([batch.id], on: conn) }
             case .unknown(let message):
                 logger.warning("mint broadcast outcome unknown; will broadcast again", metadata: ["batch": "\(batch.id)", "error": "\(message)"])
             case .takeBack(let message), .fail(let message), .pauseSigner(let message), .retryLater(let message):
-                if case .pauseSigner = BroadcastVerdict(outcome), let signer = try? Address(hex: batch.signer) {
-                    await engine.mintLanes.pause(signer, reason: "insufficient funds for gas: \(message)")
+                if case .pauseSigner = BroadcastVerdict(outcome) {
+                    await engine.mintLanes.pause(batch.signer, reason: "insufficient funds for gas: \(message)")
                 }
                 try await database.withConnection { conn in
-                    try MintQueue.closeBatch(id: batch.id, status: "abandoned", error: "broadcast refused: \(message)",
+                    try MintQueue.closeBatch(id: batch.id, status: .abandoned, error: "broadcast refused: \(message)",
                                              alreadyMintedJobIDs: [], nonceConsumed: false, on: conn)
                 }
-                if let signer = try? Address(hex: batch.signer), let nonce = batch.nonce {
-                    await engine.mintLanes.release([(signer, UInt64(nonce))])
-                }
+                if let nonce = batch.nonce { await engine.mintLanes.release([(batch.signer, nonce)]) }
                 logger.error("mint batch refused by the node", metadata: ["batch": "\(batch.id)", "error": "\(message)"])
             }
         }
@@ -293,10 +283,10 @@ struct MintSender: Sendable {
 /// A signed batch about to be recorded.
 struct MintBatchRecord: Sendable {
     var id: Int64
-    var token: String
-    var signer: String
-    var nonce: Int64
-    var rawTx: String
+    var token: Address
+    var signer: Address
+    var nonce: UInt64
+    var rawTx: [UInt8]
     var attempt: TransactionAttempt
     var jobIDs: [String]
 }

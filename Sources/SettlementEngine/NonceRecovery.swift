@@ -28,13 +28,13 @@ struct NonceRecovery: Sendable {
                 let counts = try await chain.transactionCounts([(signer, .latest), (signer, .pending)])
                 let (latest, pending) = (counts[0], counts[1])
                 let records = try await session.withConnection { conn in
-                    try NonceRecords.at(signer: signer.checksummed, from: Int64(latest), on: conn)
+                    try NonceRecords.at(signer: signer, from: latest, on: conn)
                 }
-                let held = Set(records.map { UInt64($0.nonce) })
+                let held = Set(records.map(\.nonce))
                 let next = max(pending, latest, (held.max().map { $0 + 1 }) ?? 0)
                 let holes = next > pending ? (pending..<next).filter { !held.contains($0) } : []
                 await lanes.resynchronise(signer, next: next, holes: holes, minedNonce: latest, inFlight: held.count)
-                lost += records.compactMap { $0.rawTx }.compactMap { try? Hex.decode($0) }
+                lost += records.compactMap(\.rawTx)
                 engine.logger.info("nonce state", metadata: [
                     "signer": "\(signer.checksummed)", "role": "\(role)", "mined": "\(latest)", "pending": "\(pending)",
                     "next": "\(next)", "holes": "\(holes)", "held": "\(held.count)",

@@ -31,30 +31,27 @@ struct PaymentConfirmer: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var stalls = NonceStallWatch()
+    /// The confirm loop: every `confirm_interval_ms`, the unsettled payments, then the reorg
+    /// watch. What it remembers between ticks (stalled signers, the canonical header window)
+    /// lives in a `ConfirmLoopMemory` only this loop's task touches.
+    var loop: EngineLoop {
+        let memory = ConfirmLoopMemory()
         let reorgs = ReorgWatcher(engine: engine, database: database, chain: chain)
-        var canonical: CanonicalChain?
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var delay = Duration.milliseconds(settings.confirmIntervalMilliseconds)
-            do {
-                try await iterate(settings, stalls: &stalls)
-                try await reorgs.check(settings, chain: &canonical)
-                backoff.reset()
-                engine.heartbeats.beat(.confirm)
-            } catch {
-                delay = max(delay, backoff.failed())
-                logger.error("confirm iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-            }
-            if Task.isCancelled { break }
-            try? await Task.sleep(for: delay)
-        }
+        return EngineLoop(
+            loop: .confirm, engine: engine,
+            idle: { settings in try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds)) },
+            recover: {},
+            iteration: { settings in
+                try await self.iterate(settings, stalls: &memory.stalls)
+                try await reorgs.check(settings, chain: &memory.canonical)
+                return false
+            })
     }
 
     func iterate(_ settings: EngineSettings, stalls: inout NonceStallWatch) async throws {
-        let rows = try await database.withConnection { conn in try PaymentQueue.unsettled(on: conn) }
+        let batch = try await database.withConnection { conn in try PaymentQueue.unsettled(on: conn) }
+        engine.unreadableRows.report(batch.unreadable, by: "confirm loop")
+        let rows = batch.rows
         let signers = await engine.paymentLanes.addresses
         let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
         let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
@@ -74,8 +71,7 @@ struct PaymentConfirmer: Sendable {
         // provider refuses) leaves those payments undecided this tick; it must not hold back
         // the ones already proven.
         let open = rows.filter { row in
-            ConfirmPlanner.needsAuthorizationFacts(row, receipts: facts.receipts)
-                && (try? Address(hex: row.paymentTokenAddress)).flatMap { engine.configuration.paymentToken($0) } != nil
+            ConfirmPlanner.needsAuthorizationFacts(row, receipts: facts.receipts) && engine.configuration.paymentToken(row.paymentToken) != nil
         }
         // States as of the head the receipts were read against, so "used" always has its event
         // within the logs searched up to that head.
@@ -100,7 +96,7 @@ struct PaymentConfirmer: Sendable {
 
     private func carryOut(_ decisions: [(row: PaymentRow, decision: ConfirmDecision)], settings: EngineSettings) async throws {
         var settled: [PaymentSettlement] = []
-        var failed: [(id: String, error: String, releaseNonce: Bool, block: Int64?, blockHash: String?)] = []
+        var failed: [(id: String, error: String, releaseNonce: Bool, block: RecordedBlock?)] = []
         var lost: [(id: String, reason: String)] = []
         var requeued: [(id: String, reason: String)] = []
         var released: [(signer: Address, nonce: UInt64)] = []
@@ -114,7 +110,7 @@ struct PaymentConfirmer: Sendable {
                 if row.isRestoring {
                     lost.append((row.id, reason))
                 } else {
-                    failed.append((row.id, reason, releaseNonce, block?.number, block?.hash))
+                    failed.append((row.id, reason, releaseNonce, block))
                 }
                 if releaseNonce, let slot = row.relaySlot { released.append(slot) }
             case .requeue(let reason):
@@ -144,7 +140,7 @@ struct PaymentConfirmer: Sendable {
         try await bumpFees(bump, settings: settings)
     }
 
-    private func report(settled: [PaymentSettlement], failed: [(id: String, error: String, releaseNonce: Bool, block: Int64?, blockHash: String?)],
+    private func report(settled: [PaymentSettlement], failed: [(id: String, error: String, releaseNonce: Bool, block: RecordedBlock?)],
                         lost: [(id: String, reason: String)], requeued: [(id: String, reason: String)]) {
         for settlement in settled {
             logger.info("payment completed", metadata: ["payment_id": "\(settlement.paymentID)", "tx_hash": "\(settlement.txHash)",
@@ -157,7 +153,7 @@ struct PaymentConfirmer: Sendable {
             logger.critical("settlement lost after a reorg: the payment stays completed, flagged",
                             metadata: ["payment_id": "\(item.id)", "reason": "\(item.reason)"])
         }
-        engine.events.publish(ids: settled.map(\.paymentID), status: .completed, txHashes: settled.map(\.txHash))
+        engine.events.publish(ids: settled.map(\.paymentID), status: .completed, txHashes: settled.map(\.txHash.hex))
         engine.events.publish(ids: failed.map(\.id), status: .confirmationFailed, errors: failed.map(\.error))
         engine.events.publish(ids: requeued.map(\.id), status: .pending, errors: requeued.map(\.reason))
         if !settled.isEmpty { engine.mintWake.signal() }
@@ -168,7 +164,7 @@ struct PaymentConfirmer: Sendable {
     /// orphaned by a reorg) would leave its nonce a gap that stalls every later one of its
     /// signer: its stored bytes are broadcast again.
     private func broadcastAgain(_ rows: [PaymentRow]) async throws {
-        let raws = rows.compactMap(\.rawTx).compactMap { try? Hex.decode($0) }
+        let raws = rows.compactMap(\.rawTx)
         guard !raws.isEmpty else { return }
         let outcomes = try await chain.sendRawTransactions(raws)
         logger.notice("broadcast dropped transactions again", metadata: [
@@ -187,8 +183,14 @@ struct PaymentConfirmer: Sendable {
                                                                        blocks: 5))
         var replacements: [SignedPaymentTransaction] = []
         for row in rows {
-            guard let raw = row.rawTx, let previous = try? SignedTransaction.decode(rawHex: raw),
-                  let key = await engine.paymentLanes.key(for: previous.sender) else { continue }
+            guard let raw = row.rawTx, let signer = row.signer, let key = await engine.paymentLanes.key(for: signer) else { continue }
+            let previous: SignedTransaction
+            do {
+                previous = try SignedTransaction.decode(raw: raw)
+            } catch {
+                logger.error("stored transaction cannot be decoded; not bumping its fees", metadata: ["payment_id": "\(row.id)", "error": "\(error)"])
+                continue
+            }
             var transaction = previous.transaction
             let tip = max(Self.bumped(transaction.maxPriorityFeePerGas), suggestion.maxPriorityFeePerGas)
             let cap = max(Self.bumped(transaction.maxFeePerGas), suggestion.maxFeePerGas)
@@ -201,9 +203,9 @@ struct PaymentConfirmer: Sendable {
             transaction.maxFeePerGas = cap
             let signed = transaction.sign(with: key)
             replacements.append(SignedPaymentTransaction(
-                paymentID: row.id, signer: previous.sender.checksummed, nonce: Int64(transaction.nonce), rawTx: signed.rawHex,
-                attempt: TransactionAttempt(hash: signed.hash.hex, nonce: Int64(transaction.nonce), maxFeePerGas: cap.description,
-                                            maxPriorityFeePerGas: tip.description, at: Date().timeIntervalSince1970)))
+                paymentID: row.id, signer: key.address, nonce: transaction.nonce, rawTx: signed.raw,
+                attempt: TransactionAttempt(hash: signed.hash, nonce: transaction.nonce, maxFeePerGas: cap, maxPriorityFeePerGas: tip,
+                                            at: Date().timeIntervalSince1970)))
         }
         guard !replacements.isEmpty else { return }
         let recorded = replacements
@@ -212,7 +214,7 @@ struct PaymentConfirmer: Sendable {
                 for replacement in recorded { try PaymentQueue.recordReplacement(replacement, on: tx) }
             }
         }
-        let outcomes = try await chain.sendRawTransactions(try recorded.map { try Hex.decode($0.rawTx) })
+        let outcomes = try await chain.sendRawTransactions(recorded.map(\.rawTx))
         for (replacement, outcome) in zip(recorded, outcomes) {
             logger.notice("fees raised on a waiting transaction", metadata: [
                 "payment_id": "\(replacement.paymentID)", "nonce": "\(replacement.nonce)", "tx_hash": "\(replacement.attempt.hash)",
@@ -233,10 +235,10 @@ struct PaymentConfirmer: Sendable {
     /// read leaves its payments out (undecided this tick), without stalling the others.
     private func authorizationStates(_ rows: [PaymentRow], at block: UInt64) async -> [String: Bool] {
         var result: [String: Bool] = [:]
-        let readable = rows.compactMap { row in RowAuthorization(row).map { (row, $0) } }
-        for (token, group) in Dictionary(grouping: readable, by: { $0.1.token }) {
+        let readable = rows.compactMap { row in row.transfer.map { (row, $0) } }
+        for (token, group) in Dictionary(grouping: readable, by: { $0.0.paymentToken }) {
             do {
-                let states = try await chain.authorizationStates(token: token, group.map { (authorizer: $0.1.transfer.from, nonce: $0.1.transfer.nonce) },
+                let states = try await chain.authorizationStates(token: token, group.map { (authorizer: $0.1.from, nonce: $0.1.nonce) },
                                                                  block: .number(block))
                 for ((row, _), state) in zip(group, states) { result[row.id] = state }
             } catch {
@@ -252,4 +254,12 @@ struct PaymentConfirmer: Sendable {
         for row in rows { if let slot = row.relaySlot { counts[slot.signer, default: 0] += 1 } }
         return counts
     }
+}
+
+/// What the confirm loop carries from one tick to the next.
+final class ConfirmLoopMemory: @unchecked Sendable {
+    // @unchecked Sendable: only the confirm loop's own task reads or writes these, one
+    // iteration after another (`EngineLoop` never runs two iterations at once).
+    var stalls = NonceStallWatch()
+    var canonical: CanonicalChain?
 }

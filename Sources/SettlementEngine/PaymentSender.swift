@@ -27,32 +27,17 @@ struct PaymentSender: Sendable {
 
     var logger: Logger { engine.logger }
 
-    func run() async {
-        var backoff = RetryBackoff()
-        while !Task.isCancelled {
-            let settings = engine.settings.current
-            var busy = false
-            do {
-                // After a failed iteration, what the lanes believe may differ from chain and
-                // database (a commit whose outcome is unknown, nonces taken back by a write that
-                // failed): rebuild them before handing out another nonce.
-                if backoff.failures > 0 { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) }
-                busy = try await iterate(settings)
-                backoff.reset()
-                // Progress means an iteration that finished (idle or not), not one that failed.
-                engine.heartbeats.beat(.send)
-            } catch {
-                let delay = backoff.failed()
-                logger.error("send iteration failed", metadata: ["error": "\(error)", "consecutive": "\(backoff.failures)"])
-                if Task.isCancelled { break }
-                try? await Task.sleep(for: delay)
-                continue
-            }
-            if Task.isCancelled { break }
-            if !busy {
-                await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds))
-            }
-        }
+    /// The send loop: it wakes at once on enqueue, else every `payment_batch_interval_ms`.
+    var loop: EngineLoop {
+        let engine = self.engine
+        return EngineLoop(
+            loop: .send, engine: engine,
+            idle: { settings in await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds)) },
+            // After a failed iteration, what the lanes believe may differ from chain and database
+            // (a commit whose outcome is unknown, nonces taken back by a write that failed):
+            // rebuild them before handing out another nonce.
+            recover: { try await NonceRecovery(engine: engine).run(paymentLanesOnly: true) },
+            iteration: { settings in try await self.iterate(settings) })
     }
 
     /// One iteration; returns whether it did work (then the next starts at once).
@@ -79,124 +64,83 @@ struct PaymentSender: Sendable {
     /// Claims, screens, signs and records a batch (one database transaction), without
     /// broadcasting. Returns how many rows were claimed and the recorded transactions. A crash
     /// right after this leaves exactly what recovery must handle: bytes stored, never broadcast.
+    ///
+    /// The claiming transaction stays open across the simulation, front-run and fee calls, so
+    /// that the claimed rows stay locked until their outcome is written; every session sets
+    /// `idle_in_transaction_session_timeout` (`DatabaseSetup`), so a loop stuck in a call cannot
+    /// hold the rows (or a connection) for ever: the server ends the transaction and the
+    /// rows are claimed again.
     func prepareBatch(_ settings: EngineSettings) async throws -> (claimed: Int, records: [SignedPaymentTransaction]) {
         var plan = SendPlan()
         var reserved: [(key: PrivateKey, nonce: UInt64)] = []
-        let rows: [PaymentRow]
+        let claimed: RowBatch<PaymentRow>
         do {
-            rows = try await database.withConnection { conn in
+            claimed = try await database.withConnection { conn in
                 try conn.execute("BEGIN")
                 return try PaymentQueue.claimPending(limit: settings.paymentBatchSize, on: conn)
             }
-            guard !rows.isEmpty else {
+            engine.unreadableRows.report(claimed.unreadable, by: "send loop")
+            // A pending row that cannot be read can never be relayed: it fails, saying why.
+            let unreadable = claimed.unreadable.map { (id: $0.id, error: "the payment cannot be read: \($0.error.description)") }
+            guard !claimed.rows.isEmpty || !unreadable.isEmpty else {
                 try await database.withConnection { conn in try conn.execute("ROLLBACK") }
                 return (0, [])
             }
-            let ready = try await screen(rows, settings: settings, plan: &plan)
+            let candidates = SendPlanner.candidates(claimed.rows, configuration: engine.configuration, into: &plan)
+            var ready = candidates
+            if settings.simulateBeforeSend, !candidates.isEmpty {
+                let outcomes = try await chain.calls(candidates.map { CallRequest(to: $0.token, data: $0.calldata) })
+                let sorted = SendPlanner.sort(candidates, verdicts: outcomes.map(SimulationVerdict.init), into: &plan)
+                ready = sorted.ready
+                try await settleUsed(sorted.used, into: &plan)
+            }
             if !ready.isEmpty {
                 let fees = try await fees(settings)
-                reserved = await engine.paymentLanes.reserve(count: ready.count, maxInFlight: settings.maxInFlightPerSigner)
-                for (index, candidate) in ready.enumerated() {
-                    guard index < reserved.count, let fees else {
-                        plan.untouched.append(candidate.row.id)
-                        continue
-                    }
-                    plan.signed.append(sign(candidate, key: reserved[index].key, nonce: reserved[index].nonce, fees: fees, settings: settings))
+                if fees != nil {
+                    reserved = await engine.paymentLanes.reserve(count: ready.count, maxInFlight: settings.maxInFlightPerSigner)
                 }
+                SendPlanner.sign(ready, reserved: reserved, fees: fees, chainID: engine.configuration.chainID,
+                                 gasLimit: settings.transferGasLimit, now: Date(), into: &plan)
             }
             let recorded = plan
             try await database.withConnection { conn in
                 guard conn.isInTransaction else { throw SendError.claimLost }
-                try PaymentQueue.markFailed(recorded.failed.filter { !$0.row.isRestoring }.map { ($0.row.id, $0.error) }, on: conn)
+                try PaymentQueue.markFailed(unreadable + recorded.failed.filter { !$0.row.isRestoring }.map { ($0.row.id, $0.error) }, on: conn)
                 try PaymentQueue.markSettlementLost(recorded.failed.filter(\.row.isRestoring).map { ($0.row.id, $0.error) }, on: conn)
                 try PaymentQueue.complete(recorded.settled, on: conn)
                 try PaymentQueue.deferTransient(recorded.deferred, on: conn)
-                try PaymentQueue.recordSigned(recorded.signed.map(\.record), on: conn)
+                try PaymentQueue.recordSigned(recorded.signed, on: conn)
                 try conn.execute("COMMIT")
             }
         } catch {
             await engine.paymentLanes.release(reserved.map { ($0.key.address, $0.nonce) })
             try? await database.withConnection { conn in if conn.isInTransaction { try conn.execute("ROLLBACK") } }
-            if case SendError.claimLost = error { throw error }
             // The loop rebuilds the lanes before its next iteration (the COMMIT may or may not
             // have happened).
             throw error
         }
         publish(plan)
-        // Give back nonces reserved for candidates that found no fees or no lane.
+        // Give back nonces reserved for candidates that were not signed.
         if reserved.count > plan.signed.count {
             await engine.paymentLanes.release(reserved[plan.signed.count...].map { ($0.key.address, $0.nonce) })
         }
-        return (rows.count, plan.signed.map(\.record))
+        return (claimed.rows.count + claimed.unreadable.count, plan.signed)
     }
 
-    /// Simulates each claimed payment (when enabled) and sorts out the ones that cannot be relayed.
-    private func screen(_ rows: [PaymentRow], settings: EngineSettings, plan: inout SendPlan) async throws -> [SendCandidate] {
-        var candidates: [SendCandidate] = []
-        for row in rows {
-            guard let candidate = SendCandidate(row: row, configuration: engine.configuration) else {
-                plan.failed.append((row, "the stored authorization cannot be relayed (unreadable or unsupported token)"))
-                continue
-            }
-            candidates.append(candidate)
-        }
-        guard settings.simulateBeforeSend, !candidates.isEmpty else { return candidates }
-        let outcomes = try await chain.calls(candidates.map { CallRequest(to: $0.token, data: $0.calldata) })
-        var ready: [SendCandidate] = []
-        var used: [SendCandidate] = []
-        for (candidate, outcome) in zip(candidates, outcomes) {
-            switch SimulationVerdict(outcome) {
-            case .relay: ready.append(candidate)
-            case .alreadyUsed: used.append(candidate)
-            case .notYetValid: plan.untouched.append(candidate.row.id)
-            case .permanent(let reason): plan.failed.append((candidate.row, reason))
-            case .transient(let reason): plan.deferred.append((candidate.row.id, reason))
-            }
-        }
-        try await settleAlreadyUsed(used, plan: &plan)
-        return ready
-    }
-
-    /// Authorizations the token says are used: if a transaction used one and paid the receiver
-    /// with it (x402 payloads can be front-run), the payment is paid by that pair of logs;
-    /// otherwise (spent elsewhere, or cancelled) it can never settle.
-    private func settleAlreadyUsed(_ used: [SendCandidate], plan: inout SendPlan) async throws {
+    /// Looks up who used the authorizations the token says are used, and decides them.
+    private func settleUsed(_ used: [SendCandidate], into plan: inout SendPlan) async throws {
         guard !used.isEmpty else { return }
-        let found: [String: AuthorizationUse]
+        let uses: [String: AuthorizationUse]
         do {
             // Depth 1: a mined pair is the proof (the reorg watcher re-checks it until final).
-            found = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: try await chain.blockNumber())
+            uses = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: try await chain.blockNumber())
         } catch {
             // Leave them pending for another look; the rest of the batch goes on.
             logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])
             plan.untouched += used.map(\.row.id)
             return
         }
-        let decided = ConfirmPlanner.oneSettlementPerPair(used.map { candidate in
-            let decision: ConfirmDecision
-            switch found[candidate.row.id] {
-            case .paid(let pair)?: decision = .settle(ConfirmPlanner.settlement(candidate.row, pair: pair, gasUsed: nil))
-            case .spentElsewhere(let transaction, _)?:
-                decision = .fail(reason: "the authorization was used by transaction \(transaction.hex) without paying the receiver",
-                                 releaseNonce: false, block: nil)
-            case .cancelled(let transaction, _)?:
-                decision = .fail(reason: "the payer cancelled the authorization (transaction \(transaction.hex))", releaseNonce: false, block: nil)
-            case nil:
-                // The token says used but no event is visible yet (a node whose log index lags):
-                // look again next time; a legacy row (no enqueue block) was searched in a window only.
-                decision = candidate.row.enqueuedBlock == nil
-                    ? .fail(reason: "the authorization was cancelled or used without a visible transfer", releaseNonce: false, block: nil)
-                    : .wait
-            }
-            return (candidate.row, decision)
-        })
-        for (row, decision) in decided {
-            switch decision {
-            case .settle(let settlement): plan.settled.append(settlement)
-            case .fail(let reason, _, _): plan.failed.append((row, reason))
-            default: plan.untouched.append(row.id)
-            }
-        }
+        SendPlanner.settleUsed(used, uses: uses, into: &plan)
     }
 
     private func fees(_ settings: EngineSettings) async throws -> FeeSuggestion? {
@@ -205,111 +149,57 @@ struct PaymentSender: Sendable {
         return fees
     }
 
-    private func sign(_ candidate: SendCandidate, key: PrivateKey, nonce: UInt64, fees: FeeSuggestion, settings: EngineSettings) -> SignedCandidate {
-        let transaction = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce,
-                                             maxPriorityFeePerGas: fees.maxPriorityFeePerGas, maxFeePerGas: fees.maxFeePerGas,
-                                             gasLimit: settings.transferGasLimit, to: candidate.token, value: .zero, data: candidate.calldata)
-        let signed = transaction.sign(with: key)
-        let attempt = TransactionAttempt(hash: signed.hash.hex, nonce: Int64(nonce), maxFeePerGas: fees.maxFeePerGas.description,
-                                         maxPriorityFeePerGas: fees.maxPriorityFeePerGas.description, at: Date().timeIntervalSince1970)
-        return SignedCandidate(record: SignedPaymentTransaction(paymentID: candidate.row.id, signer: key.address.checksummed,
-                                                                nonce: Int64(nonce), rawTx: signed.rawHex, attempt: attempt))
-    }
-
     // MARK: Broadcast
 
     /// Broadcasts recorded transactions (signer, then nonce order) and files each by the node's
-    /// answer. A transport failure leaves every one `processing`, to be broadcast again.
-    ///
-    /// `leftovers`: the bytes may already have been accepted earlier (the answer was lost), so a
-    /// refusal now proves nothing about them: they become `sent` and the confirmer decides from
-    /// receipts, the mined nonce and expiry. Only fresh transactions are taken back or failed.
+    /// answer (`BroadcastTriage`). A transport failure leaves every one `processing`, to be
+    /// broadcast again.
     func broadcast(_ records: [SignedPaymentTransaction], leftovers: Bool = false) async throws {
         guard !records.isEmpty else { return }
-        let ordered = records.sorted { ($0.signer.lowercased(), $0.nonce) < ($1.signer.lowercased(), $1.nonce) }
-        var raws: [[UInt8]] = []
-        for record in ordered { raws.append(try Hex.decode(record.rawTx)) }
-        let outcomes = try await chain.sendRawTransactions(raws)
-        var sent: [String] = []
-        var takeBack: [(id: String, reason: String)] = []
-        var failed: [(id: String, error: String)] = []
-        var deferred: [(id: String, reason: String)] = []
-        var released: [(signer: Address, nonce: UInt64)] = []
-        var paused: [Address: String] = [:]
-        var priceRefused = false
-        for (record, outcome) in zip(ordered, outcomes) {
-            if let rejection = outcome.rejection, rejection == .underpriced || rejection == .feeCapBelowBaseFee {
-                priceRefused = true
-            }
-            let signer = try Address(hex: record.signer)
-            var verdict = BroadcastVerdict(outcome)
-            if leftovers {
-                switch verdict {
-                case .takeBack, .fail, .retryLater: verdict = .inPool
-                case .pauseSigner(let message):
-                    paused[signer] = "insufficient funds for gas: \(message)"
-                    verdict = .inPool
-                case .inPool, .unknown: break
-                }
-            }
-            switch verdict {
-            case .inPool:
-                sent.append(record.paymentID)
-            case .unknown(let message):
-                logger.warning("broadcast outcome unknown; will broadcast again",
-                               metadata: ["payment_id": "\(record.paymentID)", "tx_hash": "\(record.attempt.hash)", "error": "\(message)"])
-            case .takeBack(let message):
-                takeBack.append((record.paymentID, "broadcast refused, queued again: \(message)"))
-                released.append((signer, UInt64(record.nonce)))
-            case .pauseSigner(let message):
-                takeBack.append((record.paymentID, "signer \(record.signer) cannot pay for gas: \(message)"))
-                released.append((signer, UInt64(record.nonce)))
-                paused[signer] = "insufficient funds for gas: \(message)"
-            case .fail(let message):
-                failed.append((record.paymentID, "broadcast refused: \(message)"))
-                released.append((signer, UInt64(record.nonce)))
-            case .retryLater(let message):
-                deferred.append((record.paymentID, "broadcast refused: \(message)"))
-                released.append((signer, UInt64(record.nonce)))
-            }
-        }
-        let sentIDs = sent, takeBackItems = takeBack, failedItems = failed, deferredItems = deferred
+        let ordered = records.sorted { ($0.signer.lowercaseHex, $0.nonce) < ($1.signer.lowercaseHex, $1.nonce) }
+        let outcomes = try await chain.sendRawTransactions(ordered.map(\.rawTx))
+        let triage = BroadcastTriage(ordered, outcomes: outcomes, leftovers: leftovers)
+        let sentIDs = triage.sent.map(\.paymentID), takeBack = triage.takenBack, failed = triage.failed, deferred = triage.deferred
         try await database.withConnection { conn in
             try conn.transaction { tx in
                 try PaymentQueue.markSent(sentIDs, on: tx)
-                try PaymentQueue.returnToPending(takeBackItems, on: tx)
+                try PaymentQueue.returnToPending(takeBack, on: tx)
                 // A completed payment being restored is never failed: `markFailed` leaves it and
                 // it is signed again later, until its authorization expires.
-                try PaymentQueue.markFailed(failedItems, on: tx)
-                try PaymentQueue.deferTransient(failedItems.map { ($0.id, $0.error) } + deferredItems, on: tx)
+                try PaymentQueue.markFailed(failed, on: tx)
+                try PaymentQueue.deferTransient(failed.map { ($0.id, $0.error) } + deferred, on: tx)
             }
         }
-        await engine.paymentLanes.release(released)
-        if priceRefused {
+        await engine.paymentLanes.release(triage.released)
+        for (record, message) in triage.unknown {
+            logger.warning("broadcast outcome unknown; will broadcast again",
+                           metadata: ["payment_id": "\(record.paymentID)", "tx_hash": "\(record.attempt.hash.hex)", "error": "\(message)"])
+        }
+        if triage.priceRefused {
             engine.feeEscalation.escalate()
-            logger.warning("transactions refused as underpriced; raising the tip",
-                           metadata: ["tip_percent": "\(engine.feeEscalation.current)"])
-        } else if !sent.isEmpty {
+            logger.warning("transactions refused as underpriced; raising the tip", metadata: ["tip_percent": "\(engine.feeEscalation.current)"])
+        } else if !triage.sent.isEmpty {
             engine.feeEscalation.relax()
         }
-        for (signer, reason) in paused {
+        for (signer, reason) in triage.paused {
             await engine.paymentLanes.pause(signer, reason: reason)
             logger.critical("signer paused", metadata: ["signer": "\(signer.checksummed)", "reason": "\(reason)"])
         }
-        let hashes = Dictionary(ordered.map { ($0.paymentID, $0.attempt.hash) }, uniquingKeysWith: { $1 })
-        engine.events.publish(ids: sent, status: .sent, txHashes: sent.map { hashes[$0] })
+        engine.events.publish(ids: sentIDs, status: .sent, txHashes: triage.sent.map(\.attempt.hash.hex))
         engine.events.publish(ids: takeBack.map(\.id), status: .pending, errors: takeBack.map(\.reason))
         engine.events.publish(ids: failed.map(\.id), status: .failed, errors: failed.map(\.error))
         engine.events.publish(ids: deferred.map(\.id), status: .pending, errors: deferred.map(\.reason))
-        if !sent.isEmpty { logger.debug("batch sent", metadata: ["count": "\(sent.count)"]) }
+        if !sentIDs.isEmpty { logger.debug("batch sent", metadata: ["count": "\(sentIDs.count)"]) }
     }
 
     /// Broadcasts again the stored bytes of rows left `processing`.
     private func rebroadcastLeftovers() async throws {
-        let rows = try await database.withConnection { conn in try PaymentQueue.processing(on: conn) }
+        let batch = try await database.withConnection { conn in try PaymentQueue.processing(on: conn) }
+        engine.unreadableRows.report(batch.unreadable, by: "send loop")
+        let rows = batch.rows
         let records = rows.compactMap { row -> SignedPaymentTransaction? in
             guard let raw = row.rawTx, let signer = row.signer, let nonce = row.nonce, let hash = row.txHash else { return nil }
-            let attempt = row.attempts.last ?? TransactionAttempt(hash: hash, nonce: nonce, maxFeePerGas: "0", maxPriorityFeePerGas: "0", at: 0)
+            let attempt = row.attempts.last ?? TransactionAttempt(hash: hash, nonce: nonce, maxFeePerGas: .zero, maxPriorityFeePerGas: .zero, at: 0)
             return SignedPaymentTransaction(paymentID: row.id, signer: signer, nonce: nonce, rawTx: raw, attempt: attempt)
         }
         // Legacy rows (the replaced system's) never stored bytes: queue them to be signed anew.
@@ -339,10 +229,10 @@ struct PaymentSender: Sendable {
         var recorded: [[UInt8]] = []
         for suspect in suspects {
             let records = try await database.withConnection { conn in
-                try NonceRecords.at(signer: suspect.signer.checksummed, from: Int64(suspect.nonce), on: conn)
+                try NonceRecords.at(signer: suspect.signer, from: suspect.nonce, on: conn)
             }
-            if let record = records.first(where: { $0.nonce == Int64(suspect.nonce) }) {
-                if let raw = record.rawTx, let bytes = try? Hex.decode(raw) { recorded.append(bytes) }
+            if let record = records.first(where: { $0.nonce == suspect.nonce }) {
+                if let raw = record.rawTx { recorded.append(raw) }
             } else {
                 released.append(suspect)
             }
@@ -383,12 +273,12 @@ struct PaymentSender: Sendable {
             let fillers = holes.map { nonce in
                 let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
                                                 maxFeePerGas: fees.maxFeePerGas, gasLimit: 21_000, to: key.address, value: .zero, data: []).sign(with: key)
-                return NonceFiller(signer: key.address.checksummed, nonce: Int64(nonce), rawTx: signed.rawHex, txHash: signed.hash.hex)
+                return NonceFiller(signer: key.address, nonce: nonce, rawTx: signed.raw, txHash: signed.hash)
             }
             let recorded = try await database.withConnection { conn in try NonceFillers.record(fillers, on: conn) }
-            let outcomes = try await chain.sendRawTransactions(try recorded.map { try Hex.decode($0.rawTx) })
+            let outcomes = try await chain.sendRawTransactions(recorded.map(\.rawTx))
             var filled: [UInt64] = []
-            for (filler, outcome) in zip(recorded, outcomes) where BroadcastVerdict(outcome) == .inPool { filled.append(UInt64(filler.nonce)) }
+            for (filler, outcome) in zip(recorded, outcomes) where BroadcastVerdict(outcome) == .inPool { filled.append(filler.nonce) }
             logger.notice("filled nonce holes", metadata: ["signer": "\(key.address.checksummed)", "nonces": "\(filled)"])
             // A recorded filler holds its nonce whether or not the node took it now (a nonce
             // that had one already keeps that one): the lane hands these out no more, and a
@@ -400,45 +290,8 @@ struct PaymentSender: Sendable {
     private func publish(_ plan: SendPlan) {
         let failed = plan.failed.filter { !$0.row.isRestoring }
         engine.events.publish(ids: failed.map(\.row.id), status: .failed, errors: failed.map(\.error))
-        engine.events.publish(ids: plan.settled.map(\.paymentID), status: .completed, txHashes: plan.settled.map(\.txHash))
+        engine.events.publish(ids: plan.settled.map(\.paymentID), status: .completed, txHashes: plan.settled.map(\.txHash.hex))
         if !plan.settled.isEmpty { engine.mintWake.signal() }
-    }
-}
-
-/// What one iteration decided, written in one transaction.
-struct SendPlan: Sendable {
-    /// Can never settle: `failed` (a completed payment being restored: `settlement_lost`).
-    var failed: [(row: PaymentRow, error: String)] = []
-    var settled: [PaymentSettlement] = []
-    var signed: [SignedCandidate] = []
-    /// Refused for a reason that may pass: tried again after a backoff.
-    var deferred: [(id: String, reason: String)] = []
-    /// Claimed but left pending this time (not yet valid, no fees, no free lane).
-    var untouched: [String] = []
-}
-
-struct SignedCandidate: Sendable {
-    var record: SignedPaymentTransaction
-}
-
-/// A claimed payment with its relay calldata built.
-struct SendCandidate: Sendable {
-    let row: PaymentRow
-    let token: Address
-    let calldata: [UInt8]
-
-    init?(row: PaymentRow, configuration: EngineConfiguration) {
-        guard let auth = row.authorization,
-              let token = try? Address(hex: row.paymentTokenAddress), configuration.paymentToken(token) != nil,
-              let from = try? Address(hex: auth.from), let to = try? Address(hex: auth.to),
-              let value = UInt256(decimal: auth.value), let validAfter = UInt256(decimal: auth.validAfter),
-              let validBefore = UInt256(decimal: auth.validBefore), let nonce = try? Bytes32(hex: auth.nonce) else { return nil }
-        guard let signature = (try? auth.parsedSignature()) ?? nil else { return nil }
-        self.row = row
-        self.token = token
-        calldata = USDCCalldata.transferWithAuthorization(
-            TransferWithAuthorization(from: from, to: to, value: value, validAfter: validAfter, validBefore: validBefore, nonce: nonce),
-            signature: signature)
     }
 }
 

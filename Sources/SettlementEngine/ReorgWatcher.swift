@@ -42,19 +42,18 @@ struct ReorgWatcher: Sendable {
         var gone: [RecordedBlock] = []
         var untracked: [RecordedBlock] = []
         for block in recorded {
-            guard block.number >= 0, let hash = try? Bytes32(hex: block.hash) else { continue }
-            switch canonical!.contains(number: UInt64(block.number), hash: hash) {
-            case true?: if UInt64(block.number) <= boundary { final.append(block) }
+            switch canonical!.contains(number: block.number, hash: block.hash) {
+            case true?: if block.number <= boundary { final.append(block) }
             case false?: gone.append(block)
             case nil:
-                if UInt64(block.number) > head.number { gone.append(block) } else { untracked.append(block) }
+                if block.number > head.number { gone.append(block) } else { untracked.append(block) }
             }
         }
         if !untracked.isEmpty {
-            let headers = try await chain.blocks(untracked.map { .number(UInt64($0.number)) })
+            let headers = try await chain.blocks(untracked.map { .number($0.number) })
             for (block, header) in zip(untracked, headers) {
-                if let header, header.hash.hex == block.hash.lowercased() {
-                    if UInt64(block.number) <= boundary { final.append(block) }
+                if let header, header.hash == block.hash {
+                    if block.number <= boundary { final.append(block) }
                 } else if header != nil {
                     gone.append(block)
                 }

@@ -21,8 +21,12 @@ final class SessionPool: Sendable {
 }
 
 /// Session settings every paymentd connection runs with: timestamps are written and read in
-/// UTC (the seed's columns are `timestamp` without time zone), and no statement may hang a loop
-/// for ever.
+/// UTC (the seed's columns are `timestamp` without time zone), no statement may hang a loop for
+/// ever, and no transaction may stay open and idle for ever: the send and mint loops keep their
+/// claiming transaction open across chain calls (simulation, fees) so the claimed rows stay
+/// locked until their outcome is written, and a loop wedged in such a call must not hold the
+/// rows or the connection (the server ends the transaction; the rows are claimed again).
 enum DatabaseSetup {
-    static let sql = "SET TIME ZONE 'UTC'; SET statement_timeout = '60s'; SET lock_timeout = '10s'"
+    static let sql = "SET TIME ZONE 'UTC'; SET statement_timeout = '60s'; SET lock_timeout = '10s'; "
+        + "SET idle_in_transaction_session_timeout = '120s'"
 }

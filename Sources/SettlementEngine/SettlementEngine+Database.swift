@@ -51,9 +51,8 @@ extension PaymentRow {
     /// Whether this row is `payment` as an enqueue would have queued it: same authorization,
     /// amount, product and idempotency key. A retried insert that finds such a row found its own.
     func isSameQueuedPayment(as payment: NewPayment) -> Bool {
-        payer.lowercased() == payment.payer.lowercased() && authNonce == payment.authNonce
-            && paymentTokenAddress.lowercased() == payment.paymentTokenAddress.lowercased()
-            && amount == payment.amount && type == payment.type && tokenAddress?.lowercased() == payment.tokenAddress?.lowercased()
+        payer == payment.payer && transfer?.nonce == payment.transfer.nonce && paymentToken == payment.paymentToken
+            && amount == payment.amount && type == payment.type && token == payment.token
             && idempotencyKey == payment.idempotencyKey && metadata == payment.metadata
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import PaymentModel
 import PaymentStore
 import Postgres
+import ServiceLifecycle
 
 /// The settlement engine: validates and queues payments, relays them from the hot wallets,
 /// confirms them and mints what they bought, exactly once.
@@ -32,6 +33,7 @@ public final class SettlementEngine: PaymentService {
     /// The chain's JSON-RPC endpoints and their health, shared by every loop's client.
     let rpcEndpoints: RPCEndpoints
     let offline: AuthorizationCheck
+    let unreadableRows: UnreadableRowReporter
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
@@ -57,6 +59,7 @@ public final class SettlementEngine: PaymentService {
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
         requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
         offline = AuthorizationCheck(configuration: configuration)
+        unreadableRows = UnreadableRowReporter(logger: logger)
     }
 
     /// An engine on one JSON-RPC endpoint.
@@ -104,13 +107,19 @@ public final class SettlementEngine: PaymentService {
         }
     }
 
-    /// Runs the loops until the task is cancelled. A loop that is cancelled finishes the
-    /// iteration it is in (its broadcasts and their database writes) before returning.
+    /// The three loops as services for the daemon's `ServiceGroup` (send, confirm, mint), and
+    /// a last one that closes every `watch` stream once they have stopped.
+    public var services: [any Service] {
+        [EngineEventsCloser(events: events), PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
+    }
+
+    /// Runs the loops until the task is cancelled (tests; the daemon runs `services`). A
+    /// cancelled loop finishes the iteration it is in (its broadcasts and their database writes)
+    /// before returning.
     public func run() async {
+        let loops = [PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await PaymentSender(engine: self).run() }
-            group.addTask { await PaymentConfirmer(engine: self).run() }
-            group.addTask { await MintSender(engine: self).run() }
+            for loop in loops { group.addTask { await loop.runUntilCancelled() } }
         }
         events.finishAll()
     }
@@ -144,7 +153,7 @@ public final class SettlementEngine: PaymentService {
             if let existing { return try sameAuthorization(existing, checked) }
         }
         var unused = checked.row
-        unused.enqueuedBlock = Int64(try await ensureUnused(checked))
+        unused.enqueuedBlock = try await ensureUnused(checked)
         let row = unused
         let limit = current.maxPendingPerPayer
         var attempts = 0
@@ -167,7 +176,7 @@ public final class SettlementEngine: PaymentService {
             }
             throw .duplicateAuthorization(existingPaymentID: existing.id)
         case .tooManyPending(let count):
-            throw .tooManyPending(payer: row.payer, count: count, limit: limit)
+            throw .tooManyPending(payer: row.payer.checksummed, count: count, limit: limit)
         }
     }
 
@@ -190,7 +199,7 @@ public final class SettlementEngine: PaymentService {
     }
 
     private func sameAuthorization(_ existing: PaymentRow, _ checked: CheckedPayment) throws(PaymentError) -> EnqueueResult {
-        guard existing.authNonce == checked.row.authNonce, existing.payer.lowercased() == checked.row.payer.lowercased() else {
+        guard existing.transfer?.nonce == checked.transfer.nonce, existing.payer == checked.transfer.from else {
             throw .idempotencyKeyConflict(existingPaymentID: existing.id)
         }
         return EnqueueResult(paymentID: existing.id, status: existing.status, duplicate: true)
@@ -210,13 +219,14 @@ public final class SettlementEngine: PaymentService {
 
     public func list(_ filter: PaymentListFilter) async throws(PaymentError) -> [PaymentSnapshot] {
         let limit = min(max(filter.limit, 1), 1000)
-        let rows = try await database(.read) {
+        let batch = try await database(.read) {
             try await requests.next.withConnection { conn in
                 try PaymentQueue.list(status: filter.status, payer: filter.payer, olderThanSeconds: filter.olderThanSeconds,
                                       settlementLost: filter.settlementLost, limit: limit, on: conn)
             }
         }
-        return rows.map { PaymentSnapshots.make($0, mints: []) }
+        unreadableRows.report(batch.unreadable, by: "list")
+        return batch.rows.map { PaymentSnapshots.make($0, mints: []) }
     }
 
     public func stats() async throws(PaymentError) -> PaymentStats {
@@ -248,8 +258,8 @@ public final class SettlementEngine: PaymentService {
         guard let row, let auth = row.authorization else {
             throw .invalidTransition(paymentID: id, status: snapshot.status, action: "retried: its stored authorization is unreadable")
         }
-        let request = PaymentRequest(type: row.type, token: row.tokenAddress, paymentToken: row.paymentTokenAddress, amount: row.amount,
-                                     authorization: auth, metadata: row.metadata ?? .object([:]))
+        let request = PaymentRequest(type: row.type, token: row.token?.checksummed, paymentToken: row.paymentToken.checksummed,
+                                     amount: row.amount.description, authorization: auth, metadata: row.metadata ?? .object([:]))
         let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
         try await ensureUnused(checked)
         try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.returnToPending([(id, "retried by operator")], on: conn) } }

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import JSON
 import PaymentModel
@@ -13,13 +14,18 @@ final class PaymentQueueTests: XCTestCase {
         return conn
     }
 
-    private func payment(nonce: UInt8, key: String? = nil, payer: String = "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9") -> NewPayment {
-        let authNonce = "0x" + String(repeating: String(format: "%02x", nonce), count: 32)
-        let auth = AuthorizationPayload(from: payer, to: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084", value: "1000000",
-                                        validAfter: "0", validBefore: "1900000000", nonce: authNonce, signature: "0x" + String(repeating: "ab", count: 65))
-        return NewPayment(type: .mint, tokenAddress: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084", authorization: auth, payer: payer,
-                          amount: "1000000", paymentTokenAddress: "0x7E7e80Cd84Fb43f5FD2E92F1edD827c307e0AE6F",
-                          metadata: ["quantity": 1], idempotencyKey: key, authNonce: authNonce, validBefore: "1900000000")
+    private static let payer = try! Address(hex: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9")
+    private static let mintToken = try! Address(hex: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084")
+    private static let usdc = try! Address(hex: "0x7E7e80Cd84Fb43f5FD2E92F1edD827c307e0AE6F")
+
+    private func payment(nonce: UInt8, key: String? = nil) -> NewPayment {
+        let authNonce = Bytes32.repeating(nonce)
+        let transfer = TransferWithAuthorization(from: Self.payer, to: Self.mintToken, value: 1_000_000, validAfter: 0, validBefore: 1_900_000_000,
+                                                 nonce: authNonce)
+        let auth = AuthorizationPayload(from: Self.payer.checksummed, to: Self.mintToken.checksummed, value: "1000000",
+                                        validAfter: "0", validBefore: "1900000000", nonce: authNonce.hex, signature: "0x" + String(repeating: "ab", count: 65))
+        return NewPayment(type: .mint, token: Self.mintToken, transfer: transfer, authorization: auth, amount: 1_000_000, paymentToken: Self.usdc,
+                          metadata: ["quantity": 1], idempotencyKey: key)
     }
 
     func testInsertReturnsPendingRow() throws {
@@ -62,9 +68,9 @@ final class PaymentQueueTests: XCTestCase {
         let first = try PaymentQueue.claimPending(limit: 3, on: a)
         try b.execute("BEGIN")
         let second = try PaymentQueue.claimPending(limit: 3, on: b)
-        XCTAssertEqual(first.count, 3)
-        XCTAssertEqual(second.count, 1)
-        XCTAssertTrue(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
+        XCTAssertEqual(first.rows.count, 3)
+        XCTAssertEqual(second.rows.count, 1)
+        XCTAssertTrue(Set(first.rows.map(\.id)).isDisjoint(with: second.rows.map(\.id)))
         try a.execute("ROLLBACK")
         try b.execute("ROLLBACK")
     }
@@ -72,18 +78,17 @@ final class PaymentQueueTests: XCTestCase {
     func testCompletionCreatesMintJobsExactlyOnce() throws {
         let conn = try migratedDatabase()
         guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
-        let jobs = (0..<3).map { NewMintJob(paymentID: row.id, index: $0, payer: row.payer, recipient: row.payer,
-                                            tokenAddress: row.tokenAddress!, paymentTxHash: "0x" + String(repeating: "77", count: 32)) }
-        let settlement = PaymentSettlement(paymentID: row.id, txHash: "0x" + String(repeating: "77", count: 32), blockNumber: 5,
-                                           blockHash: "0x" + String(repeating: "88", count: 32), logIndex: 3, result: ["settled_by": "paymentd"],
-                                           mints: jobs)
+        let tx = Bytes32.repeating(0x77)
+        let jobs = (0..<3).map { NewMintJob(paymentID: row.id, index: $0, payer: row.payer, recipient: row.payer, token: row.token!, paymentTxHash: tx) }
+        let settlement = PaymentSettlement(paymentID: row.id, txHash: tx, blockNumber: 5, blockHash: Bytes32.repeating(0x88),
+                                           logIndex: 3, result: ["settled_by": "paymentd"], mints: jobs)
         try PaymentQueue.complete([settlement], on: conn)
         try PaymentQueue.complete([settlement], on: conn)
         XCTAssertEqual(try PaymentQueue.byID(row.id, on: conn)?.status, .completed)
         let stored = try MintQueue.jobs(paymentID: row.id, on: conn)
         XCTAssertEqual(stored.map(\.index), [0, 1, 2])
         XCTAssertEqual(Set(stored.map(\.dedupeHash)).count, 3)
-        XCTAssertEqual(stored.first?.dedupeHash, MintJobKey.dedupeHash(paymentID: row.id, index: 0))
+        XCTAssertEqual(stored.first?.dedupeHash, MintJobKey.dedupeHash(paymentID: row.id, index: 0).hex)
     }
 
     /// Issue 8 item 1: one pair of logs (transaction, AuthorizationUsed log index) pays one
@@ -98,9 +103,9 @@ final class PaymentQueueTests: XCTestCase {
             }
             rows.append(row)
         }
-        let multicall = "0x" + String(repeating: "ab", count: 32)
-        func settlement(_ row: PaymentRow, logIndex: Int64) -> PaymentSettlement {
-            PaymentSettlement(paymentID: row.id, txHash: multicall, blockNumber: 9, blockHash: "0x" + String(repeating: "cd", count: 32),
+        let multicall = Bytes32.repeating(0xab)
+        func settlement(_ row: PaymentRow, logIndex: UInt64) -> PaymentSettlement {
+            PaymentSettlement(paymentID: row.id, txHash: multicall, blockNumber: 9, blockHash: Bytes32.repeating(0xcd),
                               logIndex: logIndex, result: ["settled_by": "other_transaction"], mints: [])
         }
         try PaymentQueue.complete([settlement(rows[0], logIndex: 0), settlement(rows[1], logIndex: 2)], on: conn)
@@ -126,9 +131,24 @@ final class PaymentQueueTests: XCTestCase {
         let conn = try migratedDatabase()
         guard case .inserted(let a) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn),
               case .inserted(let b) = try PaymentQueue.insert(payment(nonce: 2), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
-        let attempt = TransactionAttempt(hash: "0x01", nonce: 7, maxFeePerGas: "1", maxPriorityFeePerGas: "1", at: 0)
-        try PaymentQueue.recordSigned([SignedPaymentTransaction(paymentID: a.id, signer: "0xAbC", nonce: 7, rawTx: "0x02", attempt: attempt)], on: conn)
+        let attempt = TransactionAttempt(hash: Bytes32.repeating(1), nonce: 7, maxFeePerGas: 1,
+                                         maxPriorityFeePerGas: 1, at: 0)
+        let signer = try Address(hex: "0x00000000000000000000000000000000000000ab")
+        try PaymentQueue.recordSigned([SignedPaymentTransaction(paymentID: a.id, signer: signer, nonce: 7, rawTx: [2], attempt: attempt)], on: conn)
         XCTAssertThrowsError(try PaymentQueue.recordSigned(
-            [SignedPaymentTransaction(paymentID: b.id, signer: "0xabc", nonce: 7, rawTx: "0x03", attempt: attempt)], on: conn))
+            [SignedPaymentTransaction(paymentID: b.id, signer: signer, nonce: 7, rawTx: [3], attempt: attempt)], on: conn))
+    }
+
+    /// A row whose columns cannot be read (a legacy payer that is no address) is reported by
+    /// the query that found it, with the reason, and the others are read as usual.
+    func testUnreadableRowsAreReportedAndSteppedAround() throws {
+        let conn = try migratedDatabase()
+        _ = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn)
+        guard case .inserted(let broken) = try PaymentQueue.insert(payment(nonce: 2), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        try conn.query("UPDATE payment_queue SET payer = 'not an address' WHERE id = $1::uuid", [broken.id])
+        let batch = try PaymentQueue.list(status: nil, payer: nil, limit: 10, on: conn)
+        XCTAssertEqual(batch.rows.count, 1)
+        XCTAssertEqual(batch.unreadable.map(\.id), [broken.id])
+        XCTAssertTrue(batch.unreadable[0].error.description.contains("payer"), batch.unreadable[0].error.description)
     }
 }

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import PaymentModel
 import PaymentStore
@@ -41,12 +42,15 @@ final class ReplacedSystemDatabaseTests: XCTestCase {
         try MigrationRunner(directory: Self.repositoryRoot + "/migrations").apply(on: conn)
         let sent = try XCTUnwrap(PaymentQueue.byID("22222222-2222-4222-8222-222222222222", on: conn))
         XCTAssertEqual(sent.status, .sent)
-        XCTAssertEqual(sent.txHash, "0x" + String(repeating: "22", count: 32))
+        XCTAssertEqual(sent.txHash?.hex, "0x" + String(repeating: "22", count: 32))
         XCTAssertEqual(sent.authorization?.v, "28", "a numeric v is kept as its decimal text")
         XCTAssertNil(sent.signer, "the replaced system recorded no signer")
-        XCTAssertEqual(sent.allTransactionHashes, ["0x" + String(repeating: "22", count: 32)])
-        XCTAssertEqual(try PaymentQueue.list(status: nil, payer: nil, limit: 100, on: conn).count, 6)
-        XCTAssertEqual(try PaymentQueue.processing(on: conn).map(\.id), ["66666666-6666-4666-8666-666666666666"])
+        XCTAssertEqual(sent.allTransactionHashes.map(\.hex), ["0x" + String(repeating: "22", count: 32)])
+        XCTAssertNotNil(sent.transfer, "the legacy authorization reads as typed values")
+        let all = try PaymentQueue.list(status: nil, payer: nil, limit: 100, on: conn)
+        XCTAssertEqual(all.rows.count, 6)
+        XCTAssertEqual(all.unreadable, [])
+        XCTAssertEqual(try PaymentQueue.processing(on: conn).rows.map(\.id), ["66666666-6666-4666-8666-666666666666"])
     }
 
     func testDuplicateLegacyAuthorizationKeepsOneKeyPreferringTheCompletedRow() throws {
@@ -63,11 +67,12 @@ final class ReplacedSystemDatabaseTests: XCTestCase {
     func testLegacyMintRowsStayAndNewJobsLinkToTheirPayment() throws {
         let conn = try legacyDatabase()
         try MigrationRunner(directory: Self.repositoryRoot + "/migrations").apply(on: conn)
-        let job = NewMintJob(paymentID: "33333333-3333-4333-8333-333333333333", index: 0, payer: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9",
-                             recipient: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9", tokenAddress: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084",
-                             paymentTxHash: "0x" + String(repeating: "33", count: 32))
+        let buyer = try Address(hex: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9")
+        let job = NewMintJob(paymentID: "33333333-3333-4333-8333-333333333333", index: 0, payer: buyer, recipient: buyer,
+                             token: try Address(hex: "0x5d1e6247C95aFbF428767D4456dAF8eD0eD76084"),
+                             paymentTxHash: Bytes32.repeating(0x33))
         try MintQueue.insert([job, job], on: conn)
-        XCTAssertEqual(try MintQueue.jobs(paymentID: job.paymentID, on: conn).map(\.dedupeHash), [job.dedupeHash])
+        XCTAssertEqual(try MintQueue.jobs(paymentID: job.paymentID, on: conn).map(\.dedupeHash), [job.dedupeHash.hex])
         XCTAssertEqual(try conn.query("SELECT count(*) AS n FROM mint_queue").first!.int64("n"), 2)
         XCTAssertThrowsError(try conn.query("""
             INSERT INTO mint_queue (payer_address, tx_hash_bytes32, payment_id, item_index) VALUES ('0x', '0xff', '99999999-9999-4999-8999-999999999999', 0)

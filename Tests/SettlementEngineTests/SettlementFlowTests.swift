@@ -78,7 +78,7 @@ final class SettlementFlowTests: XCTestCase {
         XCTAssertEqual(records.count, 5)
         XCTAssertEqual(try testbed.count(.processing), 5)
         for record in records {
-            let known = try await testbed.rpc.transaction(try Bytes32(hex: record.attempt.hash))
+            let known = try await testbed.rpc.transaction(record.attempt.hash)
             XCTAssertNil(known, "nothing may have been broadcast yet")
         }
         // A new process starts on the same database.
@@ -87,7 +87,7 @@ final class SettlementFlowTests: XCTestCase {
         try await testbed.wait("recovered payments completed") { try testbed.count(.completed) == 5 }
         await testbed.stop()
         let stored = Set(try testbed.database().query("SELECT tx_hash FROM payment_queue").rows.map { try $0.string("tx_hash") })
-        XCTAssertEqual(stored, Set(records.map(\.attempt.hash)), "recovery broadcast the very bytes stored before the crash")
+        XCTAssertEqual(stored, Set(records.map(\.attempt.hash.hex)), "recovery broadcast the very bytes stored before the crash")
     }
 
     func testFrontRunAuthorizationCompletesWithThatTransactionAndMintsOnce() async throws {
