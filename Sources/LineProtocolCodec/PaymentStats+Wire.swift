@@ -24,6 +24,8 @@ extension PaymentStats {
             "rpc_endpoints": .array(rpcEndpoints.map(\.wireValue)),
             "settlements_lost": .int(Int64(settlementsLost)),
             "settlements_restoring": .int(Int64(settlementsRestoring)),
+            "instance": instance.map(JSONValue.string) ?? .null,
+            "leases": .object(leases.mapValues(JSONValue.string)),
         ]
         for status in PaymentStatus.allCases {
             fields[status.rawValue] = .int(Int64(counts[status] ?? 0))
@@ -63,6 +65,18 @@ extension PaymentStats {
             signers: signers,
             rpcEndpoints: endpoints,
             settlementsLost: Int(try object.optionalInt("settlements_lost") ?? 0),
-            settlementsRestoring: Int(try object.optionalInt("settlements_restoring") ?? 0))
+            settlementsRestoring: Int(try object.optionalInt("settlements_restoring") ?? 0),
+            instance: try object.optionalString("instance"),
+            leases: try Self.leases(object))
+    }
+
+    private static func leases(_ object: JSONObjectReader) throws(JSONShapeError) -> [String: String] {
+        guard case .object(let fields)? = object.value("leases") else { return [:] }
+        var leases: [String: String] = [:]
+        for (resource, holder) in fields {
+            guard case .string(let instance) = holder else { throw object.error("leases.\(resource)", "must be a string") }
+            leases[resource] = instance
+        }
+        return leases
     }
 }

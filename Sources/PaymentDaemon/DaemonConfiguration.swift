@@ -34,6 +34,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var migrationsDirectory = "/usr/share/paymentd/migrations"
     public var logLevel = Logger.Level.info
     public var maxMintQuantity = 100
+    /// This instance's name among several sharing one database (nil: `<host>:<pid>`).
+    public var instanceName: String?
 
     public init() {}
 
@@ -58,6 +60,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         ("migrations_dir", "directory of the schema migrations (*.sql)"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
         ("max_mint_quantity", "ceiling on every price's max quantity (default 100, at most 1000)"),
+        ("instance_name", "this instance's name when several share one database: it holds signer lanes and the coordinator's work by PostgreSQL advisory locks (default <host>:<pid>)"),
     ]
 
     /// Applies one `key = value` setting; returns a sentence when the value is unusable.
@@ -87,6 +90,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case "log_level":
             guard let level = Logger.Level(rawValue: value.lowercased()) else { return "log_level must be one of trace, debug, info, notice, warning, error, critical" }
             logLevel = level
+        case "instance_name":
+            guard value.count <= 48, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.:".contains($0) }) else {
+                return "instance_name must be up to 48 letters, digits, '-', '_', '.' or ':'"
+            }
+            instanceName = value.isEmpty ? nil : value
         case "max_mint_quantity":
             guard let n = Int(value), n > 0 else { return "max_mint_quantity must be a positive integer" }
             maxMintQuantity = n
@@ -154,7 +162,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             throw .configuration("every signer and the minter must be different wallets: two keys share an address")
         }
         return EngineConfiguration(chainID: chainID, receiver: receiverAddress, paymentTokens: tokens, mintTokens: mints, prices: priceList,
-                                   paymentSigners: signers, minter: minter, maxMintQuantity: maxMintQuantity)
+                                   paymentSigners: signers, minter: minter, maxMintQuantity: maxMintQuantity, instanceName: instanceName)
     }
 
     /// The gid of `socket_group`, if set: a number, or a group name looked up in the system.

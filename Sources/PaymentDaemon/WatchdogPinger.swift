@@ -56,6 +56,7 @@ struct WatchdogPinger: Service, CustomStringConvertible {
     static func idleSleeps(_ settings: EngineSettings) -> [LoopHeartbeats.Loop: Duration] {
         [
             .send: .milliseconds(settings.paymentBatchIntervalMilliseconds),
+            .lease: LeaseKeeper.interval,
             .confirm: .milliseconds(settings.confirmIntervalMilliseconds),
             .mint: .seconds(settings.mintBatchIntervalSeconds),
         ]

@@ -21,11 +21,15 @@ public struct PaymentStats: Sendable, Hashable {
     public var settlementsLost: Int
     /// Completed payments whose settlement a reorg removed, being restored now.
     public var settlementsRestoring: Int
+    /// The name of the instance that answered (several may share one database).
+    public var instance: String?
+    /// Who holds each lease: `lane:<signer>` and `coordinator` → instance name (absent: nobody).
+    public var leases: [String: String]
 
     public init(counts: [PaymentStatus: Int], queueDepth: Int, oldestPendingAgeSeconds: Double?,
                 oldestSentAgeSeconds: Double?, confirmationRate: Double?, averageProcessingSeconds: Double?,
                 mintCounts: [MintStatus: Int], signers: [SignerState], rpcEndpoints: [RPCEndpointState] = [],
-                settlementsLost: Int = 0, settlementsRestoring: Int = 0) {
+                settlementsLost: Int = 0, settlementsRestoring: Int = 0, instance: String? = nil, leases: [String: String] = [:]) {
         self.counts = counts
         self.queueDepth = queueDepth
         self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
@@ -37,6 +41,8 @@ public struct PaymentStats: Sendable, Hashable {
         self.rpcEndpoints = rpcEndpoints
         self.settlementsLost = settlementsLost
         self.settlementsRestoring = settlementsRestoring
+        self.instance = instance
+        self.leases = leases
     }
 
     /// The endpoint in use, if any.

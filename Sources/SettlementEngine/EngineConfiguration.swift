@@ -1,3 +1,4 @@
+import Foundation
 import Ethereum
 
 /// An EIP-3009 token the engine accepts payment in, with the EIP-712 domain its signatures use
@@ -33,9 +34,11 @@ public struct EngineConfiguration: Sendable {
     public var minter: PrivateKey?
     /// Ceiling on every price's max quantity (configured or overridden).
     public var maxMintQuantity: Int
+    /// This instance's name among those sharing the database (shown as the holder of leases).
+    public var instanceName: String
 
     public init(chainID: UInt64, receiver: Address, paymentTokens: [PaymentTokenConfiguration], mintTokens: [Address], prices: PriceList,
-                paymentSigners: [PrivateKey], minter: PrivateKey?, maxMintQuantity: Int = 100) {
+                paymentSigners: [PrivateKey], minter: PrivateKey?, maxMintQuantity: Int = 100, instanceName: String? = nil) {
         self.chainID = chainID
         self.receiver = receiver
         self.paymentTokens = paymentTokens
@@ -44,6 +47,12 @@ public struct EngineConfiguration: Sendable {
         self.paymentSigners = paymentSigners
         self.minter = minter
         self.maxMintQuantity = maxMintQuantity
+        self.instanceName = instanceName ?? Self.defaultInstanceName
+    }
+
+    /// `<host>:<pid>`: unique among the instances that share a database.
+    public static var defaultInstanceName: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     func paymentToken(_ address: Address) -> PaymentTokenConfiguration? {

@@ -20,6 +20,8 @@ struct EngineLoop: Service, CustomStringConvertible {
     let recover: @Sendable () async throws -> Void
     /// One iteration; returns whether more work is waiting (then the next starts at once).
     let iteration: @Sendable (EngineSettings) async throws -> Bool
+    /// Run once the loop has stopped (the lease keeper gives its leases back).
+    var finish: @Sendable () async -> Void = {}
 
     var description: String { "\(loop.rawValue) loop" }
 
@@ -45,5 +47,6 @@ struct EngineLoop: Service, CustomStringConvertible {
                 try? await Task.sleep(for: delay)
             }
         }
+        await finish()
     }
 }

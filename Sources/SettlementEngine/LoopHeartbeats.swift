@@ -7,6 +7,8 @@ import Synchronization
 public final class LoopHeartbeats: Sendable {
     public enum Loop: String, Sendable, CaseIterable {
         case send
+        /// The lease keeper (signer lanes and the coordinator's work between instances).
+        case lease
         case confirm
         case mint
     }

@@ -42,7 +42,9 @@ struct MintSender: Sendable {
 
     /// Returns whether it sent a full batch (then the next iteration starts at once).
     func iterate(_ settings: EngineSettings) async throws -> Bool {
-        guard let minter = engine.configuration.minter, let head = try await chain.block(.latest) else { return false }
+        // Minting is the coordinator's (one instance at a time holds the minter's nonces).
+        guard let minter = engine.configuration.minter, await engine.mintLanes.isLeased(minter.address),
+              let head = try await chain.block(.latest) else { return false }
         let mined = try await chain.transactionCount(minter.address)
         await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
         try await resumeIfFunded(minter, settings: settings)

@@ -16,30 +16,35 @@ import PaymentStore
 struct NonceRecovery: Sendable {
     let engine: SettlementEngine
 
-    /// `paymentLanesOnly`: rebuild only the payment lanes (the send loop's own, after a failed
-    /// iteration), leaving the mint lane to the loop that owns it.
+    /// Rebuilds the lanes this instance holds the lease of (after a failed send iteration:
+    /// the payment lanes only, the mint lane being its loop's own).
     func run(paymentLanesOnly: Bool = false) async throws {
+        try await run(lanes: engine.paymentLanes, signers: await engine.paymentLanes.leasedAddresses, role: "payment")
+        if !paymentLanesOnly {
+            try await run(lanes: engine.mintLanes, signers: await engine.mintLanes.leasedAddresses, role: "mint")
+        }
+    }
+
+    /// Rebuilds the lanes of `signers` (a lane just leased, before it is used).
+    func run(lanes: SignerLanes, signers: [Address], role: String) async throws {
         let chain = engine.requestChain
         let session = engine.requests.next
-        let all = [(engine.paymentLanes, "payment"), (engine.mintLanes, "mint")]
         var lost: [[UInt8]] = []
-        for (lanes, role) in paymentLanesOnly ? Array(all.prefix(1)) : all {
-            for signer in await lanes.addresses {
-                let counts = try await chain.transactionCounts([(signer, .latest), (signer, .pending)])
-                let (latest, pending) = (counts[0], counts[1])
-                let records = try await session.withConnection { conn in
-                    try NonceRecords.at(signer: signer, from: latest, on: conn)
-                }
-                let held = Set(records.map(\.nonce))
-                let next = max(pending, latest, (held.max().map { $0 + 1 }) ?? 0)
-                let holes = next > pending ? (pending..<next).filter { !held.contains($0) } : []
-                await lanes.resynchronise(signer, next: next, holes: holes, minedNonce: latest, inFlight: held.count)
-                lost += records.compactMap(\.rawTx)
-                engine.logger.info("nonce state", metadata: [
-                    "signer": "\(signer.checksummed)", "role": "\(role)", "mined": "\(latest)", "pending": "\(pending)",
-                    "next": "\(next)", "holes": "\(holes)", "held": "\(held.count)",
-                ])
+        for signer in signers {
+            let counts = try await chain.transactionCounts([(signer, .latest), (signer, .pending)])
+            let (latest, pending) = (counts[0], counts[1])
+            let records = try await session.withConnection { conn in
+                try NonceRecords.at(signer: signer, from: latest, on: conn)
             }
+            let held = Set(records.map(\.nonce))
+            let next = max(pending, latest, (held.max().map { $0 + 1 }) ?? 0)
+            let holes = next > pending ? (pending..<next).filter { !held.contains($0) } : []
+            await lanes.resynchronise(signer, next: next, holes: holes, minedNonce: latest, inFlight: held.count)
+            lost += records.compactMap(\.rawTx)
+            engine.logger.info("nonce state", metadata: [
+                "signer": "\(signer.checksummed)", "role": "\(role)", "mined": "\(latest)", "pending": "\(pending)",
+                "next": "\(next)", "holes": "\(holes)", "held": "\(held.count)",
+            ])
         }
         guard !lost.isEmpty else { return }
         let outcomes = try await chain.sendRawTransactions(lost)

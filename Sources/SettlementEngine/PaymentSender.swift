@@ -196,7 +196,10 @@ struct PaymentSender: Sendable {
     private func rebroadcastLeftovers() async throws {
         let batch = try await database.withConnection { conn in try PaymentQueue.processing(on: conn) }
         engine.unreadableRows.report(batch.unreadable, by: "send loop")
-        let rows = batch.rows
+        // Only this instance's lanes: another instance broadcasts its own leftovers.
+        let leased = Set(await engine.paymentLanes.leasedAddresses)
+        let isCoordinator = await engine.leases.isCoordinator
+        let rows = batch.rows.filter { row in row.signer.map(leased.contains) ?? isCoordinator }
         let records = rows.compactMap { row -> SignedPaymentTransaction? in
             guard let raw = row.rawTx, let signer = row.signer, let nonce = row.nonce, let hash = row.txHash else { return nil }
             let attempt = row.attempts.last ?? TransactionAttempt(hash: hash, nonce: nonce, maxFeePerGas: .zero, maxPriorityFeePerGas: .zero, at: 0)
@@ -267,7 +270,7 @@ struct PaymentSender: Sendable {
     /// payment to put in them, fill them with a zero-value transfer to itself, recorded before
     /// it is broadcast (so after a crash or a reorg the nonce is re-used only by these bytes).
     private func fillHoles(_ settings: EngineSettings) async throws {
-        for key in await engine.paymentLanes.keys {
+        for key in await engine.paymentLanes.leasedKeys {
             let holes = await engine.paymentLanes.holes(of: key.address)
             guard !holes.isEmpty, let fees = try await fees(settings) else { continue }
             let fillers = holes.map { nonce in

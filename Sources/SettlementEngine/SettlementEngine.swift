@@ -34,6 +34,8 @@ public final class SettlementEngine: PaymentService {
     let rpcEndpoints: RPCEndpoints
     let offline: AuthorizationCheck
     let unreadableRows: UnreadableRowReporter
+    /// The signer lanes and coordinator work this instance holds (several may share a database).
+    public let leases: LeaseKeeper
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
@@ -60,6 +62,7 @@ public final class SettlementEngine: PaymentService {
         requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
         offline = AuthorizationCheck(configuration: configuration)
         unreadableRows = UnreadableRowReporter(logger: logger)
+        leases = LeaseKeeper(conninfo: conninfo, instanceName: configuration.instanceName)
     }
 
     /// An engine on one JSON-RPC endpoint.
@@ -95,7 +98,8 @@ public final class SettlementEngine: PaymentService {
             do {
                 // Every endpoint that answers must serve the configured chain; at least one must answer.
                 try await checkChain()
-                try await NonceRecovery(engine: self).run()
+                // Leases first: only lanes this instance holds are rebuilt and used.
+                try await leases.refresh(self)
                 return
             } catch let error as ChainError {
                 guard case .transport = error, ContinuousClock.now < deadline else { throw error }
@@ -110,14 +114,15 @@ public final class SettlementEngine: PaymentService {
     /// The three loops as services for the daemon's `ServiceGroup` (send, confirm, mint), and
     /// a last one that closes every `watch` stream once they have stopped.
     public var services: [any Service] {
-        [EngineEventsCloser(events: events), PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
+        [EngineEventsCloser(events: events), leases.loop(self), PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop,
+         MintSender(engine: self).loop]
     }
 
     /// Runs the loops until the task is cancelled (tests; the daemon runs `services`). A
     /// cancelled loop finishes the iteration it is in (its broadcasts and their database writes)
     /// before returning.
     public func run() async {
-        let loops = [PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
+        let loops = [leases.loop(self), PaymentSender(engine: self).loop, PaymentConfirmer(engine: self).loop, MintSender(engine: self).loop]
         await withTaskGroup(of: Void.self) { group in
             for loop in loops { group.addTask { await loop.runUntilCancelled() } }
         }
@@ -236,7 +241,8 @@ public final class SettlementEngine: PaymentService {
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
                             mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates(),
-                            settlementsLost: queue.settlementsLost, settlementsRestoring: queue.settlementsRestoring)
+                            settlementsLost: queue.settlementsLost, settlementsRestoring: queue.settlementsRestoring,
+                            instance: configuration.instanceName, leases: await leases.holders(self))
     }
 
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {

@@ -66,3 +66,15 @@ final class SmallPlannerTests: XCTestCase {
         XCTAssertEqual(backoff.failed(), .milliseconds(400))
     }
 }
+
+/// How signer lanes are shared out among instances on one database.
+final class LeaseShareTests: XCTestCase {
+    func testLanesAreSharedOutEvenlyTheFirstNamesTakingTheRemainder() {
+        let live = ["alpha", "bravo", "charlie"]
+        XCTAssertEqual(live.map { LeaseKeeper.share(of: 4, among: live, for: $0) }, [2, 1, 1])
+        XCTAssertEqual(live.map { LeaseKeeper.share(of: 3, among: live, for: $0) }, [1, 1, 1])
+        XCTAssertEqual(LeaseKeeper.share(of: 4, among: ["alpha"], for: "alpha"), 4, "alone, an instance takes every lane")
+        XCTAssertEqual(LeaseKeeper.share(of: 4, among: ["alpha", "bravo"], for: "charlie"), 1, "not listed yet: counted, last")
+        XCTAssertEqual(["alpha", "bravo"].map { LeaseKeeper.share(of: 1, among: ["alpha", "bravo"], for: $0) }, [1, 0])
+    }
+}
