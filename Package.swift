@@ -222,6 +222,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // What ships besides the code: the systemd units (systemd-analyze), the install into a
+        // DESTDIR, and the operator guide's commands, each traced to what exercises it.
+        .testTarget(name: "PackagingTests", dependencies: ["TestHarness"]),
         // The engine's planners, without a database or a chain.
         .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],

@@ -1,21 +1,52 @@
 #!/usr/bin/env bash
 # The main job, end to end on this machine: installs what is missing, builds, starts a throwaway
-# PostgreSQL 15 and the devchain, deploys the contracts, starts paymentd on a Unix socket,
-# enqueues a few hundred buyer-signed payments over the socket with visible progress, and ends
-# with the daemon's stats and the on-chain balances. Everything it starts is stopped and removed
-# on exit. COUNT=N changes the number of payments; KEEP=1 keeps the work directory.
+# PostgreSQL 15 and the devchain, deploys the contracts, starts paymentd on a Unix socket and,
+# once this tree builds them, mint-server; then plays buyers through x402 over HTTP with
+# x402-buy (or, until those exist, enqueues buyer-signed payments over the socket with
+# paymentd-demo), and ends with a summary, the on-chain balances and where to look next.
+# Everything it starts is stopped and removed on exit, unless KEEP=1.
 set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+Usage: scripts/demo.sh [-h|--help]
+
+Environment:
+  COUNT=N   payments (buyers' purchases) to play (default 300)
+  KEEP=1    leave PostgreSQL, the devchain, paymentd and mint-server running at the end and
+            print how to talk to them (and how to stop them)
+
+Runs as root or with sudo the first time (apt-get); Swift 6.3 is expected at /opt/swift.
+EOF
+}
+case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+    "") ;;
+    *) usage >&2; echo "demo.sh: unknown argument: $1" >&2; exit 2 ;;
+esac
+
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
 export PATH="/opt/swift/usr/bin:$PATH"
 count=${COUNT:-300}
+keep=${KEEP:-0}
+[[ "$count" =~ ^[1-9][0-9]*$ ]] || { echo "demo.sh: COUNT must be a positive number (got $count)" >&2; exit 2; }
+
+# Programs another part of the work is still building are used once Package.swift has them.
+declared() { grep -Eq "executableTarget\(name: \"$1\"" Package.swift; }
+x402=0
+if declared mint-server && declared x402-buy; then x402=1; fi
 
 echo "== installing what is missing" >&2
 scripts/install-system-deps.sh
 devchain/setup-venv.sh
+
 echo "== building" >&2
-swift build --product paymentd
-swift build --product paymentd-demo
+products=(paymentd paymentd-demo)
+for optional in mint-server x402-buy payctl paymentd-health; do
+    if declared "$optional"; then products+=("$optional"); fi
+done
+for product in "${products[@]}"; do swift build --product "$product"; done
 bin=$(swift build --show-bin-path)
 
 work=$(mktemp -d /tmp/paymentd-demo-XXXXXX)
@@ -25,12 +56,36 @@ pgbin=/usr/lib/postgresql/15/bin
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
     set +e
+    if [[ "$keep" == 1 ]]; then
+        print_keep_instructions
+        return
+    fi
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
     [[ -d "$work/pg/data" ]] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1
-    if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+    rm -rf "$work"
 }
 trap cleanup EXIT
+
+socket=$work/paymentd.sock
+mint_url=""
+ask() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$socket"; }
+
+print_keep_instructions() {
+    cat >&2 <<EOF
+
+== left running (KEEP=1), in $work
+  paymentd      socket $socket, log $work/paymentd.log
+                echo stats | socat - UNIX-CONNECT:$socket
+EOF
+    [[ -x "$bin/payctl" ]] && echo "                $bin/payctl --socket $socket watch" >&2
+    [[ -n "$mint_url" ]] && echo "  mint-server   $mint_url (log $work/mint-server.log)" >&2
+    cat >&2 <<EOF
+  devchain      $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rpc_url"])' "$work/deploy.json" 2>/dev/null) (deployment: $work/deploy.json)
+  PostgreSQL    psql "host=$work/pg/sock dbname=paymentd user=postgres"
+  stop it all   kill ${pids[*]}; $( [[ $(id -u) == 0 ]] && echo "runuser -u postgres -- ")$pgbin/pg_ctl -D $work/pg/data stop; rm -rf $work
+EOF
+}
 
 echo "== starting a throwaway PostgreSQL 15 in $work/pg" >&2
 mkdir -p "$work/pg/sock"
@@ -64,7 +119,7 @@ chain_id = {d["chain_id"]}
 receiver = {d["receiver"]}
 payment_tokens = {d["usdc"]}:{d["usdc_name"]}:{d["usdc_version"]}
 mint_tokens = {d["mint_token"]}
-# 0.5 USDC per item, at most 10 items per payment; the demo reads this back with `prices`.
+# 0.5 USDC per item, at most 10 items per payment; buyers read this back with `prices`.
 prices = {d["mint_token"]}:{d["usdc"]}:500000:10
 signer_key_files = {",".join(f"{work}/signer-{i}.key" for i in range(len(d["signers"])))}
 minter_key_file = {work}/minter.key
@@ -80,16 +135,81 @@ echo "== starting paymentd" >&2
 "$bin/paymentd" --config "$work/paymentd.conf" 2>"$work/paymentd.log" &
 paymentd_pid=$!
 pids+=($paymentd_pid)
-for _ in $(seq 1 120); do [[ -S "$work/paymentd.sock" ]] && break; sleep 0.5; done
-[[ -S "$work/paymentd.sock" ]] || { echo "paymentd did not start:" >&2; tail -20 "$work/paymentd.log" >&2; exit 1; }
+for _ in $(seq 1 120); do [[ -S "$socket" ]] && break; sleep 0.5; done
+[[ -S "$socket" ]] || { echo "paymentd did not start:" >&2; tail -20 "$work/paymentd.log" >&2; exit 1; }
 # Raise the per-payer limit for the demo's few buyers (a live setting, no restart).
-echo 'settings set max_pending_per_payer 100000' \
-    | socat -t 5 - "UNIX-CONNECT:$work/paymentd.sock" >/dev/null
+ask 'settings set max_pending_per_payer 100000' >/dev/null
 
-echo "== enqueueing $count payments over the socket" >&2
-"$bin/paymentd-demo" --socket "$work/paymentd.sock" --deploy-json "$work/deploy.json" --count "$count"
+if [[ "$x402" == 1 ]]; then
+    # mint-server in front of the socket; x402-buy plays the buyers over HTTP (v1 and v2 mixed).
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mint_url="http://127.0.0.1:$port"
+    python3 - "$work" "$port" <<'PY'
+import json, sys
+work, port = sys.argv[1], sys.argv[2]
+d = json.load(open(f"{work}/deploy.json"))
+open(f"{work}/buyers.keys", "w").write("".join(b["private_key"] + "\n" for b in d["buyers"]))
+open(f"{work}/mint-server.conf", "w").write(f"""# mint-server demo configuration
+socket_path = {work}/paymentd.sock
+listen = 127.0.0.1:{port}
+chain_id = {d["chain_id"]}
+pay_to = {d["receiver"]}
+eip712_name = {d["usdc_name"]}
+eip712_version = {d["usdc_version"]}
+log_level = notice
+""")
+PY
+    chmod 600 "$work/buyers.keys"
+    echo "== starting mint-server on $mint_url" >&2
+    "$bin/mint-server" --config "$work/mint-server.conf" 2>"$work/mint-server.log" &
+    pids+=($!)
+    up=0
+    for _ in $(seq 1 120); do
+        if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=1)' "$mint_url" 2>/dev/null; then
+            up=1; break
+        fi
+        sleep 0.5
+    done
+    [[ "$up" == 1 ]] || { echo "mint-server did not start:" >&2; tail -20 "$work/mint-server.log" >&2; exit 1; }
+    resource="$mint_url/api/mint/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mint_token"])' "$work/deploy.json")"
+    chain_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chain_id"])' "$work/deploy.json")
+    # Both generations of x402 client: the first half pays with version 1 (X-PAYMENT), the rest
+    # with version 2 (PAYMENT-SIGNATURE).
+    v1=$(( (count + 1) / 2 )); v2=$(( count - v1 ))
+    echo "== $count buyers paying $resource through x402 ($v1 with version 1, $v2 with version 2)" >&2
+    "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 1 \
+        --count "$v1" --concurrency 16
+    if [[ "$v2" -gt 0 ]]; then
+        "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 2 \
+            --count "$v2" --concurrency 16
+    fi
+else
+    echo "== mint-server and x402-buy are not in this tree yet: enqueueing $count payments over the socket" >&2
+    "$bin/paymentd-demo" --socket "$socket" --deploy-json "$work/deploy.json" --count "$count"
+fi
 
+echo "== summary" >&2
+ask '{"id":"summary","cmd":"stats"}' | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())["result"]
+counts, mints = r.get("counts", {}), r.get("mint_counts", {})
+rows = [(s, counts.get(s, 0)) for s in ["pending", "processing", "sent", "completed", "failed", "confirmation_failed"]]
+rows.append(("mint jobs completed", mints.get("completed", 0)))
+rows.append(("mint jobs failed", mints.get("failed", 0)))
+print("  %-22s%10s" % ("status", "count"))
+for name, n in rows:
+    print("  %-22s%10d" % (name, n))
+'
+
+echo "== where to look next$( [[ "$keep" == 1 ]] || echo ' (KEEP=1 leaves all this running)')" >&2
+echo "  echo stats | socat - UNIX-CONNECT:$socket" >&2
+if [[ -x "$bin/payctl" ]]; then echo "  $bin/payctl --socket $socket watch" >&2; fi
+if [[ -x "$bin/paymentd-health" ]]; then
+    "$bin/paymentd-health" --socket "$socket" || true
+fi
+
+if [[ "$keep" == 1 ]]; then exit 0; fi
 echo "== stopping paymentd (the stop command)" >&2
-echo stop | socat -t 5 - "UNIX-CONNECT:$work/paymentd.sock"
+ask stop
 wait "$paymentd_pid"
 echo "paymentd exited with status $?" >&2

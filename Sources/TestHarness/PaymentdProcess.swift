@@ -138,8 +138,10 @@ public final class PaymentdProcess: Sendable {
         child.signal(signalNumber)
     }
 
-    /// SIGKILL, and reaps it: a crash at an arbitrary instant.
-    public func kill9() {
+    /// SIGKILL, and reaps it: a crash at an arbitrary instant. Returns the exit status (the
+    /// earlier one if it had already exited).
+    @discardableResult
+    public func kill9() -> Int32 {
         child.kill()
     }
 

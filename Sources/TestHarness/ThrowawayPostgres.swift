@@ -47,6 +47,12 @@ public final class ThrowawayPostgres: Sendable {
         "host=\(socketDirectory) dbname=\(database) user=postgres"
     }
 
+    /// The path of one of the cluster's PostgreSQL 15 client programs (`pg_dump`, `pg_restore`,
+    /// `psql`), the major version of the server, for tests that run them as an operator would.
+    public func clientProgram(_ name: String) -> String {
+        binDirectory + "/" + name
+    }
+
     /// Creates an empty database with a unique name and returns its connection string.
     public func makeDatabase(prefix: String = "test") throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"

@@ -1,5 +1,6 @@
 import Foundation
 import LineProtocolClient
+import PaymentDaemon
 import PaymentModel
 import TestHarness
 import XCTest
@@ -70,31 +71,61 @@ final class ConfigurationTests: XCTestCase {
         Self.assertNoPrivateKey(in: inline.stdout + inline.stderr, workspace, "--signer-key-file <key>")
     }
 
-    func testKeyFilesNamedRelativelyAreReadFromTheCredentialsDirectory() async throws {
+    /// Keys reach the daemon the way paymentd.service's `LoadCredential=` lines pass them: one
+    /// file per credential ID in `$CREDENTIALS_DIRECTORY` (read-only, owned by the service), the
+    /// example configuration naming those IDs, and the unit's `Environment=` (PGPASSFILE=%d/pgpass)
+    /// expanded as systemd expands it.
+    func testKeysArriveAsTheUnitsCredentialsNamedByTheExampleConfiguration() async throws {
+        let unit = try SystemdUnitFile.repository("paymentd.service")
+        var example = DaemonConfiguration()
+        try example.load(file: PaymentdWorkspace.repositoryRoot + "/systemd/etc/paymentd.conf")
+        let credentialIDs = unit.credentials.map(\.id)
+        let signerIDs = example.signerKeyFiles
+        let minterID = try XCTUnwrap(example.minterKeyFile, "the example configuration names a minter credential")
+        XCTAssertFalse(signerIDs.isEmpty)
+        for id in signerIDs + [minterID] {
+            XCTAssertTrue(credentialIDs.contains(id), "the example config names \(id), which paymentd.service does not load: \(credentialIDs)")
+            XCTAssertFalse(id.contains("/"), "a credential is named by its ID, not a path: \(id)")
+        }
+
         let bed = try await DaemonTestbed()
         let workspace = bed.workspace
         let credentials = try workspace.makeSubdirectory("credentials")
-        try workspace.writeSecret(bed.chain.signers[1].privateKey + "\n", named: "relayer-key", in: credentials)
-        try workspace.writeSecret(bed.chain.minter.privateKey + "\n", named: "minter-key", in: credentials)
+        var keys: [String: String] = [minterID: bed.chain.minter.privateKey]
+        for (index, id) in signerIDs.enumerated() { keys[id] = bed.chain.signers[index + 1].privateKey }
+        for credential in unit.credentials {
+            // Every credential the unit loads exists, or systemd would refuse to start it; ones
+            // that are not keys (the libpq password file) are empty here: the test cluster trusts.
+            try workspace.writeSecret((keys[credential.id].map { $0 + "\n" }) ?? "", named: credential.id, in: credentials)
+            chmod(credentials + "/" + credential.id, 0o400)
+        }
+        chmod(credentials, 0o500)
+        let environment = unit.environment(credentialsDirectory: credentials)
+        XCTAssertEqual(environment["PGPASSFILE"], credentials + "/pgpass", "\(environment)")
         let config = try workspace.writeConfig(named: "credentials.conf",
-                                               overrides: ["signer_key_files": "relayer-key", "minter_key_file": "minter-key"])
+                                               overrides: ["signer_key_files": signerIDs.joined(separator: ","), "minter_key_file": minterID])
 
         let without = try await Self.checkConfig(bed, ["--config", config])
         XCTAssertNotEqual(without.status, 0, "relative names resolve against $CREDENTIALS_DIRECTORY, not by luck: \(without)")
-        let checked = try await Self.checkConfig(bed, ["--config", config], environment: ["CREDENTIALS_DIRECTORY": credentials])
+        let checked = try await Self.checkConfig(bed, ["--config", config],
+                                                 environment: environment.merging(["CREDENTIALS_DIRECTORY": credentials]) { $1 })
         XCTAssertEqual(checked.status, 0, checked.description)
-        XCTAssertTrue(checked.stdout.contains("1 signer(s) \(bed.chain.signers[1].address)"), checked.stdout)
+        XCTAssertTrue(checked.stdout.contains("\(signerIDs.count) signer(s) \(bed.chain.signers[1].address)"), checked.stdout)
 
-        // The daemon itself runs on them.
-        let daemon = try await bed.startDaemon(.init(mode: .socketActivated, environment: ["CREDENTIALS_DIRECTORY": credentials],
+        // The daemon itself runs on them, socket-activated, with the unit's environment.
+        let daemon = try await bed.startDaemon(.init(mode: .socketActivated,
+                                                     environment: environment.merging(["CREDENTIALS_DIRECTORY": credentials]) { $1 },
                                                      arguments: ["--config", config]))
         let client = bed.client()
         let stats = try await client.stats()
-        XCTAssertEqual(stats.signers.filter { $0.role == .payment }.map(\.address), [bed.chain.signers[1].address])
+        XCTAssertEqual(stats.signers.filter { $0.role == .payment }.map(\.address),
+                       signerIDs.indices.map { bed.chain.signers[$0 + 1].address })
         XCTAssertEqual(stats.signers.filter { $0.role == .mint }.map(\.address), [bed.chain.minter.address])
         await client.close()
         let status = await daemon.terminate()
         XCTAssertEqual(status, 0, daemon.logTail())
+        Self.assertNoPrivateKey(in: workspace.allLogs() + checked.stdout + checked.stderr, workspace, "log")
+        chmod(credentials, 0o700)
     }
 
     func testFlagsOverrideTheEnvironmentWhichOverridesTheConfigFile() async throws {

@@ -10,18 +10,28 @@ import Glibc
 /// Stopping the real process while payments are in flight: gracefully (SIGTERM) and not at all
 /// (kill -9). Either way a restart on the same database settles every payment exactly once.
 final class ShutdownAndCrashTests: XCTestCase {
-    func testSIGTERMWithPaymentsInFlightFinishesWhatItStartedAndARestartSettlesTheRest() async throws {
+    /// systemctl stop under load, with paymentd.service's own `KillSignal=` (systemd's default
+    /// SIGTERM) and `TimeoutStopSec=`: the drain must end, exit 0, well within the time after
+    /// which systemd would SIGKILL it.
+    func testSIGTERMWithPaymentsInFlightFinishesWhatItStartedWithinTheUnitsTimeoutStopSecAndARestartSettlesTheRest() async throws {
+        let unit = try SystemdUnitFile.repository("paymentd.service")
+        let stopSeconds = try unit.seconds("TimeoutStopSec", in: "Service")
+        let killSignal = try WatchdogAndReloadTests.signalNumber(unit.value("KillSignal", in: "Service") ?? "SIGTERM")
         let bed = try await DaemonTestbed()
         let batch = try PaymentBatch(bed, count: 120)
         let (daemon, client) = try await startThrottledDaemon(bed)
 
         let enqueueing = Task { await batch.enqueueAll(client) }
         try await waitUntilPaymentsAreInFlight(bed)
-        daemon.signal(SIGTERM)
-        try await daemon.notifications.waitFor("STOPPING=1", timeout: 60)
-        daemon.signal(SIGTERM)  // an impatient operator: a second signal changes nothing
-        let status = try await daemon.waitForExit(timeout: 120)
+        let stopAt = Date()
+        daemon.signal(killSignal)
+        try await daemon.notifications.waitFor("STOPPING=1", timeout: stopSeconds)
+        daemon.signal(killSignal)  // an impatient operator: a second signal changes nothing
+        let status = try await daemon.waitForExit(timeout: stopSeconds)
+        let drained = Date().timeIntervalSince(stopAt)
         XCTAssertEqual(status, 0, daemon.logTail())
+        XCTAssertLessThan(drained, stopSeconds, "systemd would have SIGKILLed it after TimeoutStopSec=\(stopSeconds)")
+        print("drained in \(String(format: "%.1f", drained)) s (TimeoutStopSec=\(stopSeconds))")
         let first = await enqueueing.value
         await client.close()
 

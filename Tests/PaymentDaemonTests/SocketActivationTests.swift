@@ -217,6 +217,62 @@ final class SocketActivationTests: XCTestCase {
         XCTAssertEqual(status, 0, daemon.logTail())
     }
 
+    /// paymentd.socket's own `SocketMode=` and `SocketGroup=`, applied to the activator's socket
+    /// as systemd applies them at bind time (before anyone can connect): a member of the group
+    /// is answered, anyone else cannot connect, and the daemon adopts the socket without
+    /// touching its mode or owner. `systemd-socket-activate` has no mode or group options, so
+    /// the test plays that part of systemd.
+    func testTheSocketUnitsModeAndGroupAdmitTheGroupAndNoOneElse() async throws {
+        XCTAssertEqual(getuid(), 0, "this test must run as root to own the socket and connect as other users")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "setpriv (util-linux) is missing")
+        let unit = try SystemdUnitFile.repository("paymentd.socket")
+        let mode = try unit.mode("SocketMode", in: "Socket")
+        let groupName = try unit.required("SocketGroup", in: "Socket")
+        XCTAssertEqual(try unit.required("SocketUser", in: "Socket"), "root")
+        // The group exists where the units are installed (sysusers.d); on a test machine without
+        // it, nogroup stands in: what matters is membership, not the name.
+        let gid = getgrnam(groupName).map { $0.pointee.gr_gid } ?? 65534
+        let stranger: UInt32 = 65533
+
+        let bed = try await DaemonTestbed()
+        let daemon = try PaymentdProcess.start(bed.workspace, .init(mode: .socketActivated))
+        let path = bed.workspace.socketPath
+        try await bed.wait("systemd-socket-activate to bind \(path)", seconds: 30) { FileManager.default.fileExists(atPath: path) }
+        XCTAssertEqual(chown(path, 0, gid), 0, String(cString: strerror(errno)))
+        XCTAssertEqual(chmod(path, mode_t(mode)), 0, String(cString: strerror(errno)))
+        try await daemon.waitUntilReady()
+
+        let socat = try TranscriptAndSocatTests.socatPath()
+        func ping(groups: [String]) async throws -> ChildProcess.Result {
+            try await BlockingWork.run {
+                try ChildProcess.run("/usr/bin/setpriv", ["--reuid=\(stranger)", "--regid=\(stranger)"] + groups
+                                     + [socat, "-t", "3", "-", "UNIX-CONNECT:\(path)"], input: "ping\n")
+            }
+        }
+        let member = try await ping(groups: ["--groups=\(gid)"])
+        XCTAssertTrue(member.stdout.contains("pong"), "a member of \(groupName) (gid \(gid)) may connect: \(member.description)")
+        let outsider = try await ping(groups: ["--clear-groups"])
+        XCTAssertFalse(outsider.stdout.contains("pong"), outsider.description)
+        XCTAssertTrue(outsider.stderr.contains("Permission denied"), outsider.description)
+
+        // A member is not an admin: admin commands are decided by uid, not by the socket's group.
+        let refused = try await BlockingWork.run {
+            try ChildProcess.run("/usr/bin/setpriv", ["--reuid=\(stranger)", "--regid=\(stranger)", "--groups=\(gid)",
+                                                      socat, "-t", "3", "-", "UNIX-CONNECT:\(path)"],
+                                 input: #"{"id":1,"cmd":"stop"}"# + "\n")
+        }
+        XCTAssertTrue(refused.stdout.contains(#""code":"permission_denied""#), refused.description)
+        XCTAssertTrue(daemon.isRunning, "a member of the socket's group stopped the daemon")
+
+        var info = stat()
+        XCTAssertEqual(lstat(path, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o7777, mode_t(mode), "the daemon changed the socket's mode: " + String(info.st_mode & 0o7777, radix: 8))
+        XCTAssertEqual(info.st_uid, 0)
+        XCTAssertEqual(info.st_gid, gid, "the daemon changed the socket's group")
+        let status = await daemon.terminate()
+        XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
     // MARK: Helpers
 
     static func inode(_ path: String) throws -> UInt64 {

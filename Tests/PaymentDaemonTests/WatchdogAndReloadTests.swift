@@ -1,6 +1,7 @@
 import Foundation
 import LineProtocolClient
 import PaymentModel
+import TestHarness
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -58,6 +59,81 @@ final class WatchdogAndReloadTests: XCTestCase {
         daemon.signal(SIGTERM)
         let status = try await daemon.waitForExit(timeout: 90)
         XCTAssertEqual(status, 0, daemon.logTail())
+    }
+
+    /// The restart path with paymentd.service's own `WatchdogSec=`, `WatchdogSignal=` (systemd's
+    /// default SIGABRT), `Restart=` and `RestartSec=`: the test plays systemd. Payments wait
+    /// behind a fee ceiling; the loops are wedged; the pings stop and stay stopped for a whole
+    /// `WatchdogSec` while the process lives on; "systemd" kills it and starts a new one after
+    /// `RestartSec`; the new daemon pings again and settles every payment exactly once.
+    func testWithTheUnitsWatchdogSecAWedgedDaemonFallsSilentAndItsReplacementResumesAndSettles() async throws {
+        let unit = try SystemdUnitFile.repository("paymentd.service")
+        let watchdogSeconds = try unit.seconds("WatchdogSec", in: "Service")
+        let restartSeconds = try unit.seconds("RestartSec", in: "Service")
+        let stopSeconds = try unit.seconds("TimeoutStopSec", in: "Service")
+        let abortSeconds = unit.value("TimeoutAbortSec", in: "Service") == nil ? stopSeconds : try unit.seconds("TimeoutAbortSec", in: "Service")
+        let restart = try unit.required("Restart", in: "Service")
+        XCTAssertTrue(["on-failure", "on-watchdog", "on-abnormal", "always"].contains(restart),
+                      "Restart=\(restart) would leave a daemon killed by the watchdog down")
+        let watchdogSignal = try Self.signalNumber(unit.value("WatchdogSignal", in: "Service") ?? "SIGABRT")
+        let options = PaymentdProcess.Options(mode: .socketActivated, watchdogMicroseconds: UInt64(watchdogSeconds * 1_000_000))
+
+        let bed = try await DaemonTestbed()
+        let batch = try PaymentBatch(bed, count: 20)
+        let wedged = try await bed.startDaemon(options)
+        let client = bed.client()
+        try await bed.allowManyPendingPayments(client)
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
+        let queued = await batch.enqueueAll(client)
+        XCTAssertEqual(queued.failures, [])
+        await client.close()
+        try await bed.wait("a WATCHDOG=1 ping from the healthy daemon", seconds: watchdogSeconds) {
+            !wedged.notifications.messages(containing: "WATCHDOG=1").isEmpty
+        }
+
+        // Wedge the send and confirm loops on a table lock (see the test above).
+        let locker = try bed.database()
+        defer { locker.close() }
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE payment_queue IN ACCESS EXCLUSIVE MODE")
+        let wedgedAt = Date()
+        // systemd's watchdog fires once WatchdogSec passes without a ping.
+        try await bed.wait("WatchdogSec (\(watchdogSeconds) s) without WATCHDOG=1", seconds: watchdogSeconds * 2 + 30) {
+            let lastPing = max(wedgedAt, wedged.notifications.messages(containing: "WATCHDOG=1").last?.receivedAt ?? wedgedAt)
+            return Date().timeIntervalSince(lastPing) >= watchdogSeconds
+        }
+        XCTAssertTrue(wedged.isRunning, "a wedged daemon does not die by itself: the watchdog is what ends it")
+        XCTAssertTrue(wedged.log().contains("withholding watchdog pings"), wedged.logTail())
+        // systemd sends WatchdogSignal=, waits TimeoutAbortSec= (TimeoutStopSec= if unset), then SIGKILLs.
+        wedged.signal(watchdogSignal)
+        let ended = try? await wedged.waitForExit(timeout: abortSeconds)
+        let killed = ended ?? wedged.kill9()
+        XCTAssertTrue([128 + watchdogSignal, 128 + SIGKILL].contains(killed), "status \(killed): a failure Restart=\(restart) acts on")
+        XCTAssertTrue(wedged.log().contains("Backtracing"), "the abort's backtrace (every thread, the wedged loop among them) reaches the journal")
+        try locker.execute("ROLLBACK")
+
+        // Restart=…, after RestartSec=: a new process on the same socket path and database.
+        try await Task.sleep(for: .seconds(restartSeconds))
+        let restarted = try await bed.startDaemon(options)
+        try await bed.wait("WATCHDOG=1 from the restarted daemon", seconds: watchdogSeconds) {
+            !restarted.notifications.messages(containing: "WATCHDOG=1").isEmpty
+        }
+        let again = bed.client()
+        _ = try await again.updateSetting(key: "max_fee_per_gas_wei", value: "500000000000")
+        try await batch.waitUntilSettled(bed)
+        try batch.verifySettledExactlyOnce(bed)
+        XCTAssertFalse(restarted.log().contains("withholding watchdog pings"), restarted.logTail())
+        await again.close()
+        let status = await restarted.terminate(graceSeconds: stopSeconds)
+        XCTAssertEqual(status, 0, restarted.logTail())
+    }
+
+    /// `SIGABRT` or `6` (as systemd accepts them) as a signal number.
+    static func signalNumber(_ text: String) throws -> Int32 {
+        let names: [String: Int32] = ["SIGABRT": SIGABRT, "SIGTERM": SIGTERM, "SIGKILL": SIGKILL, "SIGQUIT": SIGQUIT, "SIGINT": SIGINT]
+        if let number = Int32(text) { return number }
+        guard let number = names[text.hasPrefix("SIG") ? text : "SIG" + text] else { throw HarnessError("unknown signal \(text)") }
+        return number
     }
 
     func testAnIdleDaemonKeepsPingingWhileItsLoopsSleepLongerThanHalfTheWatchdogInterval() async throws {

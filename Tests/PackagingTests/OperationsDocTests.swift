@@ -1,0 +1,135 @@
+import Foundation
+import TestHarness
+import XCTest
+
+/// Every command in `docs/operations.md` is one that a test or the demo runs. The guide's
+/// commands (the lines of its `sh` blocks, `sudo` dropped) are matched against the list below,
+/// which says for each what runs it and where; the check then reads that place to be sure it
+/// still does. A command with no entry fails the test, and so does an entry no command uses.
+///
+/// Three kinds of exercise:
+/// - `ran`: a test or script runs the command itself (on a DESTDIR tree with `--root`, or on a
+///   throwaway database), and its source holds each of the given fragments.
+/// - `systemd`: the command needs a running systemd (`systemctl start`, `journalctl`); a test plays
+///   systemd's part with the unit's own values, and its source holds the given test name.
+/// - `pending`: the command's program (`payctl`, `paymentd-health`) is being built elsewhere.
+///   Allowed only while this tree does not build that program: once Package.swift has it, the
+///   entry must name the test that runs the command.
+final class OperationsDocTests: XCTestCase {
+    enum Exercise {
+        case ran(file: String, fragments: [String])
+        case systemd(file: String, test: String)
+        case pending(program: String)
+    }
+
+    /// Command prefix → what exercises it. Longest prefixes are tried first.
+    static let exercised: [(prefix: String, exercise: Exercise)] = [
+        ("scripts/install.sh uninstall", .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: [#""uninstall", "--destdir""#])),
+        ("scripts/install.sh", .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: [#""scripts/install.sh", ["--destdir""#])),
+        ("systemd-sysusers /usr/lib/sysusers.d/paymentd.conf",
+         .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: ["/usr/bin/systemd-sysusers", "/usr/lib/sysusers.d/paymentd.conf"])),
+        ("systemd-tmpfiles --create /usr/lib/tmpfiles.d/paymentd.conf",
+         .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: ["/usr/bin/systemd-tmpfiles", #""--create", destdir + "/usr/lib/tmpfiles.d/paymentd.conf""#])),
+        ("install -m 0600 ", .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: [#""/usr/bin/install", ["-m", "0600""#])),
+        ("systemctl enable --now paymentd.socket paymentd.service paymentd-health.timer",
+         .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: [#""enable", "paymentd.socket", "paymentd.service""#])),
+        ("systemctl enable --now mint-server.service",
+         .ran(file: "Tests/PackagingTests/InstallTests.swift", fragments: [#""mint-server.service", "paymentd-health.timer""#])),
+        ("systemctl status paymentd.service",
+         .systemd(file: "Tests/PaymentDaemonTests/SocketActivationTests.swift",
+                  test: "testReadyComesOnlyOnceTheSchemaAndNonceStateAreReadyAndTheInheritedSocketAnswers")),
+        ("journalctl -u paymentd.service",
+         .systemd(file: "Tests/PaymentDaemonTests/ConfigurationTests.swift", test: "testBrokenConfigurationsFailWithAMessageThatNamesTheProblem")),
+        ("systemctl reload paymentd.service",
+         .systemd(file: "Tests/PaymentDaemonTests/WatchdogAndReloadTests.swift",
+                  test: "testSIGHUPReloadsSettingsChangedInTheTableBetweenReloadingAndReady")),
+        ("systemctl stop mint-server.service", .pending(program: "mint-server")),
+        ("systemctl stop paymentd.socket paymentd.service",
+         .systemd(file: "Tests/PaymentDaemonTests/ShutdownAndCrashTests.swift",
+                  test: "testSIGTERMWithPaymentsInFlightFinishesWhatItStartedWithinTheUnitsTimeoutStopSecAndARestartSettlesTheRest")),
+        ("echo stats | socat - UNIX-CONNECT:", .ran(file: "Tests/PaymentDaemonTests/TranscriptAndSocatTests.swift", fragments: ["echo stats | \\(socat) - UNIX-CONNECT:"])),
+        ("pg_dump --format=custom --file=", .ran(file: "Tests/PaymentDaemonTests/BackupTests.swift", fragments: [#"clientProgram("pg_dump"), ["--format=custom", "--file="#])),
+        ("pg_restore --dbname=", .ran(file: "Tests/PaymentDaemonTests/BackupTests.swift", fragments: [#"clientProgram("pg_restore"), ["--dbname="#])),
+        ("payctl ", .pending(program: "payctl")),
+        ("paymentd-health ", .pending(program: "paymentd-health")),
+    ]
+
+    func testEveryCommandInTheOperationsGuideIsExercisedByATestOrTheDemo() throws {
+        let root = PaymentdWorkspace.repositoryRoot
+        let guide = try String(contentsOfFile: root + "/docs/operations.md", encoding: .utf8)
+        let commands = Self.commands(inMarkdown: guide)
+        XCTAssertGreaterThan(commands.count, 20, "the guide's sh blocks were not found")
+        let package = try String(contentsOfFile: root + "/Package.swift", encoding: .utf8)
+        let entries = Self.exercised.sorted { $0.prefix.count > $1.prefix.count }
+        var used = Set<String>()
+        var pending: [String] = []
+        for command in commands {
+            guard let entry = entries.first(where: { command.hasPrefix($0.prefix) }) else {
+                XCTFail("docs/operations.md runs `\(command)`, which no test or demo step exercises: run it in one and list it here")
+                continue
+            }
+            used.insert(entry.prefix)
+            switch entry.exercise {
+            case .ran(let file, let fragments):
+                let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+                for fragment in fragments {
+                    XCTAssertTrue(source.contains(fragment), "`\(command)` is said to be run by \(file), which no longer holds \(fragment)")
+                }
+            case .systemd(let file, let test):
+                let source = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+                XCTAssertTrue(source.contains("func \(test)()"), "`\(command)`: systemd's part is said to be played by \(file) \(test), which is gone")
+            case .pending(let program):
+                XCTAssertFalse(package.contains(#"executableTarget(name: "\#(program)""#),
+                               "\(program) is built in this tree now: name the test that runs `\(command)`")
+                pending.append(command)
+            }
+        }
+        for entry in entries where !used.contains(entry.prefix) {
+            XCTFail("no command of docs/operations.md starts with `\(entry.prefix)` any more: remove its entry")
+        }
+        if !pending.isEmpty { print("pending until their programs land in this tree:\n  " + pending.joined(separator: "\n  ")) }
+    }
+
+    func testTheGuidesCommandsAreReadFromShellBlocksOnly() {
+        let text = """
+            Prose with `inline code` is not a command.
+
+            ```sh
+            sudo systemctl start x \\
+                --now
+            # a comment
+            payctl stats
+            ```
+
+            ```
+            not a shell block
+            ```
+            """
+        XCTAssertEqual(Self.commands(inMarkdown: text), ["systemctl start x --now", "payctl stats"])
+    }
+
+    /// The command lines of the ```sh blocks: comments and blank lines dropped, continuation
+    /// lines joined, a leading `sudo ` removed.
+    static func commands(inMarkdown text: String) -> [String] {
+        var commands: [String] = []
+        var inBlock = false
+        var pending = ""
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("```") {
+                inBlock = !inBlock && line == "```sh"
+                continue
+            }
+            guard inBlock, !line.isEmpty, !line.hasPrefix("#") else { continue }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast().trimmingCharacters(in: .whitespaces) + " "
+                continue
+            }
+            var command = pending + line
+            pending = ""
+            if command.hasPrefix("sudo ") { command.removeFirst("sudo ".count) }
+            commands.append(command)
+        }
+        return commands
+    }
+}
