@@ -180,6 +180,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: The benchmark: the whole system measured against the devchain's own ceiling
+        .target(name: "PaymentBench", dependencies: [
+            "TestHarness", "LineProtocolClient", "X402Buyer", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON",
+        ]),
+        .executableTarget(name: "paymentd-bench", dependencies: [
+            "PaymentBench", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: Tests, one per target
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
@@ -227,6 +236,7 @@ let package = Package(
         .testTarget(name: "PackagingTests", dependencies: ["TestHarness"]),
         // The engine's planners, without a database or a chain.
         .testTarget(name: "SettlementPlannerTests", dependencies: ["SettlementEngine", "ChainClient", "Ethereum", "PaymentStore", "PaymentModel"]),
+        .testTarget(name: "PaymentBenchTests", dependencies: ["PaymentBench", "JSON", "TestHarness"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],
                     exclude: ["Fixtures"]),
     ]

@@ -17,6 +17,9 @@ public struct EngineSettings: Sendable, Equatable {
     public var transferGasLimit: UInt64 = 150_000
     public var maxInFlightPerSigner = 500
     public var simulateBeforeSend = true
+    public var sendPacing = SendPacing.eager
+    /// Most sent payments the confirm loop checks per iteration, oldest first; 0: every one.
+    public var confirmBatchSize = 0
     public var rebroadcastAfterSeconds = 30
     public var feeBumpAfterSeconds = 60
     /// When a settlement (or a mined mint batch) stops being re-checked for reorgs.
@@ -25,6 +28,15 @@ public struct EngineSettings: Sendable, Equatable {
     public var mintConfirmations = 1
 
     public init() {}
+
+    /// When the send loop runs its next batch.
+    public enum SendPacing: String, Sendable, Equatable {
+        /// At once on enqueue, and at once again after a full batch; else every interval.
+        case eager
+        /// Once per `payment_batch_interval_ms`, whatever happens in between: the replaced
+        /// system's timer. It exists so a benchmark can run that system's settings on this engine.
+        case interval
+    }
 
     /// How deep a block must be before it is taken as final.
     public enum Finality: Sendable, Equatable {
@@ -112,6 +124,17 @@ public struct EngineSettings: Sendable, Equatable {
             }
             return nil
         },
+        Key(name: "send_pacing",
+            description: "eager: the send loop wakes at once on enqueue and after a full batch; interval: one batch per payment_batch_interval_ms and nothing sooner (the replaced system's timer)") { settings, text in
+            guard let pacing = SendPacing(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                return "must be eager or interval"
+            }
+            settings.sendPacing = pacing
+            return nil
+        },
+        integer("confirm_batch_size", 0...100_000,
+                "Most sent payments the confirm loop checks per iteration, oldest first; 0 checks every one (the replaced system checked 20)",
+                \.confirmBatchSize),
     ]
 
     /// Parses the table's rows. An invalid stored value keeps the default and is reported, so a

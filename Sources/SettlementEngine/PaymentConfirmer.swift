@@ -69,14 +69,17 @@ struct PaymentConfirmer: Sendable {
         let signers = await engine.paymentLanes.leasedAddresses
         let leased = Set(signers)
         let isCoordinator = await engine.leases.isCoordinator
-        let rows = batch.rows.filter { row in row.signer.map(leased.contains) ?? isCoordinator }
+        let allRows = batch.rows.filter { row in row.signer.map(leased.contains) ?? isCoordinator }
         let minedCounts = try await chain.transactionCounts(signers.map { ($0, BlockTag.latest) })
         let mined = Dictionary(uniqueKeysWithValues: zip(signers, minedCounts))
-        await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(rows))
-        for suspect in stalls.observe(mined: mined, waiting: rows.compactMap(\.relaySlot), now: .now,
+        await engine.paymentLanes.update(minedNonces: mined, inFlight: inFlight(allRows))
+        for suspect in stalls.observe(mined: mined, waiting: allRows.compactMap(\.relaySlot), now: .now,
                                       patience: .seconds(settings.rebroadcastAfterSeconds)) {
             await engine.paymentLanes.suspectGap(suspect.signer, nonce: suspect.nonce)
         }
+        // `confirm_batch_size` checks only the oldest sent payments this tick (`unsettled` is
+        // ordered by sent time); the lanes above still count every one in flight.
+        let rows = settings.confirmBatchSize > 0 ? Array(allRows.prefix(settings.confirmBatchSize)) : allRows
         guard !rows.isEmpty, let head = try await chain.block(.latest) else { return }
 
         var facts = ConfirmFacts(head: head, now: Date().timeIntervalSince1970, confirmationsRequired: settings.confirmationsRequired,

@@ -27,12 +27,19 @@ struct PaymentSender: Sendable {
 
     var logger: Logger { engine.logger }
 
-    /// The send loop: it wakes at once on enqueue, else every `payment_batch_interval_ms`.
+    /// The send loop: it wakes at once on enqueue, else every `payment_batch_interval_ms`
+    /// (under `send_pacing = interval` only the interval wakes it).
     var loop: EngineLoop {
         let engine = self.engine
         return EngineLoop(
             loop: .send, engine: engine,
-            idle: { settings in await engine.sendWake.wait(timeout: .milliseconds(settings.paymentBatchIntervalMilliseconds)) },
+            idle: { settings in
+                let interval = Duration.milliseconds(settings.paymentBatchIntervalMilliseconds)
+                switch settings.sendPacing {
+                case .eager: await engine.sendWake.wait(timeout: interval)
+                case .interval: try? await Task.sleep(for: interval)
+                }
+            },
             // After a failed iteration, what the lanes believe may differ from chain and database
             // (a commit whose outcome is unknown, nonces taken back by a write that failed):
             // rebuild them before handing out another nonce.
@@ -50,7 +57,8 @@ struct PaymentSender: Sendable {
         if claimed == 0 { try await fillHoles(settings) }
         // Busy only when a full batch went out: rows claimed but left pending (no free lane,
         // fees above the ceiling) wait for the interval instead of spinning.
-        return signed >= settings.paymentBatchSize
+        // Under `send_pacing = interval` never: one batch per interval, as the replaced system ran.
+        return settings.sendPacing == .eager && signed >= settings.paymentBatchSize
     }
 
     // MARK: The batch

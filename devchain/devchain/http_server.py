@@ -62,7 +62,9 @@ class _RpcHandler(BaseHTTPRequestHandler):
         except RpcError as exc:
             self._send(200, error_response(None, exc))
             return
-        decision = self.server.faults.decide(dispatcher.method_names(request))
+        methods = dispatcher.method_names(request)
+        dispatcher.counts.record(methods)
+        decision = self.server.faults.decide(methods)
         if decision.latency_ms:
             time.sleep(decision.latency_ms / 1000)
         if decision.fail_mode == "drop":

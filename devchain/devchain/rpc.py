@@ -5,6 +5,7 @@ import logging
 
 from .rpc_control import ControlMethods
 from .rpc_errors import INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RpcError, invalid_params
+from .request_counts import RequestCounts
 from .rpc_eth import EthMethods
 
 log = logging.getLogger("devchain.rpc")
@@ -12,7 +13,12 @@ log = logging.getLogger("devchain.rpc")
 
 class Dispatcher:
     def __init__(self, node, miner, faults) -> None:
-        self.methods = {**EthMethods(node).table(), **ControlMethods(node, miner, faults).table()}
+        self.counts = RequestCounts()
+        self.methods = {
+            **EthMethods(node).table(),
+            **ControlMethods(node, miner, faults).table(),
+            "devchain_requestCounts": lambda reset=False: self.counts.snapshot(bool(reset)),
+        }
 
     @staticmethod
     def parse(body: bytes):
