@@ -1,0 +1,67 @@
+import Foundation
+import LineProtocolClient
+import PaymentModel
+import TestHarness
+import XCTest
+
+/// The operations guide's payctl commands (docs/operations.md), run as the guide writes them
+/// against a real daemon: the live settings it changes, `list --status sent --older-than 60s`,
+/// and the recovery of a failed payment with `retry` (and `retry-mint`'s answer for a payment
+/// whose mints did not fail). `OperationsDocTests` names this file for those commands.
+final class PayctlGuideCommandsTests: XCTestCase {
+    func testTheGuidesSettingsListRetryAndRetryMintCommands() async throws {
+        let bed = try await SharedDaemon.testbed()
+        let socket = ["--socket", bed.socketPath]
+        let client = bed.client()
+        let before = Dictionary(try await client.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+
+        // The guide's live settings: each set answers 0 and `settings get` shows the new value.
+        let changes = [("payment_batch_size", "50"), ("finality_depth", "120"), ("mint_confirmations", "3")]
+        for (key, value) in changes {
+            let set = try await bed.run("payctl", ["settings", "set", key, value] + socket)
+            XCTAssertEqual(set.status, 0, set.description)
+        }
+        let get = try await bed.run("payctl", ["settings", "get"] + socket)
+        XCTAssertEqual(get.status, 0, get.description)
+        for (key, value) in changes {
+            let line = get.stdout.split(separator: "\n").first { $0.split(separator: " ").first.map(String.init) == key }
+            XCTAssertEqual(line?.split(separator: " ").dropFirst().first.map(String.init), value, get.stdout)
+        }
+        for (key, _) in changes {
+            _ = try await client.updateSetting(key: key, value: try XCTUnwrap(before[key], "\(key) had a value before"))
+        }
+
+        // A payment held pending by a fee ceiling under the chain's fees, cancelled by the
+        // operator: failed. Then the ceiling restored and `payctl retry ID`: it settles and mints.
+        let ceiling = try XCTUnwrap(before["max_fee_per_gas_wei"])
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
+        let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(6), idempotencyKey: "guide-\(UUID().uuidString.prefix(8))"))
+        try await Task.sleep(for: .seconds(2))
+        let held = try await client.status(paymentID: payment.paymentID).status
+        XCTAssertEqual(held, .pending, "the fee ceiling holds it")
+        let cancel = try await bed.run("payctl", ["cancel", payment.paymentID] + socket)
+        XCTAssertEqual(cancel.status, 0, cancel.description)
+        let cancelled = try await client.status(paymentID: payment.paymentID).status
+        XCTAssertEqual(cancelled, .failed)
+        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: ceiling)
+
+        let stuck = try await bed.run("payctl", ["list", "--status", "sent", "--older-than", "60s"] + socket)
+        XCTAssertEqual(stuck.status, 0, stuck.description)
+        XCTAssertFalse(stuck.stdout.contains(payment.paymentID), stuck.stdout)
+
+        let retry = try await bed.run("payctl", ["retry", payment.paymentID] + socket)
+        XCTAssertEqual(retry.status, 0, retry.description)
+        XCTAssertTrue(retry.stdout.contains(payment.paymentID), retry.stdout)
+        try await bed.wait("the retried payment settled and minted") {
+            let now = try await client.status(paymentID: payment.paymentID)
+            return now.status == .completed && !now.mints.isEmpty && now.mints.allSatisfy { $0.status == .completed }
+        }
+
+        // Its mints did not fail: retry-mint refuses, says why, and exits 1.
+        let retryMint = try await bed.run("payctl", ["retry-mint", payment.paymentID] + socket)
+        XCTAssertEqual(retryMint.status, 1, retryMint.description)
+        XCTAssertTrue(retryMint.stderr.hasPrefix("payctl: invalid_transition: "), retryMint.stderr)
+        XCTAssertTrue(retryMint.stderr.contains("no failed mint job"), retryMint.stderr)
+        await client.close()
+    }
+}
