@@ -16,6 +16,8 @@ echo "== swift build" >&2
 swift build --build-tests
 echo "== devchain tests" >&2
 devchain/.venv/bin/python -m pytest devchain/tests -q
+echo "== x402 SDK facilitator peer (the benchmark's comparison) on a devchain" >&2
+x402-sdk/.venv/bin/python -m pytest x402-sdk/test_facilitator_peer.py -q
 echo "== swift tests" >&2
 swift test --disable-swift-testing
 echo "== chaos drill (small; full size: see README)" >&2
