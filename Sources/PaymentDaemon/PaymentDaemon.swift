@@ -35,7 +35,7 @@ public final class PaymentDaemon: Sendable {
     /// The running daemon is one `ServiceGroup`, in this order (graceful shutdown — SIGTERM,
     /// SIGINT or the `stop` command — reaches them in reverse): the watchdog pinger and the status
     /// reporter, the engine's event streams and its three loops, the socket server, the SIGHUP
-    /// reloader, and the shutdown announcer. So shutdown says STOPPING=1 first, then stops
+    /// reloader and the settings poller, and the shutdown announcer. So shutdown says STOPPING=1 first, then stops
     /// accepting and answers what was read, then lets each loop finish its iteration, then ends
     /// the watch streams, while the watchdog keeps pinging to the end.
     public func run() async throws(DaemonError) -> Int32 {
@@ -76,6 +76,7 @@ public final class PaymentDaemon: Sendable {
         services += engine.services.map { .init(service: $0) }
         services.append(.init(service: ProtocolServerService(server: server), failureTerminationBehavior: .gracefullyShutdownGroup))
         services.append(.init(service: SettingsReloader(engine: engine, logger: logger)))
+        services.append(.init(service: SettingsPoller(engine: engine, logger: logger)))
         services.append(.init(service: ShutdownAnnouncer(logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -13,6 +13,10 @@ public actor PostgresSession {
     private let conninfo: String
     private let setupSQL: String?
     private var connection: PostgresConnection?
+    /// Connections opened so far. Whatever a server session holds (advisory locks, session
+    /// settings) lives only as long as its connection: a holder compares this number before and
+    /// after to learn that a reconnect, transparent to its statements, dropped what it held.
+    public private(set) var connectionsOpened = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -74,6 +78,7 @@ public actor PostgresSession {
         let fresh = try PostgresConnection(conninfo: conninfo)
         if let setupSQL { try fresh.execute(setupSQL) }
         connection = fresh
+        connectionsOpened += 1
         return fresh
     }
 }

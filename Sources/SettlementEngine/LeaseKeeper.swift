@@ -19,6 +19,11 @@ public actor LeaseKeeper {
     private let session: PostgresSession
     private var heldLanes: Set<Address> = []
     private(set) var isCoordinator = false
+    /// The lease session's connection (`PostgresSession.connectionsOpened`) the held locks
+    /// were taken on. The session reopens a connection the server closed (a PostgreSQL restart)
+    /// without failing a statement, and the locks do not come along: a different number means
+    /// every lease is gone.
+    private var leaseConnection = 0
 
     static let coordinator = "coordinator"
     /// How often leases are checked, taken and shared out: a dead instance's lanes move within it.
@@ -61,6 +66,14 @@ public actor LeaseKeeper {
             await loseEverything(engine, because: "\(error)")
             throw error
         }
+        let connection = await session.connectionsOpened
+        defer { leaseConnection = connection }
+        if connection != leaseConnection && (!heldLanes.isEmpty || isCoordinator) {
+            // `loseEverything` closes the session: leases are taken again next round, on a
+            // fresh connection.
+            await loseEverything(engine, because: "the lease session was reconnected (PostgreSQL restarted or ended it); its locks went with it")
+            return
+        }
         let lanes = await engine.paymentLanes.addresses
         let instances = try await session.withConnection { conn in try Leases.liveInstances(on: conn) }
         let share = Self.share(of: lanes.count, among: instances, for: engine.configuration.instanceName)
@@ -92,6 +105,9 @@ public actor LeaseKeeper {
                                      metadata: ["instance": "\(engine.configuration.instanceName)"])
                 engine.mintWake.signal()
             }
+        }
+        if await session.connectionsOpened != connection {
+            await loseEverything(engine, because: "the lease session was reconnected while leases were being taken")
         }
         engine.sendWake.signal()
     }

@@ -139,6 +139,21 @@ public final class SettlementEngine: PaymentService {
         await reloadPrices()
     }
 
+    /// Reads `system_settings` and the price overrides again and applies what changed: how a
+    /// change made through another instance on the same database (or by SQL) reaches this
+    /// one. Returns whether the settings changed; the loops are woken only then.
+    @discardableResult
+    public func refreshSettings() async throws -> Bool {
+        let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
+        let (parsed, _) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
+        await reloadPrices()
+        guard parsed != settings.current else { return false }
+        settings.replace(parsed)
+        sendWake.signal()
+        mintWake.signal()
+        return true
+    }
+
     private func loadSettings() async throws {
         let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
         let (parsed, problems) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))

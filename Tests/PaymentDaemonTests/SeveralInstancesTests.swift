@@ -79,4 +79,65 @@ final class SeveralInstancesTests: XCTestCase {
             XCTAssertEqual(status, 0, survivor.daemon.logTail())
         }
     }
+
+    /// Issue 13: PostgreSQL restarted twice under load with three instances on it. A restart
+    /// ends every session, and with them the advisory locks that lease the lanes and the
+    /// coordinator's work: each instance must notice, stop using what it no longer holds, take
+    /// leases again, and carry on. Every payment settles exactly once, no nonce is recorded
+    /// twice, and every instance is still running and stops cleanly. Also pins that a live
+    /// setting changed through one instance reaches the others (`SettingsPoller`): before it,
+    /// the other two kept refusing with `too_many_pending` after the limit was raised.
+    func testThreeInstancesRideOutPostgresRestartsUnderLoad() async throws {
+        let bed = try await DaemonTestbed()
+        let batch = try PaymentBatch(bed, count: 150)
+        var instances: [(name: String, daemon: PaymentdProcess, client: PaymentdClient)] = []
+        for name in ["delta", "echo", "foxtrot"] {
+            let (daemon, client) = try await start(bed, name)
+            instances.append((name, daemon, client))
+        }
+        try await bed.allowManyPendingPayments(instances[0].client)
+        try await bed.wait("the lanes to be shared out", seconds: 60) { try await self.laneHolders(instances[0].client).count == 4 }
+        // The limit was raised through delta; foxtrot takes twelve from one buyer (above the
+        // default ten) once the poller brought the new value over.
+        try await Task.sleep(for: .seconds(6))
+        for index in stride(from: 0, to: 96, by: 8) {
+            _ = try await instances[2].client.enqueue(batch.requests[index])
+        }
+
+        let parts = [0..<50, 50..<100, 100..<150].map { PaymentBatch(batch, range: $0) }
+        var enqueueing: [Task<(acknowledged: Int, failures: [String]), Never>] = []
+        for (part, client) in zip(parts, instances.map(\.client)) { enqueueing.append(Task { await part.enqueueAll(client, parallel: 4) }) }
+        for round in 1...2 {
+            try await bed.wait("payments in flight before restart \(round)", seconds: 60) {
+                let counts = try bed.statusCounts()
+                return (counts["sent"] ?? 0) + (counts["completed"] ?? 0) >= 20 * round
+            }
+            try await BlockingWork.run { try ThrowawayPostgres.shared().restart() }
+        }
+        var refusals: [String] = []
+        for task in enqueueing { refusals += await task.value.failures }
+        print("enqueues refused during the restarts: \(refusals.count) \(Set(refusals))")
+        XCTAssertTrue(Set(refusals).isSubset(of: ["database_unavailable"]), "only refusals a client retries: \(Set(refusals))")
+
+        // Whatever was refused goes again under its key; everything settles exactly once.
+        try await bed.wait("every payment accepted", seconds: 120) { await batch.enqueueAll(instances[1].client).failures.isEmpty }
+        try await batch.waitUntilSettled(bed)
+        try batch.verifySettledExactlyOnce(bed)
+        let conn = try bed.database()
+        defer { conn.close() }
+        let doubled = try conn.query("""
+            SELECT count(*) AS n FROM (SELECT lower(signer), nonce FROM payment_queue WHERE nonce IS NOT NULL
+                                       GROUP BY 1, 2 HAVING count(*) > 1) d
+            """).first!.int64("n")
+        XCTAssertEqual(doubled, 0, "no nonce recorded twice")
+        let holders = try await laneHolders(instances[2].client)
+        XCTAssertEqual(holders.count, 4, "every lane leased again after the restarts: \(holders)")
+        for instance in instances {
+            XCTAssertTrue(instance.daemon.isRunning, "\(instance.name) survived the restarts: \(instance.daemon.logTail())")
+            await instance.client.close()
+            instance.daemon.signal(SIGTERM)
+            let status = try await instance.daemon.waitForExit(timeout: 120)
+            XCTAssertEqual(status, 0, instance.daemon.logTail())
+        }
+    }
 }
