@@ -182,7 +182,7 @@ let package = Package(
 
         // MARK: The benchmark: the whole system measured against the devchain's own ceiling
         .target(name: "PaymentBench", dependencies: [
-            "TestHarness", "LineProtocolClient", "X402Buyer", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON",
+            "TestHarness", "LineProtocolClient", "X402Buyer", "X402", "ChainClient", "Ethereum", "PaymentModel", "Postgres", "JSON",
         ]),
         .executableTarget(name: "paymentd-bench", dependencies: [
             "PaymentBench", "JSON",

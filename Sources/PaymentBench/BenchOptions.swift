@@ -7,6 +7,9 @@ public struct BenchOptions: Sendable, Equatable {
     public var seedPayments = 500
     /// The replaced system's `payment_batch_size` (its code's default is 10).
     public var seedBatchSize = 10
+    /// Threads of each x402 SDK facilitator run, and its payments (the lists pair up).
+    public var peerThreads = [1, 32]
+    public var peerPayments = [60, 600]
     public var enqueueSingle = 1000
     public var enqueueConcurrent = 5000
     public var concurrentClients = 64
@@ -35,6 +38,8 @@ public struct BenchOptions: Sendable, Equatable {
         options.ceilingTransactions = 40
         options.throughputSizes = [20]
         options.seedPayments = 10
+        options.peerThreads = [1, 4]
+        options.peerPayments = [3, 8]
         options.enqueueSingle = 20
         options.enqueueConcurrent = 64
         options.concurrentClients = 8

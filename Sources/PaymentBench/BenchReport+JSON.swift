@@ -7,7 +7,7 @@ import JSON
 extension BenchReport {
     public static let requiredKeys = [
         "machine", "command", "started_at", "seconds", "load_average", "options", "statements_source", "ceiling", "throughput",
-        "seed", "enqueue", "latency", "stats", "lanes", "instances", "in_flight", "errors",
+        "seed", "peer", "enqueue", "latency", "stats", "lanes", "instances", "in_flight", "errors",
     ]
 
     public var json: JSONValue {
@@ -27,6 +27,7 @@ extension BenchReport {
             "ceiling": ceiling?.json ?? .null,
             "throughput": .array(throughput.map { $0.json(self) }),
             "seed": seedObject,
+            "peer": ["runs": .array(peer.map(\.json)), "ours_over_best": .number(peerMultiple)],
             "enqueue": .array(enqueue.map { $0.json(self) }),
             "latency": latency?.json(self) ?? .null,
             "stats": .array(stats.map(\.json)),
@@ -58,6 +59,7 @@ extension BenchOptions {
     var json: JSONValue {
         ["scenarios": .array(scenarios.map { .string($0.rawValue) }), "ceiling_transactions": .int(Int64(ceilingTransactions)),
          "throughput_sizes": .array(throughputSizes.map { .int(Int64($0)) }), "seed_payments": .int(Int64(seedPayments)),
+         "peer_threads": .array(peerThreads.map { .int(Int64($0)) }), "peer_payments": .array(peerPayments.map { .int(Int64($0)) }),
          "seed_batch_size": .int(Int64(seedBatchSize)), "enqueue_single": .int(Int64(enqueueSingle)),
          "enqueue_concurrent": .int(Int64(enqueueConcurrent)), "concurrent_clients": .int(Int64(concurrentClients)),
          "enqueue_connections": .int(Int64(enqueueConnections)), "bursts": .int(Int64(bursts)), "burst_size": .int(Int64(burstSize)),
@@ -121,5 +123,15 @@ extension RunResult {
                 "rpc_methods": .object(Dictionary(uniqueKeysWithValues: cost.rpcMethods.map { ($0.name, JSONValue.int(Int64($0.calls))) })),
             ],
         ]
+    }
+}
+
+extension PeerResult {
+    var json: JSONValue {
+        ["threads": .int(Int64(threads)), "total": .int(Int64(total)), "settled": .int(Int64(settled)), "failed": .int(Int64(failed)),
+         "seconds": .double(seconds), "per_minute": .double(perMinute),
+         "failures": .object(failures.mapValues { .int(Int64($0)) }),
+         "settle_p50_ms": .number(settleP50Milliseconds), "settle_p99_ms": .number(settleP99Milliseconds),
+         "devchain_cpu_seconds": .double(devchainCPUSeconds)]
     }
 }

@@ -36,6 +36,18 @@ extension BenchReport {
             out += runTable([seed.replaced, seed.ours], label: "pacing") { $0.name == seed.ours.name ? "ours" : "replaced" }
             if let ratio = seedRatio { out.append("  ours / replaced: \(Self.f(ratio, 1))x") }
         }
+        if !peer.isEmpty {
+            out.append("")
+            out.append("THE PEER: x402 PYTHON SDK's OWN FACILITATOR (x402FacilitatorSync + FacilitatorWeb3Signer, one key, same devchain pace)")
+            var rows = [["threads", "payments", "settled/min", "settled", "settle p50 ms", "settle p99 ms", "failures"]]
+            for run in peer {
+                rows.append([String(run.threads), String(run.total), Self.f(run.perMinute, 0), "\(run.settled)/\(run.total)",
+                             Self.f(run.settleP50Milliseconds, 0), Self.f(run.settleP99Milliseconds, 0),
+                             run.failures.isEmpty ? "none" : run.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
+            }
+            out += Self.grid(rows)
+            if let multiple = peerMultiple { out.append("  ours (best throughput run) / the peer's best: \(Self.f(multiple, 1))x") }
+        }
         if !enqueue.isEmpty {
             out.append("")
             out.append("ENQUEUE ROUND TRIP (socket -> checks -> authorizationState on chain -> insert -> answer)")

@@ -17,6 +17,8 @@ public struct BenchReport: Sendable {
     public var throughput: [RunResult] = []
     /// The replaced system's pacing and ours, the same workload.
     public var seed: (replaced: RunResult, ours: RunResult)?
+    /// The x402 SDK's own facilitator, one run per thread count.
+    public var peer: [PeerResult] = []
     public var enqueue: [RunResult] = []
     public var latency: RunResult?
     public var stats: [StatsLatencyResult] = []
@@ -50,6 +52,12 @@ public struct BenchReport: Sendable {
     /// Ours / the replaced system's pacing, completed/min.
     public var seedRatio: Double? {
         guard let seed, let ours = seed.ours.paymentsPerMinute, let theirs = seed.replaced.paymentsPerMinute, theirs > 0 else { return nil }
+        return ours / theirs
+    }
+
+    /// Our best sustained completed/min (the throughput runs) over the peer's best settled/min.
+    public var peerMultiple: Double? {
+        guard let ours = throughput.compactMap(\.paymentsPerMinute).max(), let theirs = peer.map(\.perMinute).max(), theirs > 0 else { return nil }
         return ours / theirs
     }
 

@@ -6,6 +6,7 @@ public enum BenchScenario: String, Sendable, CaseIterable, Comparable {
     case ceiling
     case throughput
     case seed
+    case peer
     case enqueue
     case latency
     case stats
@@ -41,6 +42,14 @@ public enum BenchScenario: String, Sendable, CaseIterable, Comparable {
                 payment_batch_size 10 every 4 s with no wake-up on enqueue (send_pacing interval), and 20 receipts \
                 checked every 2 s (confirm_batch_size 20, confirm_interval_ms 2000); then our defaults. The ratio \
                 is ours / theirs. (--seed-payments, default 500: about 4 min, nearly all of it the seed's pacing.)
+                """
+        case .peer:
+            return """
+                peer        The x402 Python SDK's own facilitator (PyPI x402: x402FacilitatorSync, exact EVM scheme, \
+                FacilitatorWeb3Signer), what users would run instead: the same kind of payments verified and settled \
+                on a fresh devchain, one at a time and from a pool of threads sharing its one key \
+                (x402-sdk/facilitator_peer.py). Our throughput as a multiple of it. (--peer-threads, default 1,32, \
+                with --peer-payments, default 60,600: about 3 min.)
                 """
         case .enqueue:
             return """

@@ -71,6 +71,10 @@ public final class PaymentBench: Sendable {
             let ours = try await PaymentRun(name: "seed-ours", payments: options.seedPayments, signers: signers,
                                             connections: options.enqueueConnections).run(context)
             report.seed = (replaced, ours)
+        case .peer:
+            for (threads, payments) in zip(options.peerThreads, options.peerPayments) {
+                report.peer.append(try await PeerFacilitator(threads: threads, payments: payments).run(options: options, log: log))
+            }
         case .enqueue:
             for (clients, requests) in [(1, options.enqueueSingle), (options.concurrentClients, options.enqueueConcurrent)] {
                 report.enqueue.append(try await PaymentRun(name: "enqueue-\(clients)", payments: requests, signers: signers,

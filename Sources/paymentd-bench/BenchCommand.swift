@@ -44,6 +44,10 @@ struct BenchCommand: AsyncParsableCommand {
     var throughputSizes: String?
     @Option(name: .customLong("seed-payments"), help: "Payments of each seed run (default 500).") var seedPayments: Int?
     @Option(name: .customLong("seed-batch"), help: "The replaced system's payment_batch_size (its code's default: 10).") var seedBatch: Int?
+    @Option(name: .customLong("peer-threads"), help: "Threads of each x402 SDK facilitator run, comma-separated (default 1,32).")
+    var peerThreads: String?
+    @Option(name: .customLong("peer-payments"), help: "Payments of each x402 SDK facilitator run, paired with --peer-threads (default 60,600).")
+    var peerPayments: String?
     @Option(name: .customLong("enqueue-single"), help: "Enqueues from one client, one at a time (default 1000).") var enqueueSingle: Int?
     @Option(name: .customLong("enqueue-concurrent"), help: "Enqueues from the concurrent clients (default 5000).") var enqueueConcurrent: Int?
     @Option(name: .customLong("clients"), help: "Concurrent clients (connections) of the enqueue scenario (default 64).") var clients: Int?
@@ -92,6 +96,12 @@ struct BenchCommand: AsyncParsableCommand {
         options.throughputSizes = try list(throughputSizes, "throughput-sizes", 1...100_000) ?? options.throughputSizes
         options.seedPayments = try single(seedPayments, "seed-payments", 1...100_000) ?? options.seedPayments
         options.seedBatchSize = try single(seedBatch, "seed-batch", 1...5000) ?? options.seedBatchSize
+        options.peerThreads = try list(peerThreads, "peer-threads", 1...256) ?? options.peerThreads
+        options.peerPayments = try list(peerPayments, "peer-payments", 1...100_000) ?? options.peerPayments
+        guard options.peerThreads.count == options.peerPayments.count else {
+            throw ValidationError("--peer-threads and --peer-payments pair up: give both the same number of values "
+                                  + "(now \(options.peerThreads.count) and \(options.peerPayments.count))")
+        }
         options.enqueueSingle = try single(enqueueSingle, "enqueue-single", 1...100_000) ?? options.enqueueSingle
         options.enqueueConcurrent = try single(enqueueConcurrent, "enqueue-concurrent", 1...100_000) ?? options.enqueueConcurrent
         options.concurrentClients = try single(clients, "clients", 1...512) ?? options.concurrentClients

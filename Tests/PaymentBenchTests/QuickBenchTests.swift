@@ -41,6 +41,13 @@ final class QuickBenchTests: XCTestCase {
             XCTAssertNotNil(run["cost"]?[key], "cost key \(key)")
         }
         XCTAssertNotEqual(json["seed"]?["ratio"], .null, "the seed comparison has a ratio")
+        // The x402 SDK's facilitator settled every payment it was given, each run its thread count.
+        XCTAssertEqual(report.peer.map(\.threads), BenchOptions.quick.peerThreads)
+        for (run, payments) in zip(report.peer, BenchOptions.quick.peerPayments) {
+            XCTAssertEqual(run.total, payments)
+            XCTAssertEqual(run.settled, payments, "peer with \(run.threads) threads: \(run.failures)")
+        }
+        XCTAssertNotEqual(json["peer"]?["ours_over_best"], .null, "the peer comparison has a multiple")
         XCTAssertFalse(report.table.isEmpty)
     }
 
