@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job, end to end on this machine: installs what is missing, builds, starts a throwaway
-# PostgreSQL 15 and the devchain, deploys the contracts, starts paymentd on a Unix socket and,
-# once this tree builds them, mint-server; then plays buyers through x402 over HTTP with
-# x402-buy (or, until those exist, enqueues buyer-signed payments over the socket with
-# paymentd-demo), and ends with a summary, the on-chain balances and where to look next.
+# PostgreSQL 15 and the devchain, deploys the contracts, starts paymentd on a Unix socket and
+# mint-server in front of it; then plays buyers through x402 over HTTP with x402-buy (version 1
+# and version 2 clients, each purchase followed to completed), and ends with a summary table
+# (statuses, mints, pay -> completed percentiles, payments/min), the on-chain balances checked
+# against the ledger, the health line and where to look next.
 # Everything it starts is stopped and removed on exit, unless KEEP=1.
 set -euo pipefail
 
@@ -32,21 +33,12 @@ count=${COUNT:-300}
 keep=${KEEP:-0}
 [[ "$count" =~ ^[1-9][0-9]*$ ]] || { echo "demo.sh: COUNT must be a positive number (got $count)" >&2; exit 2; }
 
-# Programs another part of the work is still building are used once Package.swift has them.
-declared() { grep -Eq "executableTarget\(name: \"$1\"" Package.swift; }
-x402=0
-if declared mint-server && declared x402-buy; then x402=1; fi
-
 echo "== installing what is missing" >&2
 scripts/install-system-deps.sh
 devchain/setup-venv.sh
 
 echo "== building" >&2
-products=(paymentd paymentd-demo)
-for optional in mint-server x402-buy payctl paymentd-health; do
-    if declared "$optional"; then products+=("$optional"); fi
-done
-for product in "${products[@]}"; do swift build --product "$product"; done
+for product in paymentd mint-server x402-buy payctl paymentd-health; do swift build --product "$product"; done
 bin=$(swift build --show-bin-path)
 
 work=$(mktemp -d /tmp/paymentd-demo-XXXXXX)
@@ -70,6 +62,21 @@ trap cleanup EXIT
 socket=$work/paymentd.sock
 mint_url=""
 ask() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$socket"; }
+psql_demo() { as_pg psql -X -q -A -t -h "$work/pg/sock" -U postgres -d paymentd -c "$1"; }
+
+# The receiver's USDC and the buyers' minted tokens, read from the chain (balanceOf by eth_call).
+balances() {
+    python3 - "$work/deploy.json" <<'PY'
+import json, sys, urllib.request
+d = json.load(open(sys.argv[1]))
+def balance(token, account):
+    data = "0x70a08231" + account[2:].lower().rjust(64, "0")
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": token, "data": data}, "latest"]}).encode()
+    request = urllib.request.Request(d["rpc_url"], body, {"Content-Type": "application/json"})
+    return int(json.load(urllib.request.urlopen(request, timeout=10))["result"], 16)
+print(balance(d["usdc"], d["receiver"]), sum(balance(d["mint_token"], b["address"]) for b in d["buyers"]))
+PY
+}
 
 print_keep_instructions() {
     cat >&2 <<EOF
@@ -78,7 +85,7 @@ print_keep_instructions() {
   paymentd      socket $socket, log $work/paymentd.log
                 echo stats | socat - UNIX-CONNECT:$socket
 EOF
-    [[ -x "$bin/payctl" ]] && echo "                $bin/payctl --socket $socket watch" >&2
+    echo "                $bin/payctl --socket $socket watch" >&2
     [[ -n "$mint_url" ]] && echo "  mint-server   $mint_url (log $work/mint-server.log)" >&2
     cat >&2 <<EOF
   devchain      $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rpc_url"])' "$work/deploy.json" 2>/dev/null) (deployment: $work/deploy.json)
@@ -140,11 +147,10 @@ for _ in $(seq 1 120); do [[ -S "$socket" ]] && break; sleep 0.5; done
 # Raise the per-payer limit for the demo's few buyers (a live setting, no restart).
 ask 'settings set max_pending_per_payer 100000' >/dev/null
 
-if [[ "$x402" == 1 ]]; then
-    # mint-server in front of the socket; x402-buy plays the buyers over HTTP (v1 and v2 mixed).
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    mint_url="http://127.0.0.1:$port"
-    python3 - "$work" "$port" <<'PY'
+# mint-server in front of the socket; x402-buy plays the buyers over HTTP (v1 and v2 mixed).
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mint_url="http://127.0.0.1:$port"
+python3 - "$work" "$port" <<'PY'
 import json, sys
 work, port = sys.argv[1], sys.argv[2]
 d = json.load(open(f"{work}/deploy.json"))
@@ -159,54 +165,73 @@ eip712_version = {d["usdc_version"]}
 log_level = notice
 """)
 PY
-    chmod 600 "$work/buyers.keys"
-    echo "== starting mint-server on $mint_url" >&2
-    "$bin/mint-server" --config "$work/mint-server.conf" 2>"$work/mint-server.log" &
-    pids+=($!)
-    up=0
-    for _ in $(seq 1 120); do
-        if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=1)' "$mint_url" 2>/dev/null; then
-            up=1; break
-        fi
-        sleep 0.5
-    done
-    [[ "$up" == 1 ]] || { echo "mint-server did not start:" >&2; tail -20 "$work/mint-server.log" >&2; exit 1; }
-    resource="$mint_url/api/mint/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mint_token"])' "$work/deploy.json")"
-    chain_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chain_id"])' "$work/deploy.json")
-    # Both generations of x402 client: the first half pays with version 1 (X-PAYMENT), the rest
-    # with version 2 (PAYMENT-SIGNATURE).
-    v1=$(( (count + 1) / 2 )); v2=$(( count - v1 ))
-    echo "== $count buyers paying $resource through x402 ($v1 with version 1, $v2 with version 2)" >&2
-    "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 1 \
-        --count "$v1" --concurrency 16
-    if [[ "$v2" -gt 0 ]]; then
-        "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 2 \
-            --count "$v2" --concurrency 16
+chmod 600 "$work/buyers.keys"
+echo "== starting mint-server on $mint_url" >&2
+"$bin/mint-server" --config "$work/mint-server.conf" 2>"$work/mint-server.log" &
+pids+=($!)
+up=0
+for _ in $(seq 1 120); do
+    if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=1)' "$mint_url" 2>/dev/null; then
+        up=1; break
     fi
-else
-    echo "== mint-server and x402-buy are not in this tree yet: enqueueing $count payments over the socket" >&2
-    "$bin/paymentd-demo" --socket "$socket" --deploy-json "$work/deploy.json" --count "$count"
+    sleep 0.5
+done
+[[ "$up" == 1 ]] || { echo "mint-server did not start:" >&2; tail -20 "$work/mint-server.log" >&2; exit 1; }
+resource="$mint_url/api/mint/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mint_token"])' "$work/deploy.json")"
+chain_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chain_id"])' "$work/deploy.json")
+# Both generations of x402 client: the first half pays with version 1 (X-PAYMENT), the rest
+# with version 2 (PAYMENT-SIGNATURE).
+v1=$(( (count + 1) / 2 )); v2=$(( count - v1 ))
+read -r receiver_before minted_before < <(balances)
+echo "== $count buyers paying $resource through x402 ($v1 with version 1, $v2 with version 2)" >&2
+"$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 1 \
+    --count "$v1" --concurrency 16
+if [[ "$v2" -gt 0 ]]; then
+    "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 2 \
+        --count "$v2" --concurrency 16
 fi
+# x402-buy follows every 202 to completed; wait out what the mint loop still has.
+for _ in $(seq 1 120); do
+    [[ "$(psql_demo "SELECT count(*) FROM mint_queue WHERE status IN ('pending', 'processing')")" == 0 ]] && break
+    sleep 0.5
+done
 
 echo "== summary" >&2
+timing=$(psql_demo "SELECT count(*),
+    coalesce(round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at)))::bigint, 0),
+    coalesce(round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - created_at)))::bigint, 0),
+    coalesce(round(60 * count(*) / greatest(extract(epoch FROM max(processed_at) - min(created_at)), 0.001))::bigint, 0),
+    coalesce(sum(amount::numeric), 0)
+    FROM payment_queue WHERE status = 'completed'")
+read -r receiver_after minted_after < <(balances)
 ask '{"id":"summary","cmd":"stats"}' | python3 -c '
 import json, sys
 r = json.loads(sys.stdin.readline())["result"]
+completed, p50, p99, per_minute, paid = sys.argv[1].split("|")
+received, minted = int(sys.argv[3]) - int(sys.argv[2]), int(sys.argv[5]) - int(sys.argv[4])
 counts, mints = r.get("counts", {}), r.get("mint_counts", {})
-rows = [(s, counts.get(s, 0)) for s in ["pending", "processing", "sent", "completed", "failed", "confirmation_failed"]]
-rows.append(("mint jobs completed", mints.get("completed", 0)))
-rows.append(("mint jobs failed", mints.get("failed", 0)))
-print("  %-22s%10s" % ("status", "count"))
+rows = [("payments " + s, counts.get(s, 0)) for s in ["pending", "processing", "sent", "completed", "failed", "confirmation_failed"]]
+rows += [("mint jobs completed", mints.get("completed", 0)), ("mint jobs failed", mints.get("failed", 0))]
+print("  %-34s%14s" % ("", "count"))
 for name, n in rows:
-    print("  %-22s%10d" % (name, n))
-'
+    print("  %-34s%14d" % (name, n))
+print("  %-34s%11s ms" % ("pay -> completed p50", p50))
+print("  %-34s%11s ms" % ("pay -> completed p99", p99))
+print("  %-34s%14s" % ("payments/min (first pay to last)", per_minute))
+print("on-chain:")
+print("  %-34s%14.6f USDC (ledger: %.6f)" % ("receiver received", received / 1e6, int(paid) / 1e6))
+print("  %-34s%14d atomic units" % ("buyers were minted", minted))
+if received != int(paid):
+    sys.exit("the receiver'\''s balance does not match the completed payments")
+if int(completed) > 0 and minted <= 0:
+    sys.exit("payments completed but nothing was minted")
+' "$timing" "$receiver_before" "$receiver_after" "$minted_before" "$minted_after"
 
 echo "== where to look next$( [[ "$keep" == 1 ]] || echo ' (KEEP=1 leaves all this running)')" >&2
 echo "  echo stats | socat - UNIX-CONNECT:$socket" >&2
-if [[ -x "$bin/payctl" ]]; then echo "  $bin/payctl --socket $socket watch" >&2; fi
-if [[ -x "$bin/paymentd-health" ]]; then
-    "$bin/paymentd-health" --socket "$socket" || true
-fi
+echo "  $bin/payctl --socket $socket watch" >&2
+echo "  $bin/paymentd-health --socket $socket   (now:)" >&2
+"$bin/paymentd-health" --socket "$socket" || true
 
 if [[ "$keep" == 1 ]]; then exit 0; fi
 echo "== stopping paymentd (the stop command)" >&2
