@@ -11,6 +11,8 @@ echo "== system packages" >&2
 scripts/install-system-deps.sh
 echo "== devchain venv" >&2
 devchain/setup-venv.sh
+echo "== x402 SDK venv (the peer scenario)" >&2
+x402-sdk/setup-venv.sh
 echo "== release build" >&2
 swift build -c release --product paymentd
 swift build -c release --product paymentd-bench
