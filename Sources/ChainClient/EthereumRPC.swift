@@ -86,6 +86,16 @@ public struct EthereumRPC: Sendable {
         return try RPCValue.uint256(result, method: method, field: "result")
     }
 
+    /// `balance` for many accounts in one batch.
+    public func balances(_ addresses: [Address], block: BlockTag = .latest) async throws(ChainError) -> [UInt256] {
+        guard !addresses.isEmpty else { return [] }
+        let method = "eth_getBalance"
+        let requests = addresses.map { RPCRequest(method, [RPCParameter.address($0), block.json]) }
+        return try await results(requests, method: method) { value, index throws(ChainError) in
+            try RPCValue.uint256(value, method: method, field: "result[\(index)]")
+        }
+    }
+
     // MARK: Shared plumbing
 
     /// Sends `requests` as a batch and decodes each result; the first element error throws

@@ -49,13 +49,10 @@ public struct FailoverRPCClient: Sendable {
         let answers = await withTaskGroup(of: (Int, Result<[Result<JSONValue, RPCErrorObject>], ChainError>).self) { group in
             for index in targets {
                 let client = clients[index]
-                group.addTask {
-                    do throws(ChainError) {
-                        return (index, .success(try await client.batch(requests)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                // The typed-throws do/catch stays out of the task's closure: returning the tuple
+                // from inside it was miscompiled in release builds (Swift 6.3: the index came back
+                // as garbage, so no endpoint's answer was found and every broadcast failed).
+                group.addTask { (index, await client.batchResult(requests)) }
             }
             var collected: [Int: Result<[Result<JSONValue, RPCErrorObject>], ChainError>] = [:]
             for await (index, answer) in group { collected[index] = answer }

@@ -61,13 +61,8 @@ public struct JSONRPCClient: Sendable {
         let chunkOutcomes = await withTaskGroup(of: (Int, Result<[Result<JSONValue, RPCErrorObject>], ChainError>).self) { group in
             for (position, start) in starts.enumerated() {
                 let chunk = requests[start..<min(start + maxBatchSize, requests.count)]
-                group.addTask {
-                    do throws(ChainError) {
-                        return (position, .success(try await send(chunk, label: label)))
-                    } catch {
-                        return (position, .failure(error))
-                    }
-                }
+                // No typed-throws do/catch in the closure (see FailoverRPCClient.batchToEveryEndpoint).
+                group.addTask { (position, await sendResult(chunk, label: label)) }
             }
             var collected = [Result<[Result<JSONValue, RPCErrorObject>], ChainError>?](repeating: nil, count: starts.count)
             for await (position, outcome) in group { collected[position] = outcome }
@@ -80,6 +75,23 @@ public struct JSONRPCClient: Sendable {
             outcomes += try chunk.get()
         }
         return outcomes
+    }
+
+    /// `batch` with its failure as a value, for task groups.
+    func batchResult(_ requests: [RPCRequest]) async -> Result<[Result<JSONValue, RPCErrorObject>], ChainError> {
+        do throws(ChainError) {
+            return .success(try await batch(requests))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func sendResult(_ chunk: ArraySlice<RPCRequest>, label: String) async -> Result<[Result<JSONValue, RPCErrorObject>], ChainError> {
+        do throws(ChainError) {
+            return .success(try await send(chunk, label: label))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func send(_ chunk: ArraySlice<RPCRequest>, label: String) async throws(ChainError) -> [Result<JSONValue, RPCErrorObject>] {
