@@ -39,6 +39,7 @@ public final class SettlementEngine: PaymentService {
     let unreadableRows: UnreadableRowReporter
     /// The signer lanes and coordinator work this instance holds (several may share a database).
     public let leases: LeaseKeeper
+    let signerBalances = SignerBalances()
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
@@ -200,7 +201,7 @@ public final class SettlementEngine: PaymentService {
 
     public func stats() async throws(PaymentError) -> PaymentStats {
         let queue = try await database(.read) { try await requests.next.withConnection { conn in try StatsQuery.run(on: conn) } }
-        let signers = await paymentLanes.snapshot + mintLanes.snapshot
+        let signers = await signerBalances.fill(await paymentLanes.snapshot + mintLanes.snapshot, chain: requestChain, settings: settings.current)
         return PaymentStats(counts: queue.counts, queueDepth: queue.counts[.pending] ?? 0,
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,

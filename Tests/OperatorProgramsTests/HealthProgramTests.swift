@@ -41,6 +41,17 @@ final class HealthProgramTests: XCTestCase {
             XCTAssertTrue(ok.stdout.contains(" \(datum)"), "perfdata \(datum) in \(ok.stdout)")
         }
 
+        // The signers' balances as the daemon reads them from the chain: plenty at the default
+        // thresholds (above), WARNING and CRITICAL once the thresholds ask for more transactions
+        // than the devchain's funding pays for. Before the engine filled balance_wei this check
+        // could never fire against a real daemon.
+        XCTAssertTrue(ok.stdout.contains(" signer_transactions_left="), "balances reported: \(ok.stdout)")
+        let poorWarning = try await health(bed, ["--balance-transactions-warning", "1000000000000000", "--balance-transactions-critical", "1"])
+        assertVerdict(poorWarning, 1, "PAYMENTD WARNING - ")
+        XCTAssertTrue(poorWarning.stdout.contains("more transactions (< 1000000000000000)"), poorWarning.stdout)
+        let poorCritical = try await health(bed, ["--balance-transactions-warning", "2000000000000000", "--balance-transactions-critical", "1000000000000000"])
+        assertVerdict(poorCritical, 2, "PAYMENTD CRITICAL - ")
+
         // Each threshold, by putting the daemon's tables in the state it reports.
         let steps: [(name: String, warning: [String], critical: [String], flags: [String], words: String)] = [
             ("sent age", [LegacyRows.payment(1, status: "sent", createdSecondsAgo: 100, processedSecondsAgo: 90)],
