@@ -24,6 +24,9 @@ public actor LeaseKeeper {
     /// without failing a statement, and the locks do not come along: a different number means
     /// every lease is gone.
     private var leaseConnection = 0
+    /// Who held what at the end of the last round, for `stats`: reading `pg_locks` and
+    /// `pg_stat_activity` costs about 2 ms, too much for every `stats` call.
+    private var lastHolders: [String: String]?
 
     static let coordinator = "coordinator"
     /// How often leases are checked, taken and shared out: a dead instance's lanes move within it.
@@ -46,6 +49,7 @@ public actor LeaseKeeper {
         if let minter = engine.configuration.minter { await engine.mintLanes.setLeased(minter.address, false) }
         heldLanes = []
         isCoordinator = false
+        lastHolders = nil
         await session.close()
     }
 
@@ -109,6 +113,7 @@ public actor LeaseKeeper {
         if await session.connectionsOpened != connection {
             await loseEverything(engine, because: "the lease session was reconnected while leases were being taken")
         }
+        lastHolders = await readHolders(engine)
         engine.sendWake.signal()
     }
 
@@ -127,8 +132,14 @@ public actor LeaseKeeper {
         name.filter { $0.isLetter || $0.isNumber || "-_.:".contains($0) }
     }
 
-    /// The instance holding each lane and the coordinator's lease, for `stats`.
+    /// The instance holding each lane and the coordinator's lease, for `stats`: as of the last
+    /// round (at most `interval` old), or read now before the first.
     func holders(_ engine: SettlementEngine) async -> [String: String] {
+        if let lastHolders { return lastHolders }
+        return await readHolders(engine)
+    }
+
+    private func readHolders(_ engine: SettlementEngine) async -> [String: String] {
         let lanes = await engine.paymentLanes.addresses
         let resources = lanes.map(Self.resource) + [Self.coordinator]
         return (try? await session.withConnection { conn in try Leases.holders(of: resources, on: conn) }) ?? [:]
@@ -137,6 +148,7 @@ public actor LeaseKeeper {
     private func loseEverything(_ engine: SettlementEngine, because reason: String) async {
         // Close the session for certain: the server then holds none of its locks, and a lock
         // taken again later is held once, not twice.
+        lastHolders = nil
         await session.close()
         guard !heldLanes.isEmpty || isCoordinator else { return }
         for signer in heldLanes { await engine.paymentLanes.setLeased(signer, false) }
