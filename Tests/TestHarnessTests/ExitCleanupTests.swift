@@ -19,21 +19,31 @@ final class ExitCleanupTests: XCTestCase {
         try assertNoChildrenSurvive(mode: "terminate")
     }
 
-    /// Not a test of its own: the body of the helper process, which the tests above start.
-    func testHelperStartsChildrenAndDies() throws {
-        guard let request = ProcessInfo.processInfo.environment[Self.helperVariable] else {
-            throw XCTSkip("runs only as the helper process of the other ExitCleanupTests")
-        }
+    /// In the helper process (this test binary run again with the helper variable set), the
+    /// helper's body runs before any test of the class, so the helper is no test of its own
+    /// (and nothing is reported skipped in the normal run).
+    override class func setUp() {
+        super.setUp()
+        if let request = ProcessInfo.processInfo.environment[helperVariable] { runHelper(request) }
+    }
+
+    /// Starts a child with a grandchild, writes their pids, then crashes or is terminated.
+    private static func runHelper(_ request: String) -> Never {
         let parts = request.split(separator: ":", maxSplits: 1).map(String.init)
         let (mode, directory) = (parts[0], parts[1])
-        let child = try ChildProcess.spawn("/bin/sh", ["-c", "sleep 600 & echo $! > '\(directory)/grandchild'; wait"],
-                                           environment: ["PATH": "/usr/bin:/bin"])
-        try "\(child.pid)".write(toFile: directory + "/child", atomically: true, encoding: .utf8)
+        do {
+            let child = try ChildProcess.spawn("/bin/sh", ["-c", "sleep 600 & echo $! > '\(directory)/grandchild'; wait"],
+                                               environment: ["PATH": "/usr/bin:/bin"])
+            try "\(child.pid)".write(toFile: directory + "/child", atomically: true, encoding: .utf8)
+        } catch {
+            fatalError("the helper could not start its child: \(error)")
+        }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: directory + "/grandchild"), Date() < deadline { usleep(10_000) }
         if mode == "crash" { fatalError("a deliberate crash of the helper process") }
         _ = raise(SIGTERM)
         sleep(30)
+        fatalError("SIGTERM did not end the helper")
     }
 
     private func assertNoChildrenSurvive(mode: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -44,7 +54,7 @@ final class ExitCleanupTests: XCTestCase {
         environment[Self.helperVariable] = "\(mode):\(directory)"
         environment["SWIFT_BACKTRACE"] = "enable=no"
         let testBinary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let helper = try ChildProcess.run(testBinary, ["TestHarnessTests.ExitCleanupTests/testHelperStartsChildrenAndDies"],
+        let helper = try ChildProcess.run(testBinary, ["TestHarnessTests.ExitCleanupTests/testACrashLeavesNoChildren"],
                                           environment: environment, timeoutSeconds: 120)
         XCTAssertNotEqual(helper.status, 0, "the helper must have died: \(helper)", file: file, line: line)
         let pids = try ["child", "grandchild"].map { name -> pid_t in
