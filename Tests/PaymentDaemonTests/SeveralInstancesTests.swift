@@ -18,6 +18,16 @@ final class SeveralInstancesTests: XCTestCase {
         return (daemon, PaymentdClient(socketPath: socket, requestTimeout: .seconds(60)))
     }
 
+    /// (signer, nonce) pairs recorded on more than one payment.
+    private func doubledNonces(_ bed: DaemonTestbed) throws -> Int64 {
+        let conn = try bed.database()
+        defer { conn.close() }
+        return try conn.query("""
+            SELECT count(*) AS n FROM (SELECT lower(signer), nonce FROM payment_queue WHERE nonce IS NOT NULL
+                                       GROUP BY 1, 2 HAVING count(*) > 1) d
+            """).first!.int64("n")
+    }
+
     private func laneHolders(_ client: PaymentdClient) async throws -> [String: String] {
         try await client.stats().leases.filter { $0.key.hasPrefix("lane:") }
     }
@@ -65,13 +75,7 @@ final class SeveralInstancesTests: XCTestCase {
         try await batch.waitUntilSettled(bed)
         try batch.verifySettledExactlyOnce(bed)
 
-        let conn = try bed.database()
-        defer { conn.close() }
-        let doubled = try conn.query("""
-            SELECT count(*) AS n FROM (SELECT lower(signer), nonce FROM payment_queue WHERE nonce IS NOT NULL
-                                       GROUP BY 1, 2 HAVING count(*) > 1) d
-            """).first!.int64("n")
-        XCTAssertEqual(doubled, 0, "no nonce recorded twice")
+        XCTAssertEqual(try doubledNonces(bed), 0, "no nonce recorded twice")
         for survivor in survivors {
             await survivor.client.close()
             survivor.daemon.signal(SIGTERM)
@@ -123,13 +127,7 @@ final class SeveralInstancesTests: XCTestCase {
         try await bed.wait("every payment accepted", seconds: 120) { await batch.enqueueAll(instances[1].client).failures.isEmpty }
         try await batch.waitUntilSettled(bed)
         try batch.verifySettledExactlyOnce(bed)
-        let conn = try bed.database()
-        defer { conn.close() }
-        let doubled = try conn.query("""
-            SELECT count(*) AS n FROM (SELECT lower(signer), nonce FROM payment_queue WHERE nonce IS NOT NULL
-                                       GROUP BY 1, 2 HAVING count(*) > 1) d
-            """).first!.int64("n")
-        XCTAssertEqual(doubled, 0, "no nonce recorded twice")
+        XCTAssertEqual(try doubledNonces(bed), 0, "no nonce recorded twice")
         let holders = try await laneHolders(instances[2].client)
         XCTAssertEqual(holders.count, 4, "every lane leased again after the restarts: \(holders)")
         for instance in instances {
