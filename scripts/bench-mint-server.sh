@@ -11,5 +11,6 @@ if ! command -v wrk >/dev/null; then
 fi
 scripts/install-system-deps.sh
 devchain/setup-venv.sh
-swift build --product paymentd --product mint-server --product mint-server-benchmark
-.build/debug/mint-server-benchmark "$@"
+# Release builds: the figures are the product's, not a debug build's.
+for product in paymentd mint-server mint-server-benchmark; do swift build -c release --product "$product"; done
+"$(swift build -c release --show-bin-path)/mint-server-benchmark" "$@"

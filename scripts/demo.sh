@@ -2,7 +2,7 @@
 # The main job, end to end on this machine: installs what is missing, builds, starts a throwaway
 # PostgreSQL 15 and the devchain, deploys the contracts, starts paymentd on a Unix socket and
 # mint-server in front of it; then plays buyers through x402 over HTTP with x402-buy (version 1
-# and version 2 clients, each purchase followed to completed), and ends with a summary table
+# and version 2 clients, 32 at a time, each purchase followed to completed), and ends with a summary table
 # (statuses, mints, pay -> completed percentiles, payments/min), the on-chain balances checked
 # against the ledger, the health line and where to look next.
 # Everything it starts is stopped and removed on exit, unless KEEP=1.
@@ -185,10 +185,10 @@ v1=$(( (count + 1) / 2 )); v2=$(( count - v1 ))
 read -r receiver_before minted_before < <(balances)
 echo "== $count buyers paying $resource through x402 ($v1 with version 1, $v2 with version 2)" >&2
 "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 1 \
-    --count "$v1" --concurrency 16
+    --count "$v1" --concurrency 32
 if [[ "$v2" -gt 0 ]]; then
     "$bin/x402-buy" "$resource" --key-file "$work/buyers.keys" --chain-id "$chain_id" --x402-version 2 \
-        --count "$v2" --concurrency 16
+        --count "$v2" --concurrency 32
 fi
 # x402-buy follows every 202 to completed; wait out what the mint loop still has.
 for _ in $(seq 1 120); do
@@ -220,7 +220,7 @@ print("  %-34s%11s ms" % ("pay -> completed p99", p99))
 print("  %-34s%14s" % ("payments/min (first pay to last)", per_minute))
 print("on-chain:")
 print("  %-34s%14.6f USDC (ledger: %.6f)" % ("receiver received", received / 1e6, int(paid) / 1e6))
-print("  %-34s%14d atomic units" % ("buyers were minted", minted))
+print("  %-34s%14.1f tokens (18 decimals)" % ("buyers were minted", minted / 1e18))
 if received != int(paid):
     sys.exit("the receiver'\''s balance does not match the completed payments")
 if int(completed) > 0 and minted <= 0:
