@@ -145,20 +145,27 @@ public final class SettlementEngine: PaymentService {
     /// one. Returns whether the settings changed; the loops are woken only then.
     @discardableResult
     public func refreshSettings() async throws -> Bool {
-        let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
-        let (parsed, _) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
+        let (parsed, _) = try await readSettings()
         await reloadPrices()
         guard parsed != settings.current else { return false }
-        settings.replace(parsed)
-        sendWake.signal()
-        mintWake.signal()
+        apply(parsed)
         return true
     }
 
     private func loadSettings() async throws {
+        let (parsed, problems) = try await readSettings()
+        for problem in problems { logger.warning("ignoring invalid setting", metadata: ["setting": "\(problem)"]) }
+        apply(parsed)
+    }
+
+    /// `system_settings` parsed, with the problems of the rows that could not be (kept at their defaults).
+    private func readSettings() async throws -> (EngineSettings, [String]) {
         let rows = try await requests.next.withConnection { conn in try SystemSettings.all(on: conn).map { ($0.key, $0.value) } }
         let (parsed, problems) = EngineSettings.parse(Dictionary(rows, uniquingKeysWith: { _, last in last }))
-        for problem in problems { logger.warning("ignoring invalid setting", metadata: ["setting": "\(problem)"]) }
+        return (parsed, problems)
+    }
+
+    private func apply(_ parsed: EngineSettings) {
         settings.replace(parsed)
         sendWake.signal()
         mintWake.signal()
