@@ -7,9 +7,10 @@ import PaymentModel
 /// paymentd-health's "balance below N transactions" check): one batched `eth_getBalance` and
 /// one fee suggestion, read at most every `maximumAge`, so `stats` stays a database read.
 ///
-/// The first `stats` waits for the first read; later ones answer with the last reading at
-/// once and refresh it in the background when it is old. A read that fails leaves the
-/// balances unreported (null), never wrong.
+/// The first `stats` waits for the first read; later ones answer with the last reading (or
+/// none) at once and refresh it in the background, one read at a time, when it is old or
+/// missing. When reads keep failing, the last reading is dropped after four times its
+/// lifetime: balances are then unreported (null) rather than old.
 actor SignerBalances {
     struct Reading: Sendable {
         var balances: [Address: UInt256]
@@ -20,15 +21,22 @@ actor SignerBalances {
     static let maximumAge = Duration.seconds(15)
     private var last: Reading?
     private var refreshing = false
+    /// Only the very first `stats` waits for a reading: while the node is down, later calls must
+    /// not each wait out an RPC timeout.
+    private var attempted = false
 
     /// `signers` with `balanceWei` and `transactionCostWei` filled where a reading has them.
     func fill(_ signers: [SignerState], chain: EthereumRPC, settings: EngineSettings) async -> [SignerState] {
         let addresses = signers.compactMap { try? Address(hex: $0.address) }
-        if last == nil {
-            await refresh(addresses, chain: chain, settings: settings)
-        } else if let reading = last, ContinuousClock.now - reading.at > Self.maximumAge, !refreshing {
+        let due = last.map { ContinuousClock.now - $0.at > Self.maximumAge } ?? true
+        if due && !refreshing {
             refreshing = true
-            Task { await self.refresh(addresses, chain: chain, settings: settings) }
+            if attempted {
+                Task { await self.refresh(addresses, chain: chain, settings: settings) }
+            } else {
+                attempted = true
+                await refresh(addresses, chain: chain, settings: settings)
+            }
         }
         guard let reading = last else { return signers }
         return signers.map { signer in
