@@ -239,5 +239,10 @@ let package = Package(
         .testTarget(name: "PaymentBenchTests", dependencies: ["PaymentBench", "JSON", "TestHarness"]),
         .testTarget(name: "PaymentStoreTests", dependencies: ["PaymentStore", "TestHarness", "Postgres", "PaymentModel", "JSON", "Ethereum"],
                     exclude: ["Fixtures"]),
+        // The chaos drill's ledger audit: its judge on planted facts, and against a real ledger
+        // with violations planted in the database and on the chain.
+        .testTarget(name: "ChaosDrillTests", dependencies: [
+            "ChaosDrill", "TestHarness", "Ethereum", "PaymentModel", "Postgres", "JSON", "LineProtocolClient",
+        ]),
     ]
 )

@@ -13,7 +13,7 @@ import Glibc
 /// Runs thousands of payments through a real `paymentd` (throwaway PostgreSQL, the devchain)
 /// while it kills the daemon with SIGKILL at random moments, fails RPC requests and reorgs the
 /// chain with and without reinjection, then waits until everything is settled and final and
-/// audits the ledger against the chain (`LedgerAudit`).
+/// audits the ledger and the chain against the requests it made (`LedgerAudit`).
 ///
 /// Enqueues carry idempotency keys, so whatever a kill or a fault interrupts is simply sent
 /// again: the drill's claim is that every payment ends settled and minted exactly once anyway.
@@ -45,8 +45,10 @@ public final class ChaosDrill: Sendable {
         }
         await client.close()
 
-        let requests = try makeRequests(chain)
-        let enqueuer = Enqueuer(socketPath: workspace.socketPath, requests: requests)
+        let requests = try ChaosRequests.make(chain, count: options.payments, seed: options.seed)
+        // Half the drill's time for every request to be answered; what is left then is reported.
+        let enqueuer = Enqueuer(socketPath: workspace.socketPath, requests: requests,
+                                deadline: started.addingTimeInterval(options.timeoutSeconds / 2))
         let plan = ChaosPlan(seed: options.seed, kills: options.kills, reorgs: options.reorgs, rpcFaults: options.rpcFaults,
                              maxReorgDepth: options.maxReorgDepth)
         log("enqueueing \(requests.count) payments; \(plan.actions.count) faults to inflict (seed \(options.seed))")
@@ -58,39 +60,22 @@ public final class ChaosDrill: Sendable {
             inflicted.append(action.description + detail)
             log("  [\(Self.elapsed(started))] \(action)\(detail)  — \(try progress(databaseURL, total: requests.count))")
         }
-        await enqueueing.value
-        log("all \(requests.count) payments acknowledged; waiting until everything is settled, minted and final")
+        let outcomes = await enqueueing.value
+        let acknowledged = outcomes.filter { if case .acknowledged = $0 { true } else { false } }.count
+        log("\(acknowledged) of \(requests.count) payments acknowledged; waiting until everything is settled, minted and final")
         try await waitForQuiescence(databaseURL, total: requests.count, started: started)
         await daemon.stop()
 
         try chain.resetFaults()
         log("auditing the ledger against the chain")
-        let result = try audit.run(against: baseline)
+        let expectations = zip(requests, outcomes).map { AuditExpectation($0, enqueue: $1) }
+        let result = try audit.run(expectations: expectations, against: baseline)
         if let directory = options.keepLogsDirectory { try keep(daemon.logPaths + [chain.logPath], in: directory) }
         return ChaosReport(options: options, seconds: Date().timeIntervalSince(started), inflicted: inflicted, audit: result,
                            daemonLogs: daemon.logPaths)
     }
 
     // MARK: Steps
-
-    private func makeRequests(_ chain: Devchain) throws -> [PaymentRequest] {
-        let usdc = try Address(hex: chain.usdc)
-        let signer = AuthorizationSigner(domain: EIP712Domain(name: chain.usdcName, version: chain.usdcVersion, chainId: chain.chainID,
-                                                              verifyingContract: usdc))
-        let receiver = try Address(hex: chain.receiver)
-        let buyers = try chain.buyers.map { try PrivateKey(hex: $0.privateKey) }
-        return (0..<options.payments).map { index in
-            let buyer = buyers[index % buyers.count]
-            let quantity = index % 3 + 1
-            // The workspace's configured price per item: the daemon refuses any other amount.
-            let value = UInt256(PaymentdWorkspace.unitPrice * UInt64(quantity))
-            let authorization = signer.authorization(from: buyer, to: receiver, value: value, validFor: 7200)
-            return PaymentRequest(type: .mint, token: chain.mintToken, paymentToken: chain.usdc, amount: value.description,
-                                  authorization: authorization,
-                                  metadata: ["quantity": .int(Int64(quantity)), "recipient": .string(buyer.address.checksummed)],
-                                  idempotencyKey: "chaos-\(options.seed)-\(index)")
-        }
-    }
 
     /// Inflicts `action`; returns a few words on what it hit.
     private func inflict(_ action: ChaosAction, chain: Devchain, daemon: DaemonSlot, databaseURL: String) async throws -> String {
@@ -167,95 +152,5 @@ public final class ChaosDrill: Sendable {
 
     static func elapsed(_ since: Date) -> String {
         String(format: "%5.1fs", Date().timeIntervalSince(since))
-    }
-}
-
-/// The daemon currently running, replaced after each kill.
-final class DaemonSlot: @unchecked Sendable {
-    // @unchecked Sendable: `current` and `logs` are only touched under `lock`.
-    private let lock = NSLock()
-    private var current: PaymentdProcess?
-    private var logs: [String] = []
-    let workspace: PaymentdWorkspace
-
-    init(workspace: PaymentdWorkspace) {
-        self.workspace = workspace
-    }
-
-    var logPaths: [String] { lock.withLock { logs } }
-
-    /// Starts the daemon and waits for READY=1. A daemon that exits during start-up (it cannot
-    /// reach the chain while an RPC fault lasts) is started again a second later, as systemd's
-    /// `Restart=on-failure` does.
-    func start() async throws {
-        var attempts = 0
-        while true {
-            attempts += 1
-            let daemon = try PaymentdProcess.start(workspace)
-            lock.withLock {
-                current = daemon
-                logs.append(daemon.logPath)
-            }
-            do {
-                try await daemon.waitUntilReady(timeout: 120)
-                return
-            } catch {
-                guard !daemon.isRunning, attempts < 30 else { throw error }
-                try await Task.sleep(for: .seconds(1))
-            }
-        }
-    }
-
-    func killAndRestart() async throws {
-        lock.withLock { current }?.kill9()
-        try await start()
-    }
-
-    func stop() async {
-        guard let daemon = lock.withLock({ current }) else { return }
-        _ = await daemon.terminate(graceSeconds: 60)
-    }
-}
-
-/// Enqueues every request until each is acknowledged, through kills and faults: a failed
-/// request (connection refused, unavailable) is sent again, with the same idempotency key.
-final class Enqueuer: Sendable {
-    let socketPath: String
-    let requests: [PaymentRequest]
-
-    init(socketPath: String, requests: [PaymentRequest]) {
-        self.socketPath = socketPath
-        self.requests = requests
-    }
-
-    func run() async {
-        var remaining = Array(requests.indices)
-        while !remaining.isEmpty {
-            let client = PaymentdClient(socketPath: socketPath, requestTimeout: .seconds(30))
-            var failed: [Int] = []
-            for start in stride(from: 0, to: remaining.count, by: 64) {
-                let chunk = Array(remaining[start..<min(start + 64, remaining.count)])
-                let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-                    for index in chunk {
-                        let request = requests[index]
-                        group.addTask {
-                            do {
-                                _ = try await client.enqueue(request)
-                                return (index, true)
-                            } catch {
-                                return (index, false)
-                            }
-                        }
-                    }
-                    var collected: [(Int, Bool)] = []
-                    for await outcome in group { collected.append(outcome) }
-                    return collected
-                }
-                failed += outcomes.filter { !$0.1 }.map(\.0)
-            }
-            await client.close()
-            remaining = failed.sorted()
-            if !remaining.isEmpty { try? await Task.sleep(for: .milliseconds(500)) }
-        }
     }
 }

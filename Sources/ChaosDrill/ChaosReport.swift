@@ -20,8 +20,8 @@ public struct ChaosReport: Sendable {
         lines.append("payments: \(counts)")
         lines.append("mints on chain: \(audit.mints); receiver paid: \(audit.paid) (atomic USDC)")
         if audit.passed {
-            lines.append("ledger vs chain: OK (every payment terminal, each settlement pair on chain and paying one payment, "
-                         + "nothing unpaid minted, each completed payment minted once, balances match)")
+            lines.append("ledger vs chain: OK (each request answered and stored once with its own values, completed, settled by a "
+                         + "pair on chain paying only it, each item minted once to its recipient, nothing unpaid minted, balances match)")
         } else {
             lines.append("ledger vs chain: \(audit.violations.count) VIOLATIONS")
             for violation in audit.violations.prefix(50) { lines.append("  ! \(violation)") }

@@ -3,18 +3,10 @@ import JSON
 import Postgres
 import TestHarness
 
-/// Checks the ledger against the chain after a drill, reading the chain by plain JSON-RPC and
-/// decoding logs itself (no engine code), so a bug in the engine's own reading cannot hide:
-///
-/// - every payment is terminal, none is still being restored after a reorg, none lost;
-/// - every completed payment's settlement pair is on chain: its receipt succeeded and, at its
-///   recorded log index, holds this authorization's `AuthorizationUsed` and right after it the
-///   `Transfer(payer → receiver, amount)`; no pair pays two payments;
-/// - no failed payment was paid (no such pair exists for its authorization);
-/// - every mint job of a completed payment was minted exactly once (one `TokensMinted` per
-///   dedupe hash), and nothing was minted that no completed payment bought;
-/// - the receiver's balance grew by exactly the sum of completed amounts, and each recipient's
-///   mint balance by exactly what it bought.
+/// Reads the ledger and the chain after a drill into `LedgerFacts` and has `LedgerJudge` check
+/// them against the drill's own requests. The chain is read by plain JSON-RPC (`eth_getLogs`,
+/// `eth_call`) and decoded here, with no engine code, so a bug in the engine's own reading
+/// cannot hide; the rows are read as stored text.
 public struct LedgerAudit: Sendable {
     public let chain: Devchain
     public let databaseURL: String
@@ -36,166 +28,65 @@ public struct LedgerAudit: Sendable {
         return Baseline(receiver: try balance(token: chain.usdc, of: chain.receiver), minted: minted)
     }
 
-    public func run(against baseline: Baseline) throws -> AuditResult {
+    /// Audits the ledger and the chain against `expectations`, one per request the drill made.
+    public func run(expectations: [AuditExpectation], against baseline: Baseline) throws -> AuditResult {
+        LedgerJudge(expectations: expectations, facts: try facts(baseline: baseline)).judge()
+    }
+
+    /// Everything the judge looks at, read now.
+    public func facts(baseline: Baseline) throws -> LedgerFacts {
         let conn = try PostgresConnection(conninfo: databaseURL)
         defer { conn.close() }
-        var result = AuditResult()
-        let payments = try conn.query("""
-            SELECT id::text AS id, status, payer, amount, auth_nonce, tx_hash, settlement_log_index, settlement_lost,
-                   reorged_at IS NOT NULL AS restoring, coalesce((metadata->>'quantity')::int, 1) AS quantity,
-                   coalesce(metadata->>'recipient', payer) AS recipient
+        let rows = try conn.query("""
+            SELECT id::text AS id, idempotency_key, status, error, payer, auth_nonce, amount, payment_token_address, token_address,
+                   metadata->>'quantity' AS quantity, metadata->>'recipient' AS recipient, tx_hash, settlement_log_index,
+                   settlement_lost, reorged_at IS NOT NULL AS reorged
             FROM payment_queue
             """).rows
-        let jobs = try conn.query("SELECT payment_id::text AS payment_id, tx_hash_bytes32 AS hash, status FROM mint_queue").rows
-        let receiver = chain.receiver.lowercased()
-        let usdc = chain.usdc.lowercased()
-
-        var pairs = Set<String>()
-        var paidAmount = UInt256.zero
-        var bought: [String: UInt64] = [:]
-        var completedIDs = Set<String>()
-        for row in payments {
-            let id = try row.string("id")
-            let status = try row.string("status")
-            result.counts[status, default: 0] += 1
-            if try row.bool("restoring") && (try row.text("settlement_lost")) == nil {
-                result.violations.append("payment \(id) is still being restored after a reorg")
-            }
-            if let lost = try row.text("settlement_lost") { result.violations.append("payment \(id): settlement lost (\(lost))") }
-            guard ["completed", "failed", "confirmation_failed"].contains(status) else {
-                result.violations.append("payment \(id) is not terminal: \(status)")
-                continue
-            }
-            let payer = try row.string("payer").lowercased()
-            let nonce = try row.string("auth_nonce").lowercased()
-            let amount = UInt256(decimal: try row.string("amount")) ?? .zero
-            if status == "completed" {
-                completedIDs.insert(id)
-                guard let txHash = try row.text("tx_hash"), let index = try row.optionalInt64("settlement_log_index") else {
-                    result.violations.append("completed payment \(id) records no settlement pair")
-                    continue
-                }
-                let key = txHash.lowercased() + "#\(index)"
-                if !pairs.insert(key).inserted { result.violations.append("pair \(key) pays more than one payment") }
-                if let problem = try checkPair(txHash: txHash, logIndex: UInt64(index), token: usdc, payer: payer, nonce: nonce,
-                                               receiver: receiver, amount: amount) {
-                    result.violations.append("completed payment \(id): \(problem)")
-                }
-                paidAmount += amount
-                bought[try row.string("recipient").lowercased(), default: 0] += UInt64(try row.int64("quantity"))
-            } else if try paidPair(token: usdc, payer: payer, nonce: nonce, receiver: receiver, amount: amount) {
-                result.violations.append("\(status) payment \(id) was paid on chain (charged, never served)")
-            }
+        let payments = try rows.map { row in
+            LedgerFacts.Payment(
+                id: try row.string("id"), idempotencyKey: try row.text("idempotency_key"), status: try row.string("status"),
+                error: try row.text("error"), payer: try row.string("payer"), nonce: try row.text("auth_nonce"),
+                amount: try row.string("amount"), paymentToken: try row.string("payment_token_address"),
+                mintToken: try row.text("token_address"), quantity: try row.text("quantity"), recipient: try row.text("recipient"),
+                txHash: try row.text("tx_hash"), settlementLogIndex: try row.optionalInt64("settlement_log_index"),
+                settlementLost: try row.text("settlement_lost"), reorged: try row.bool("reorged"))
         }
-
-        // Mints: one TokensMinted per job of a completed payment, none for anything else.
-        var expectedHashes = Set<String>()
-        for job in jobs {
-            guard let paymentID = try job.text("payment_id"), completedIDs.contains(paymentID) else { continue }
-            expectedHashes.insert(try job.string("hash").lowercased())
-        }
-        let minted = try tokensMinted()
-        for hash in expectedHashes where minted[hash, default: 0] != 1 {
-            result.violations.append("mint \(hash) of a completed payment was minted \(minted[hash, default: 0]) times")
-        }
-        for (hash, count) in minted where !expectedHashes.contains(hash) {
-            result.violations.append("\(count) mint(s) of \(hash), which no completed payment bought")
-        }
-        result.mints = minted.values.reduce(0, +)
-
-        let receiverGain = try balance(token: chain.usdc, of: chain.receiver) - baseline.receiver
-        if receiverGain != paidAmount {
-            result.violations.append("the receiver gained \(receiverGain), completed payments sum to \(paidAmount)")
-        }
-        let mintAmount = UInt256(decimal: chain.mintAmount) ?? .zero
-        for (recipient, before) in baseline.minted {
-            let gain = try balance(token: chain.mintToken, of: recipient) - before
-            let expected = mintAmount * UInt256(bought[recipient, default: 0])
-            if gain != expected { result.violations.append("\(recipient) gained \(gain) mint tokens, bought \(expected)") }
-        }
-        result.paid = paidAmount
-        return result
+        var after: [String: UInt256] = [:]
+        for account in baseline.minted.keys { after[account] = try balance(token: chain.mintToken, of: account) }
+        return LedgerFacts(
+            receiver: chain.receiver, paymentToken: chain.usdc, mintToken: chain.mintToken,
+            mintAmount: UInt256(decimal: chain.mintAmount) ?? .zero, payments: payments,
+            paymentTokenLogs: try logs(of: chain.usdc, topic: nil),
+            mints: try logs(of: chain.mintToken, topic: EventTopic.tokensMinted.hex),
+            receiverBefore: baseline.receiver, receiverAfter: try balance(token: chain.usdc, of: chain.receiver),
+            mintBalancesBefore: baseline.minted, mintBalancesAfter: after)
     }
 
     // MARK: Chain reads, by plain JSON-RPC
 
-    /// Why the receipt of `txHash` does not hold the pair at `logIndex`, or nil when it does.
-    private func checkPair(txHash: String, logIndex: UInt64, token: String, payer: String, nonce: String, receiver: String,
-                           amount: UInt256) throws -> String? {
-        let receipt = try chain.control("eth_getTransactionReceipt", [.string(txHash)])
-        guard !receipt.isNull else { return "its transaction \(txHash) is not on chain" }
-        guard receipt["status"]?.stringValue == "0x1" else { return "its transaction \(txHash) reverted" }
-        let logs = receipt["logs"]?.arrayValue ?? []
-        guard let position = logs.firstIndex(where: { quantity($0["logIndex"]) == logIndex }), position + 1 < logs.count else {
-            return "no log \(logIndex) with a log after it in \(txHash)"
+    /// Every log of `contract` on the canonical chain, of one event when `topic` is given.
+    private func logs(of contract: String, topic: String?) throws -> [LedgerFacts.Log] {
+        var filter: [String: JSONValue] = ["fromBlock": "0x0", "toBlock": "latest", "address": .string(contract.lowercased())]
+        if let topic { filter["topics"] = [.string(topic)] }
+        let answer = try chain.control("eth_getLogs", [.object(filter)])
+        guard let entries = answer.arrayValue else { throw HarnessError("eth_getLogs answered \(answer), not a list of logs") }
+        return try entries.map { entry in
+            guard let address = entry["address"]?.stringValue, let topics = entry["topics"]?.arrayValue,
+                  let data = entry["data"]?.stringValue, let transaction = entry["transactionHash"]?.stringValue,
+                  let indexText = entry["logIndex"]?.stringValue, indexText.hasPrefix("0x"),
+                  let index = UInt64(indexText.dropFirst(2), radix: 16) else {
+                throw HarnessError("eth_getLogs answered a log the audit cannot read: \(entry)")
+            }
+            return LedgerFacts.Log(address: address, topics: topics.compactMap(\.stringValue), data: data,
+                                   transactionHash: transaction, logIndex: index)
         }
-        guard isAuthorizationUsed(logs[position], token: token, payer: payer, nonce: nonce) else {
-            return "log \(logIndex) of \(txHash) is not this authorization's AuthorizationUsed"
-        }
-        guard isTransfer(logs[position + 1], token: token, from: payer, to: receiver, amount: amount) else {
-            return "the log after \(logIndex) in \(txHash) is not Transfer(payer → receiver, \(amount))"
-        }
-        return nil
-    }
-
-    /// Whether any transaction used this authorization and paid the receiver with it.
-    private func paidPair(token: String, payer: String, nonce: String, receiver: String, amount: UInt256) throws -> Bool {
-        let logs = try chain.control("eth_getLogs", [[
-            "fromBlock": "0x0", "toBlock": "latest", "address": .string(token),
-            "topics": [.string(EventTopic.authorizationUsed.hex), .string(Self.word(payer)), .string(nonce)],
-        ]]).arrayValue ?? []
-        for log in logs {
-            guard let txHash = log["transactionHash"]?.stringValue else { continue }
-            let receipt = try chain.control("eth_getTransactionReceipt", [.string(txHash)])
-            let all = receipt["logs"]?.arrayValue ?? []
-            guard let position = all.firstIndex(where: { quantity($0["logIndex"]) == quantity(log["logIndex"]) }),
-                  position + 1 < all.count else { continue }
-            if isTransfer(all[position + 1], token: token, from: payer, to: receiver, amount: amount) { return true }
-        }
-        return false
-    }
-
-    /// Every `TokensMinted` of the mint token, counted per dedupe hash (its second topic).
-    private func tokensMinted() throws -> [String: Int] {
-        let logs = try chain.control("eth_getLogs", [[
-            "fromBlock": "0x0", "toBlock": "latest", "address": .string(chain.mintToken.lowercased()),
-            "topics": [.string(EventTopic.tokensMinted.hex)],
-        ]]).arrayValue ?? []
-        var counts: [String: Int] = [:]
-        for log in logs {
-            guard let topics = log["topics"]?.arrayValue, topics.count >= 3, let hash = topics[2].stringValue else { continue }
-            counts[hash.lowercased(), default: 0] += 1
-        }
-        return counts
     }
 
     private func balance(token: String, of account: String) throws -> UInt256 {
         let data = ABI.selector("balanceOf(address)") + ABIWord.address(try Address(hex: account))
         let result = try chain.control("eth_call", [["to": .string(token), "data": .string(Hex.encode(data))], "latest"])
         return try ABI.decodeUInt256(try Hex.decode(result.stringValue ?? ""))
-    }
-
-    private func isAuthorizationUsed(_ log: JSONValue, token: String, payer: String, nonce: String) -> Bool {
-        let topics = (log["topics"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }
-        return log["address"]?.stringValue?.lowercased() == token
-            && topics == [EventTopic.authorizationUsed.hex, Self.word(payer), nonce]
-    }
-
-    private func isTransfer(_ log: JSONValue, token: String, from: String, to: String, amount: UInt256) -> Bool {
-        let topics = (log["topics"]?.arrayValue ?? []).compactMap { $0.stringValue?.lowercased() }
-        guard log["address"]?.stringValue?.lowercased() == token, topics == [EventTopic.transfer.hex, Self.word(from), Self.word(to)],
-              let data = log["data"]?.stringValue, let bytes = try? Hex.decode(data) else { return false }
-        return (try? UInt256(bigEndian: bytes)) == amount
-    }
-
-    private func quantity(_ value: JSONValue?) -> UInt64? {
-        guard let text = value?.stringValue, text.hasPrefix("0x") else { return nil }
-        return UInt64(text.dropFirst(2), radix: 16)
-    }
-
-    /// A lowercase address as a 32-byte topic.
-    private static func word(_ address: String) -> String {
-        "0x" + String(repeating: "0", count: 24) + address.lowercased().dropFirst(2)
     }
 }
 

@@ -12,9 +12,13 @@ struct ChaosCommand: AsyncParsableCommand {
         abstract: "Run payments through a real paymentd while killing it, failing its RPC and reorging the chain; then audit the ledger against the chain.",
         discussion: """
             Starts its own throwaway PostgreSQL, devchain and paymentd (build them first: swift build). \
-            Every fault is drawn from --seed, so a failing drill can be replayed exactly. The audit reads the chain by \
-            plain JSON-RPC: every payment terminal, each settlement on chain and paying one payment, nothing unpaid \
-            minted, each completed payment minted once, receiver and buyers' balances equal to what was paid and bought.
+            Every fault is drawn from --seed, so a failing drill can be replayed exactly. The audit checks the ledger and \
+            the chain (read by plain JSON-RPC) against the drill's own requests: each request acknowledged and stored \
+            exactly once with the payer, nonce, amount, quantity and recipient it was signed with; each completed and \
+            settled by a pair on chain that pays no other payment; each item minted once, to its recipient; nothing \
+            minted that no completed payment bought; no payment that did not complete paid; receiver and buyers' \
+            balances moved by exactly what was paid and bought. Requests still unanswered at half the timeout are \
+            reported, not waited for.
 
             Examples:
               paymentd-chaos --payments 200 --kills 2 --reorgs 2 --rpc-faults 2     # the size CI runs
