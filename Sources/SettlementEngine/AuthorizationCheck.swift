@@ -74,6 +74,12 @@ struct AuthorizationCheck: Sendable {
         if let key = request.idempotencyKey, key.isEmpty || key.count > 128 {
             throw .invalidRequest(field: "idempotency_key", reason: "must be 1 to 128 characters")
         }
+        if let key = request.idempotencyKey, !StorableText.isStorable(key) {
+            throw .invalidRequest(field: "idempotency_key", reason: StorableText.reason)
+        }
+        if let path = StorableText.unstorablePath(in: metadata, at: "payment.metadata") {
+            throw .invalidRequest(field: path, reason: StorableText.reason)
+        }
         // Store the authorization the way the replaced system did, with normalised spellings.
         var stored = auth
         stored.from = from.checksummed

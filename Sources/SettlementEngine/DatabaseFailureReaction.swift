@@ -43,6 +43,14 @@ enum DatabaseFailureReaction: Equatable {
         return .refuse(unavailable(work, mayHaveRun: connectionError.statementMayHaveRun))
     }
 
+    /// Whether a batch's refusal may be the fault of one of its rows (the statement failed, the
+    /// session did not): splitting the batch then isolates that row. A lost database or a
+    /// shutdown fails every part the same way, so it is not split.
+    static func mayBeOneRowsFault(_ refusal: PaymentError) -> Bool {
+        guard case .unavailable(let code, _) = refusal else { return false }
+        return code != "database_unavailable"
+    }
+
     /// The wrapper's error when `error` says the connection (not the statement) failed.
     static func connectionFailure(_ error: any Error) -> PostgresError? {
         let postgres: PostgresError

@@ -68,7 +68,10 @@ extension SettlementEngine {
                     if let key = row.idempotencyKey { known[key] = row }
                 }
             } catch {
-                return batch.map { _ in .refused(error) }
+                guard batch.count > 1, DatabaseFailureReaction.mayBeOneRowsFault(error) else { return batch.map { _ in .refused(error) } }
+                // One request's key may be what the database refused: halve until it is alone.
+                let middle = batch.count / 2
+                return await screen(Array(batch[..<middle])) + screen(Array(batch[middle...]))
             }
         }
         let open = batch.filter { payment in payment.row.idempotencyKey.map { known[$0] == nil } ?? true }
@@ -104,7 +107,8 @@ extension SettlementEngine {
     }
 
     /// The second stage for a batch: one transaction queues it, run again after a lost
-    /// session where `DatabaseFailureReaction` allows.
+    /// session where `DatabaseFailureReaction` allows; a statement the database refuses splits
+    /// the batch instead.
     func queue(_ batch: [NewPayment]) async -> [Result<Queued, PaymentError>] {
         let limit = settings.current.maxPendingPerPayer
         let session = requests.next
@@ -116,7 +120,11 @@ extension SettlementEngine {
             }
             return outcomes.map { .success(Queued(outcome: $0, retried: attempts > 1)) }
         } catch {
-            return batch.map { _ in .failure(error) }
+            guard batch.count > 1, DatabaseFailureReaction.mayBeOneRowsFault(error) else { return batch.map { _ in .failure(error) } }
+            // The transaction rolled back; one row may be what the database refused: halve the
+            // batch until that row fails alone, so no request fails the others.
+            let middle = batch.count / 2
+            return await queue(Array(batch[..<middle])) + queue(Array(batch[middle...]))
         }
     }
 }
