@@ -65,6 +65,11 @@ struct MintBatchPlan: Sendable {
         todo.removeAll { reasons[$0.job.id] != nil }
     }
 
+    /// Keeps the oldest `count` jobs in the batch; the others wait, untouched, for the next one.
+    mutating func keepOldest(_ count: Int) {
+        todo = Array(todo.prefix(count))
+    }
+
     func calldata(_ candidates: [Candidate]) -> [UInt8] {
         MintContractCalldata.batchMint(recipients: candidates.map(\.recipient), txHashes: candidates.map(\.hash))
     }

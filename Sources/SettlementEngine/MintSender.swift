@@ -162,12 +162,7 @@ struct MintSender: Sendable {
             }
             var planned: (calldata: [UInt8], gas: UInt64)?
             if let token = plan.token, !plan.todo.isEmpty {
-                let reverting = try await revertingJobs(plan, minter: minter, token: token)
-                plan.leaveOut(reverting)
-                if !plan.todo.isEmpty {
-                    let data = plan.calldata(plan.todo)
-                    planned = (data, try await chain.estimateGas(from: minter.address, to: token, data: data))
-                }
+                planned = try await mintable(&plan, minter: minter, token: token)
             }
             var fees: FeeSuggestion?
             if planned != nil {
@@ -226,33 +221,74 @@ struct MintSender: Sendable {
     /// hold the queue behind it for ever.
     static let maximumAttempts = 5
 
-    /// The jobs of the batch whose own mint reverts (job id → the node's reason), found only
-    /// when the whole batch would revert, so one job (a bad recipient, a sold-out token) cannot
-    /// stall every mint behind it. Only an execution revert counts against a job: any other
-    /// node answer (rate limits, timeouts, a node in trouble) throws, and the jobs wait for the
-    /// next iteration untouched.
-    private func revertingJobs(_ plan: MintBatchPlan, minter: PrivateKey, token: Address) async throws -> [String: String] {
-        guard let whole = try await revert(plan.calldata(plan.todo), minter: minter, token: token) else { return [:] }
+    /// The batch to send for `plan.todo` and its gas estimate, after narrowing the plan until it
+    /// would run: when the whole batch would revert, the jobs whose own mint reverts are left out
+    /// (an attempt counts against each: a bad recipient, a sold-out token), and if the rest still
+    /// reverts together, only its oldest jobs that mint together are kept (`MintPrefixSearch`),
+    /// the others waiting for the next batch. So no job, and no mix of jobs, can stall every mint
+    /// behind it. Only an execution revert narrows the plan: any other node answer (rate limits,
+    /// timeouts, a node in trouble) throws, and the jobs wait for the next iteration untouched.
+    private func mintable(_ plan: inout MintBatchPlan, minter: PrivateKey, token: Address) async throws -> (calldata: [UInt8], gas: UInt64)? {
+        let whole = plan.calldata(plan.todo)
+        let reason: String
+        switch try await simulate(whole, minter: minter, token: token) {
+        case .runs(let gas): return (whole, gas)
+        case .reverts(let message): reason = message
+        }
         var reverting: [String: String] = [:]
         for candidate in plan.todo {
-            if let reason = try await revert(plan.calldata([candidate]), minter: minter, token: token) {
-                reverting[candidate.job.id] = "mint would revert: \(reason)"
+            if case .reverts(let message) = try await simulate(plan.calldata([candidate]), minter: minter, token: token) {
+                reverting[candidate.job.id] = "mint would revert: \(message)"
             }
         }
+        plan.leaveOut(reverting)
         logger.error("batchMint would revert; leaving out the jobs that revert alone",
-                     metadata: ["error": "\(whole)", "left_out": "\(reverting.count)", "kept": "\(plan.todo.count - reverting.count)"])
-        return reverting
+                     metadata: ["error": "\(reason)", "left_out": "\(reverting.count)", "kept": "\(plan.todo.count)"])
+        guard !plan.todo.isEmpty else { return nil }
+        let rest = plan.calldata(plan.todo)
+        if !reverting.isEmpty, case .runs(let gas) = try await simulate(rest, minter: minter, token: token) { return (rest, gas) }
+        // The rest reverts together although each of its jobs runs alone. (A single job here
+        // means the node's state moved between two calls: the next iteration looks again.)
+        guard plan.todo.count > 1 else { return nil }
+        var search = MintPrefixSearch(count: plan.todo.count)
+        var best: (count: Int, gas: UInt64)?
+        while let length = search.probe {
+            let outcome = try await simulate(plan.calldata(Array(plan.todo.prefix(length))), minter: minter, token: token)
+            if case .runs(let gas) = outcome { best = (length, gas) }
+            search.record(length, runs: outcome.runs)
+        }
+        let count = search.found
+        let kept = plan.calldata(Array(plan.todo.prefix(count)))
+        let gas: UInt64
+        if let best, best.count == count {
+            gas = best.gas
+        } else {
+            // The prefix of one was never simulated as such: each job alone ran a moment ago.
+            guard case .runs(let estimate) = try await simulate(kept, minter: minter, token: token) else { return nil }
+            gas = estimate
+        }
+        logger.warning("batchMint reverts as a whole although each job alone would mint; minting the oldest jobs that fit together",
+                       metadata: ["kept": "\(count)", "waiting": "\(plan.todo.count - count)"])
+        plan.keepOldest(count)
+        return (kept, gas)
     }
 
-    /// The node's revert message if `calldata` would revert; nil if it would run. Any other
-    /// node error throws.
-    private func revert(_ calldata: [UInt8], minter: PrivateKey, token: Address) async throws(ChainError) -> String? {
+    /// What the node says `calldata` would do.
+    private enum Simulation {
+        case runs(gas: UInt64)
+        case reverts(String)
+
+        var runs: Bool { if case .runs = self { true } else { false } }
+    }
+
+    /// Simulates `calldata` by `eth_estimateGas`: its gas, or the node's revert message. Any
+    /// other node error throws.
+    private func simulate(_ calldata: [UInt8], minter: PrivateKey, token: Address) async throws(ChainError) -> Simulation {
         do {
-            _ = try await chain.estimateGas(from: minter.address, to: token, data: calldata)
-            return nil
+            return .runs(gas: try await chain.estimateGas(from: minter.address, to: token, data: calldata))
         } catch {
             guard case .rpc(_, let rpcError) = error, rpcError.isExecutionRevert else { throw error }
-            return rpcError.message
+            return .reverts(rpcError.message)
         }
     }
 

@@ -10,6 +10,8 @@ import threading
 
 
 def _serve_parser(sub) -> None:
+    from .deploy import DEFAULT_MAX_MINTS
+
     p = sub.add_parser("serve", help="run a node with the contracts deployed; print its JSON line")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one")
@@ -20,6 +22,8 @@ def _serve_parser(sub) -> None:
     p.add_argument("--signers", type=int, default=4, help="ETH-funded relayer wallets")
     p.add_argument("--buyers", type=int, default=8, help="USDC-funded payer wallets")
     p.add_argument("--usdc-name", default="USD Coin", help='EIP-712 domain name ("USDC" on Base Sepolia)')
+    p.add_argument("--max-mints", type=int, default=DEFAULT_MAX_MINTS,
+                   help="the mint token's supply, in mints of its mint amount (a small one drills a sell-out)")
     p.add_argument("--deploy-json", help="also write the JSON line to this file")
     p.add_argument("--exit-with-parent", action="store_true", help="exit (0) when the parent process dies")
     p.add_argument("--log-level", default="INFO")
@@ -77,6 +81,7 @@ def serve(args) -> int:
         signers=args.signers,
         buyers=args.buyers,
         usdc_name=args.usdc_name,
+        max_mints=args.max_mints,
     )
     devchain = Devchain(options).start()
     line = json.dumps(devchain.info, separators=(",", ":"))

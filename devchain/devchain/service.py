@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from .deploy import DeploySettings, deploy, genesis_balances
+from .deploy import DEFAULT_MAX_MINTS, DEFAULT_MINT_AMOUNT, DeploySettings, deploy, genesis_balances
 from .faults import FaultPlan
 from .http_server import RpcHttpServer
 from .interval_miner import IntervalMiner
@@ -25,6 +25,7 @@ class ServeOptions:
     signers: int = 4
     buyers: int = 8
     usdc_name: str = "USD Coin"
+    max_mints: int = DEFAULT_MAX_MINTS  # the mint token's supply, in mint amounts
 
 
 class Devchain:
@@ -41,7 +42,7 @@ class Devchain:
             ),
             genesis_balances(self.accounts),
         )
-        deployment = deploy(self.node, self.accounts, DeploySettings(usdc_name=options.usdc_name))
+        deployment = deploy(self.node, self.accounts, DeploySettings(usdc_name=options.usdc_name, max_supply=DEFAULT_MINT_AMOUNT * options.max_mints))
         self.faults = FaultPlan()
         self.miner = IntervalMiner(self.node, options.block_ms)
         self.http = RpcHttpServer((options.host, options.port), Dispatcher(self.node, self.miner, self.faults), self.faults)
