@@ -33,42 +33,57 @@ struct FrontRunLookup: Sendable {
     /// in one batch, which a node may answer against blocks a little apart.
     static let enqueueMarginBlocks: UInt64 = 64
 
+    /// One authorization to look for: `id` names it in the answer; the search starts at `from`.
+    struct Query: Sendable {
+        var id: String
+        var token: Address
+        var transfer: TransferWithAuthorization
+        var from: UInt64
+    }
+
     /// The use of each row's authorization found on chain up to `head` (rows with none found are
     /// absent). Only rows whose authorization is readable are looked up. An authorization is
     /// used or cancelled once at most, so at most one of these events exists per row.
     func uses(for rows: [PaymentRow], head: UInt64) async throws -> [String: AuthorizationUse] {
+        let fallback = head > Self.fallbackLookbackBlocks ? head - Self.fallbackLookbackBlocks : 0
+        return try await uses(of: rows.compactMap { row in
+            row.transfer.map { transfer in
+                let from = row.enqueuedBlock.map { $0 > Self.enqueueMarginBlocks ? $0 - Self.enqueueMarginBlocks : 0 } ?? fallback
+                return Query(id: row.id, token: row.paymentToken, transfer: transfer, from: from)
+            }
+        }, head: head)
+    }
+
+    /// The use of each query's authorization found on chain from its `from` up to `head`
+    /// (queries with none found are absent).
+    func uses(of queries: [Query], head: UInt64) async throws -> [String: AuthorizationUse] {
         var found: [String: AuthorizationUse] = [:]
-        let readable = rows.compactMap { row in row.transfer.map { (row: row, transfer: $0) } }
-        for (token, group) in Dictionary(grouping: readable, by: \.row.paymentToken) {
-            var byKey: [String: (row: PaymentRow, transfer: TransferWithAuthorization)] = [:]
+        for (token, group) in Dictionary(grouping: queries, by: \.token) {
+            var byKey: [String: Query] = [:]
             for item in group { byKey[Self.key(item.transfer.from, item.transfer.nonce)] = item }
-            let fallback = head > Self.fallbackLookbackBlocks ? head - Self.fallbackLookbackBlocks : 0
-            let start = group.map { item -> UInt64 in
-                guard let enqueued = item.row.enqueuedBlock else { return fallback }
-                return enqueued > Self.enqueueMarginBlocks ? enqueued - Self.enqueueMarginBlocks : 0
-            }.min() ?? fallback
-            let queries = group.map { (authorizer: $0.transfer.from, nonce: $0.transfer.nonce) }
+            let start = group.map(\.from).min() ?? head
+            let wanted = group.map { (authorizer: $0.transfer.from, nonce: $0.transfer.nonce) }
             var logs: [LogEntry] = []
             var from = min(start, head)
             while true {
                 let to = min(head, from + Self.logRangeBlocks - 1)
-                logs += try await chain.authorizationUsedLogs(token: token, queries, fromBlock: from, toBlock: .number(to),
+                logs += try await chain.authorizationUsedLogs(token: token, wanted, fromBlock: from, toBlock: .number(to),
                                                               events: [EventTopic.authorizationUsed, EventTopic.authorizationCanceled])
                 if to >= head { break }
                 from = to + 1
             }
             for log in logs where !log.removed && log.topics.count >= 3 && log.topics[0] == EventTopic.authorizationCanceled {
                 guard let item = byKey[Self.key(try Address(bytes: Array(log.topics[1].bytes.suffix(20))), log.topics[2])] else { continue }
-                found[item.row.id] = .cancelled(transaction: log.transactionHash, blockNumber: log.blockNumber)
+                found[item.id] = .cancelled(transaction: log.transactionHash, blockNumber: log.blockNumber)
             }
             let candidates = logs.filter { !$0.removed && $0.topics.count >= 3 && $0.topics[0] == EventTopic.authorizationUsed }
             let receipts = try await chain.receipts(candidates.map(\.transactionHash))
             for (log, receipt) in zip(candidates, receipts) {
                 guard let item = byKey[Self.key(try Address(bytes: Array(log.topics[1].bytes.suffix(20))), log.topics[2])] else { continue }
                 if let receipt, let pair = SettlementPair.find(in: receipt, token: token, authorization: item.transfer) {
-                    found[item.row.id] = .paid(pair)
+                    found[item.id] = .paid(pair)
                 } else if receipt != nil {
-                    found[item.row.id] = .spentElsewhere(transaction: log.transactionHash, blockNumber: log.blockNumber)
+                    found[item.id] = .spentElsewhere(transaction: log.transactionHash, blockNumber: log.blockNumber)
                 }
                 // No receipt: the log's block was reorged out between the two calls; next tick.
             }

@@ -1,4 +1,6 @@
 import ChainClient
+import ErrorCoding
+import Ethereum
 import Foundation
 import PaymentModel
 import PaymentStore
@@ -86,9 +88,10 @@ extension SettlementEngine {
     }
 
     /// The chain half of validation, for a batch in one JSON-RPC request: each authorization
-    /// must not be used already. An RPC failure refuses the batch: an unchecked authorization
-    /// could be one already spent elsewhere. Answers the head each was checked at: any later use
-    /// of the authorization is after it.
+    /// must not be used already, unless the use paid us (`paidBeforeEnqueue`). An RPC failure
+    /// refuses the batch: an unchecked authorization could be one already spent elsewhere.
+    /// Answers a block each was still unused at (the head it was checked at): any later use of
+    /// the authorization is after it.
     func checkUnused(_ batch: [CheckedPayment]) async -> [Result<UInt64, PaymentError>] {
         guard !batch.isEmpty else { return [] }
         let answer: (states: [Bool], head: UInt64)
@@ -100,10 +103,43 @@ extension SettlementEngine {
             let refusal = PaymentError.unavailable(code: error.code, message: "Cannot check the authorization on-chain: \(error.description)")
             return batch.map { _ in .failure(refusal) }
         }
-        return zip(batch, answer.states).map { payment, used in
-            used ? .failure(.authorizationAlreadyUsed(payer: payment.transfer.from.checksummed, nonce: payment.transfer.nonce.hex))
-                 : .success(answer.head)
+        let used = zip(batch, answer.states).filter(\.1).map(\.0)
+        let paid: [String: UInt64]
+        do {
+            paid = try await paidBeforeEnqueue(used, head: answer.head)
+        } catch {
+            let refusal = PaymentError.unavailable(code: (error as? any CodedError)?.code ?? "rpc_error",
+                                                   message: "Cannot look up who used the authorization on-chain: \(error)")
+            return batch.map { _ in .failure(refusal) }
         }
+        return zip(batch, answer.states).map { payment, isUsed in
+            guard isUsed else { return .success(answer.head) }
+            if let before = paid[Self.authorizationKey(payment.transfer)] { return .success(before) }
+            return .failure(.authorizationAlreadyUsed(payer: payment.transfer.from.checksummed, nonce: payment.transfer.nonce.hex))
+        }
+    }
+
+    /// Authorizations someone used before they reached us, in a transaction that paid our
+    /// receiver exactly what was authorized (an x402 payload front-run on its way): the buyer has
+    /// paid us, so the payment is queued like any other and the send loop completes it with
+    /// that transaction's pair (DESIGN invariant 4). Answers, per authorization, a block at which
+    /// it was still unused (the one before the pair's), which becomes the row's
+    /// `enqueued_block`, where the send loop's lookup starts. Uses that did not pay us (the payer
+    /// spent the nonce elsewhere, or cancelled it) are absent: those are refused. The search
+    /// covers the last `FrontRunLookup.fallbackLookbackBlocks` blocks.
+    func paidBeforeEnqueue(_ used: [CheckedPayment], head: UInt64) async throws -> [String: UInt64] {
+        guard !used.isEmpty else { return [:] }
+        let from = head > FrontRunLookup.fallbackLookbackBlocks ? head - FrontRunLookup.fallbackLookbackBlocks : 0
+        let queries = used.map { FrontRunLookup.Query(id: Self.authorizationKey($0.transfer), token: $0.token.address, transfer: $0.transfer, from: from) }
+        var paid: [String: UInt64] = [:]
+        for (key, use) in try await FrontRunLookup(chain: requestChain).uses(of: queries, head: head) {
+            if case .paid(let pair) = use { paid[key] = pair.blockNumber > 0 ? pair.blockNumber - 1 : 0 }
+        }
+        return paid
+    }
+
+    private static func authorizationKey(_ transfer: TransferWithAuthorization) -> String {
+        transfer.from.lowercaseHex + transfer.nonce.hex
     }
 
     /// The second stage for a batch: one transaction queues it, run again after a lost

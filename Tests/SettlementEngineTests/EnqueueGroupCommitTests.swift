@@ -15,9 +15,10 @@ final class EnqueueGroupCommitTests: XCTestCase {
         try await testbed.engine.reloadSettings()  // the testbed's max_pending_per_payer, without starting the loops
         var fresh: [PaymentRequest] = []
         for i in 0..<240 { fresh.append(try testbed.request(buyer: try testbed.buyerKey(i % 8), idempotencyKey: "order-\(i)")) }
-        // Spent on chain before it is offered.
+        // Spent on chain, by a transfer that did not pay us, before it is offered.
         let spent = try testbed.request(buyer: try testbed.buyerKey(3), idempotencyKey: "spent")
-        try await FrontRunner(testbed: testbed).relay(spent)
+        try await FrontRunner(testbed: testbed).relay(try testbed.request(buyer: try testbed.buyerKey(3), to: try testbed.buyerKey(3).address,
+                                                                          nonce: try Bytes32(hex: spent.authorization.nonce)))
 
         // Every fresh request, some again with the same key, some under another key.
         var requests = fresh

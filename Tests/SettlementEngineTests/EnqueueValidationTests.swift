@@ -77,8 +77,11 @@ final class EnqueueValidationTests: XCTestCase {
 
     func testRejectsAuthorizationAlreadyUsedOnChain() async throws {
         let testbed = try await EngineTestbed()
-        let request = try testbed.request(buyer: try testbed.buyerKey(0))
-        try await FrontRunner(testbed: testbed).relay(request)
+        let buyer = try testbed.buyerKey(0)
+        let request = try testbed.request(buyer: buyer)
+        // Used by a transfer that did not pay us (one that did is a paid payment: FrontRunBeforeEnqueueTests).
+        try await FrontRunner(testbed: testbed).relay(try testbed.request(buyer: buyer, to: buyer.address,
+                                                                          nonce: try Bytes32(hex: request.authorization.nonce)))
         try await assertRefused(testbed, request, code: "authorization_already_used")
     }
 

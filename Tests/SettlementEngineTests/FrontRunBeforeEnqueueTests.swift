@@ -1,0 +1,74 @@
+import ChainClient
+import Ethereum
+import Foundation
+import PaymentModel
+@testable import SettlementEngine
+import TestHarness
+import XCTest
+
+/// Issue 16, scenario 4: a third party relays the buyer's authorization to our receiver before
+/// it reaches us. The buyer has paid us; before, the enqueue was refused
+/// `authorization_already_used` and mint-server told him to pay again. Only a use that did not
+/// pay us is refused.
+final class FrontRunBeforeEnqueueTests: XCTestCase {
+    func testAnAuthorizationThatPaidUsBeforeItsEnqueueIsQueuedAndCompletedByThatTransaction() async throws {
+        let testbed = try await EngineTestbed()
+        try await testbed.drainPool()
+        let buyer = try testbed.buyerKey(5)
+        let request = try testbed.request(buyer: buyer, quantity: 2, idempotencyKey: "front-run-first")
+        let receiverBefore = try await testbed.usdcBalance(testbed.configuration.receiver)
+        let mintedBefore = try await testbed.mintBalance(buyer.address)
+        let frontRun = try await FrontRunner(testbed: testbed).relay(request)
+
+        try await testbed.engine.reloadSettings()
+        let queued = try await testbed.engine.enqueue(request)
+        XCTAssertEqual(queued.status, .pending)
+        XCTAssertFalse(queued.duplicate)
+        // The same request again is the same payment; the authorization under another key is not a second one.
+        let again = try await testbed.engine.enqueue(request)
+        XCTAssertEqual(again.paymentID, queued.paymentID)
+        XCTAssertTrue(again.duplicate)
+        var otherKey = request
+        otherKey.idempotencyKey = "front-run-second"
+        do {
+            _ = try await testbed.engine.enqueue(otherKey)
+            XCTFail("one authorization was queued twice")
+        } catch {
+            XCTAssertEqual(error.code, "duplicate_authorization")
+        }
+
+        try await testbed.start()
+        addTeardownBlock { await testbed.stop() }
+        try await testbed.wait("the payment completed by the front-runner's transaction") {
+            try await testbed.engine.status(paymentID: queued.paymentID).status == .completed
+        }
+        let snapshot = try await testbed.engine.status(paymentID: queued.paymentID)
+        XCTAssertEqual(snapshot.txHash, frontRun.hex)
+        XCTAssertEqual(snapshot.result?["settled_by"]?.stringValue, "other_transaction")
+        let mintAmount = UInt256(decimal: testbed.chain.mintAmount)!
+        try await testbed.wait("both items minted") {
+            try await testbed.mintBalance(buyer.address) == mintedBefore + mintAmount * UInt256(2)
+        }
+        // Paid once: the front-runner's transfer, and nothing of ours.
+        let receiverAfter = try await testbed.usdcBalance(testbed.configuration.receiver)
+        XCTAssertEqual(receiverAfter - receiverBefore, UInt256(EngineTestbed.unitPrice * 2))
+        XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 1)
+    }
+
+    func testAnAuthorizationWhoseNonceThePayerSpentElsewhereIsRefused() async throws {
+        let testbed = try await EngineTestbed()
+        let buyer = try testbed.buyerKey(6)
+        let request = try testbed.request(buyer: buyer)
+        // The payer spends the same nonce on a transfer to himself.
+        let elsewhere = try testbed.request(buyer: buyer, to: buyer.address, nonce: try Bytes32(hex: request.authorization.nonce))
+        try await FrontRunner(testbed: testbed).relay(elsewhere)
+        try await testbed.engine.reloadSettings()
+        do {
+            _ = try await testbed.engine.enqueue(request)
+            XCTFail("an authorization spent elsewhere was queued")
+        } catch {
+            XCTAssertEqual(error.code, "authorization_already_used")
+        }
+        XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 0)
+    }
+}
