@@ -31,18 +31,26 @@ final class ExitCleanupTests: XCTestCase {
     private static func runHelper(_ request: String) -> Never {
         let parts = request.split(separator: ":", maxSplits: 1).map(String.init)
         let (mode, directory) = (parts[0], parts[1])
+        let child: ChildProcess
         do {
-            let child = try ChildProcess.spawn("/bin/sh", ["-c", "sleep 600 & echo $! > '\(directory)/grandchild'; wait"],
-                                               environment: ["PATH": "/usr/bin:/bin"])
+            // Written whole, then renamed: the file appears only once it holds the pid (a plain
+            // redirect creates it empty first, and the helper could die before the pid was in it).
+            child = try ChildProcess.spawn("/bin/sh", ["-c", "sleep 600 & echo $! > '\(directory)/grandchild.tmp' && "
+                                                       + "mv '\(directory)/grandchild.tmp' '\(directory)/grandchild'; wait"],
+                                           environment: ["PATH": "/usr/bin:/bin"])
             try "\(child.pid)".write(toFile: directory + "/child", atomically: true, encoding: .utf8)
         } catch {
             fatalError("the helper could not start its child: \(error)")
         }
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: directory + "/grandchild"), Date() < deadline { usleep(10_000) }
-        if mode == "crash" { fatalError("a deliberate crash of the helper process") }
-        _ = raise(SIGTERM)
-        sleep(30)
+        // Kept alive to the end: a released ChildProcess kills its process group (its deinit),
+        // which would end the child before it started the grandchild, and test nothing.
+        withExtendedLifetime(child) {
+            let deadline = Date().addingTimeInterval(20)
+            while !FileManager.default.fileExists(atPath: directory + "/grandchild"), Date() < deadline { usleep(10_000) }
+            if mode == "crash" { fatalError("a deliberate crash of the helper process") }
+            _ = raise(SIGTERM)
+            sleep(30)
+        }
         fatalError("SIGTERM did not end the helper")
     }
 
