@@ -30,20 +30,7 @@ final class EnqueueGroupCommitTests: XCTestCase {
         }
         requests.append(spent)
         requests.shuffle()
-        let results = await withTaskGroup(of: (Int, Result<EnqueueResult, PaymentError>).self) { group in
-            for (index, request) in requests.enumerated() {
-                group.addTask {
-                    do throws(PaymentError) {
-                        return (index, .success(try await testbed.engine.enqueue(request)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results: [Int: Result<EnqueueResult, PaymentError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
+        let results = await Self.enqueueAtOnce(requests, testbed)
 
         // Per authorization: whichever request came first queued it; the same request again
         // answers with that payment, the same authorization under another key is refused.
@@ -98,20 +85,7 @@ final class EnqueueGroupCommitTests: XCTestCase {
             (badIdempotencyKey, "idempotency_key"),
         ]
         let all = requests + bad.map(\.request)
-        let results = await withTaskGroup(of: (Int, Result<EnqueueResult, PaymentError>).self) { group in
-            for (index, request) in all.enumerated() {
-                group.addTask {
-                    do throws(PaymentError) {
-                        return (index, .success(try await testbed.engine.enqueue(request)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results: [Int: Result<EnqueueResult, PaymentError>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
+        let results = await Self.enqueueAtOnce(all, testbed)
         for index in requests.indices {
             guard case .success(let result) = results[index]! else { XCTFail("\(all[index].idempotencyKey!): \(results[index]!)"); continue }
             XCTAssertFalse(result.duplicate)
@@ -175,5 +149,23 @@ final class EnqueueGroupCommitTests: XCTestCase {
         guard case .object(var fields) = metadata ?? .object([:]) else { return metadata ?? .null }
         fields[key] = value
         return .object(fields)
+    }
+
+    /// Every request enqueued concurrently; each answer by the request's index.
+    private static func enqueueAtOnce(_ requests: [PaymentRequest], _ testbed: EngineTestbed) async -> [Int: Result<EnqueueResult, PaymentError>] {
+        await withTaskGroup(of: (Int, Result<EnqueueResult, PaymentError>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask {
+                    do throws(PaymentError) {
+                        return (index, .success(try await testbed.engine.enqueue(request)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [Int: Result<EnqueueResult, PaymentError>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
     }
 }
