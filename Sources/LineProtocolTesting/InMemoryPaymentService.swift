@@ -20,6 +20,8 @@ public actor InMemoryPaymentService: PaymentService {
     private var delays: [String: Duration] = [:]
     private var enqueueDelay: Duration?
     private var hangForever = false
+    private var holding = false
+    private var held: [CheckedContinuation<Void, Never>] = []
     private var enqueueFailure: PaymentError?
     /// Every enqueue request that reached the service, in order (for the programs built on the client).
     public private(set) var enqueued: [PaymentRequest] = []
@@ -38,6 +40,19 @@ public actor InMemoryPaymentService: PaymentService {
     /// Makes every later enqueue fail with `error` (nil: succeed again).
     public func failEnqueues(with error: PaymentError?) { enqueueFailure = error }
     public func hangStatusCalls() { hangForever = true }
+    /// Makes every later `enqueue` and `status` call wait, once it has reached the service (an
+    /// enqueue is in `enqueued` by then), until `releaseHeldCalls()`. With `heldCallCount`, a
+    /// test can act while a request is certainly in flight instead of sleeping and hoping.
+    public func holdCalls() { holding = true }
+    /// Lets every held call go on, and holds no more.
+    public func releaseHeldCalls() {
+        holding = false
+        let waiting = held
+        held.removeAll()
+        for call in waiting { call.resume() }
+    }
+    /// `enqueue` and `status` calls waiting in the hold right now.
+    public var heldCallCount: Int { held.count }
     public var watcherCount: Int { watchers.count }
     public var paymentCount: Int { payments.count }
 
@@ -54,6 +69,7 @@ public actor InMemoryPaymentService: PaymentService {
     public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
         mutatingCalls += 1
         enqueued.append(request)
+        await holdIfAsked()
         await pause(enqueueDelay)
         if let enqueueFailure { throw enqueueFailure }
         if let key = request.idempotencyKey, let existing = keys[key], let payment = payments[existing] {
@@ -77,6 +93,7 @@ public actor InMemoryPaymentService: PaymentService {
         concurrentCalls += 1
         maximumConcurrentCalls = max(maximumConcurrentCalls, concurrentCalls)
         defer { concurrentCalls -= 1 }
+        await holdIfAsked()
         if hangForever { await pause(.seconds(3600)) }
         await pause(delays[paymentID])
         finishedStatusCalls.append(paymentID)
@@ -181,6 +198,11 @@ public actor InMemoryPaymentService: PaymentService {
     }
 
     private func removeWatcher(_ id: UUID) { watchers[id] = nil }
+
+    private func holdIfAsked() async {
+        guard holding else { return }
+        await withCheckedContinuation { held.append($0) }
+    }
 
     private func pause(_ duration: Duration?) async {
         guard let duration else { return }

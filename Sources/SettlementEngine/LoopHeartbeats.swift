@@ -14,12 +14,21 @@ public final class LoopHeartbeats: Sendable {
     }
 
     private let stamps = Mutex<[Loop: ContinuousClock.Instant]>([:])
+    private let counts = Mutex<[Loop: Int]>([:])
 
     public init() {}
 
     func beat(_ loop: Loop) {
         let now = ContinuousClock.now
         stamps.withLock { $0[loop] = now }
+        counts.withLock { $0[loop, default: 0] += 1 }
+    }
+
+    /// How many iterations `loop` has finished so far (an idle one counts). A test waits for it
+    /// to advance by two to know the loop ran a whole iteration after some moment, instead of
+    /// sleeping and hoping it did.
+    func beats(_ loop: Loop) -> Int {
+        counts.withLock { $0[loop] ?? 0 }
     }
 
     /// Loops whose last iteration ended longer than `maximumAge` ago (or never did).

@@ -12,6 +12,7 @@ final class AddressTests: XCTestCase {
     func testChecksumMatchesEIP55TestCases() throws {
         let file = try Fixture.decode(EIP55.self, from: "eip55")
         XCTAssertEqual(file.checksummed.count, 8)
+        XCTAssertEqual(file.extra.count, 2)
         for published in file.checksummed + file.extra {
             XCTAssertEqual(try Address(hex: published.lowercased()).checksummed, published)
             XCTAssertEqual(try Address(hex: published).checksummed, published)
@@ -43,7 +44,9 @@ final class AddressTests: XCTestCase {
     }
 
     func testAddressFromPublicKeyMatchesEthKeys() throws {
-        for vector in try Fixture.decode(Keys.self, from: "keys").vectors {
+        let vectors = try Fixture.decode(Keys.self, from: "keys").vectors
+        XCTAssertEqual(vectors.count, 5)
+        for vector in vectors {
             XCTAssertEqual(try Address(publicKey: bytes(vector.publicKey)).checksummed, vector.address)
         }
     }

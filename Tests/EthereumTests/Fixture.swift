@@ -35,6 +35,11 @@ struct FixtureMissing: Error, CustomStringConvertible {
     var description: String { "Fixture \(name).json is not in the test bundle" }
 }
 
+struct FixtureEmpty: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "\(name) has no cases: the loop over it would check nothing" }
+}
+
 /// Hex for tests: decoding that fails the test instead of throwing through every call site.
 func bytes(_ hex: String, file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {
     var digits = hex.hasPrefix("0x") || hex.hasPrefix("0X") ? String(hex.dropFirst(2)) : hex

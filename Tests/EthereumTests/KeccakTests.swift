@@ -22,14 +22,16 @@ final class KeccakTests: XCTestCase {
 
     func testMatchesKeccakTeamLongMessageKnownAnswers() throws {
         let file = try kat()
-        XCTAssertGreaterThan(file.longMsgKat.count, 60)
+        XCTAssertEqual(file.longMsgKat.count, 65)
         for vector in file.longMsgKat {
             XCTAssertEqual(hexString(Keccak256.hash(bytes(vector.msg))), "0x" + vector.md, "Len = \(vector.lenBits)")
         }
     }
 
     func testMatchesPublishedStringDigestsIncludingOneMillionA() throws {
-        for vector in try kat().strings {
+        let strings = try kat().strings
+        XCTAssertEqual(strings.count, 5)
+        for vector in strings {
             let message = Array(String(repeating: vector.text, count: vector.repeat).utf8)
             XCTAssertEqual(hexString(Keccak256.hash(message)), "0x" + vector.md, "\(vector.text.prefix(10)) × \(vector.repeat)")
         }

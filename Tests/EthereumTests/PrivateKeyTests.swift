@@ -10,7 +10,9 @@ final class PrivateKeyTests: XCTestCase {
     private let secretHex = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 
     func testDerivesPublicKeyAndAddressLikeEthKeys() throws {
-        for vector in try Fixture.decode(Keys.self, from: "keys").vectors {
+        let vectors = try Fixture.decode(Keys.self, from: "keys").vectors
+        XCTAssertEqual(vectors.count, 5)
+        for vector in vectors {
             let key = try PrivateKey(hex: vector.privateKey)
             XCTAssertEqual(key.address.checksummed, vector.address)
             XCTAssertEqual(hexString(key.publicKey), vector.publicKey)

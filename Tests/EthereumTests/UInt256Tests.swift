@@ -23,7 +23,9 @@ final class UInt256Tests: XCTestCase {
     }
 
     func testDecimalHexAndByteFormsRoundTripAtEdges() throws {
-        for vector in try vectors().values {
+        let values = try vectors().values
+        XCTAssertEqual(values.count, 20)
+        for vector in values {
             let value = try number(vector.decimal)
             XCTAssertEqual(value.description, vector.decimal)
             XCTAssertEqual(value.hexString, vector.hex)
@@ -36,7 +38,9 @@ final class UInt256Tests: XCTestCase {
     }
 
     func testArithmeticMatchesArbitraryPrecisionResults() throws {
-        for vector in try vectors().arithmetic {
+        let arithmetic = try vectors().arithmetic
+        XCTAssertEqual(arithmetic.count, 70)
+        for vector in arithmetic {
             let a = try number(vector.a), b = try number(vector.b)
             let context = "\(vector.a) op \(vector.b)"
             let sum = a.addingReportingOverflow(b)

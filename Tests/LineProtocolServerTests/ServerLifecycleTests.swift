@@ -17,21 +17,26 @@ final class ServerLifecycleTests: XCTestCase {
         XCTAssertEqual(responses[0], ["id": "s", "ok": true, "result": ["stopping": true]])
         let called = await harness.eventually { await harness.stopRequests.count == 1 }
         XCTAssertTrue(called)
-        try await Task.sleep(for: .milliseconds(100))
+        // Both stops were answered above. Once run() has returned nothing can call onStop any
+        // more, so the count read after it is final, not a snapshot taken soon enough.
+        await harness.stop()
         let count = await harness.stopRequests.count
         XCTAssertEqual(count, 1, "onStop runs once however many stops arrive")
-        await harness.stop()
     }
 
     func testShutdownFinishesInFlightRequestsAndAnswersThemBeforeClosing() async throws {
         let harness = try await ServerHarness.start()
-        await harness.service.delayEnqueue(by: .milliseconds(400))
+        addTeardownBlock { await harness.service.releaseHeldCalls() }
         let client = try harness.rawClient()
         let watcher = harness.client()
         let events = try await watcher.watch()
+        // The enqueue is held inside the service until shutdown has begun: certainly in flight.
+        await harness.service.holdCalls()
         try await BlockingWork.run { try client.send(line: ProtocolSample.enqueueLine(id: "in-flight")) }
-        try await Task.sleep(for: .milliseconds(100))
+        let inFlight = await harness.eventually { await harness.service.heldCallCount == 1 }
+        XCTAssertTrue(inFlight, "the enqueue never reached the service")
         harness.server.shutdown()
+        await harness.service.releaseHeldCalls()
         let lines = try await BlockingWork.run { try client.readUntilClosed() }
         XCTAssertEqual(lines.count, 1)
         let response = try StrictJSONParser.parse(lines[0])
@@ -51,18 +56,26 @@ final class ServerLifecycleTests: XCTestCase {
 
     func testTheDrainDeadlineClosesConnectionsThatWouldHoldShutdownUp() async throws {
         let harness = try await ServerHarness.start { $0.drainTimeout = .milliseconds(200) }
+        addTeardownBlock { await harness.service.releaseHeldCalls() }
         let slow = "00000000-0000-4000-8000-000000000005"
         await harness.service.insert(ProtocolSample.snapshot(id: slow))
-        await harness.service.delay(paymentID: slow, by: .milliseconds(1500))
+        // The status call is held inside the service until the test lets it go, so it cannot
+        // finish on its own: only the drain deadline can close this connection. (Without one,
+        // the read below fails at the client's 10 s receive timeout.)
+        await harness.service.holdCalls()
         let client = try harness.rawClient()
         try await BlockingWork.run { try client.send(line: "status \(slow)") }
-        try await Task.sleep(for: .milliseconds(100))
-        let started = Date()
+        let inFlight = await harness.eventually { await harness.service.heldCallCount == 1 }
+        XCTAssertTrue(inFlight, "the status call never reached the service")
         harness.server.shutdown()
         let lines = try await BlockingWork.run { try client.readUntilClosed() }
-        XCTAssertEqual(lines, [])
-        XCTAssertLessThan(Date().timeIntervalSince(started), 1.2, "the client was let go at the drain deadline")
+        XCTAssertEqual(lines, [], "closed at the drain deadline, unanswered")
+        let finishedWhenClosed = await harness.service.finishedStatusCalls
+        XCTAssertEqual(finishedWhenClosed, [], "the client was let go while its request was still running")
+        await harness.service.releaseHeldCalls()
         await harness.waitUntilStopped()
+        let finished = await harness.service.finishedStatusCalls
+        XCTAssertEqual(finished, [slow], "run() returns only once the request it let go of has finished")
         try? FileManager.default.removeItem(atPath: harness.directory)
     }
 
@@ -120,14 +133,18 @@ final class ServerLifecycleTests: XCTestCase {
     func testStateChangesQueuedWhenShutdownBeginsAreRefusedWithShuttingDown() async throws {
         let harness = try await ServerHarness.start { $0.drainTimeout = .seconds(5) }
         let slow = "00000000-0000-4000-8000-000000000006"
+        addTeardownBlock { await harness.service.releaseHeldCalls() }
         await harness.service.insert(ProtocolSample.snapshot(id: slow, status: .pending))
-        await harness.service.delay(paymentID: slow, by: .milliseconds(300))
+        await harness.service.holdCalls()
         let raw = try harness.rawClient()
-        // The cancel is read at once but must wait for the status before it (it changes state);
-        // shutdown begins meanwhile, so it must not start any more.
+        // The cancel is read at once (one write, with the status) but must wait for the status
+        // before it (it changes state); the status is held in the service until shutdown has
+        // begun, so by the time the cancel could start, it must not any more.
         try await BlockingWork.run { try raw.send(Array("status \(slow)\ncancel \(slow)\nwatch\n".utf8)) }
-        try await Task.sleep(for: .milliseconds(100))
+        let inFlight = await harness.eventually { await harness.service.heldCallCount == 1 }
+        XCTAssertTrue(inFlight, "the status call never reached the service")
         harness.server.shutdown()
+        await harness.service.releaseHeldCalls()
         let lines = try await BlockingWork.run { try raw.readUntilClosed() }
         let responses = try lines.map { try StrictJSONParser.parse($0) }
         XCTAssertEqual(responses.count, 3)

@@ -247,12 +247,23 @@ final class MintServerRoutesTests: XCTestCase {
 
         // Completed while the request waits: 200 with the transaction.
         let quick = try await server.payment(version: 2)
+        let payer = quick.payload.authorization.from.lowercased()
         let settler = Task {
-            try await Task.sleep(for: .milliseconds(400))
-            guard let request = await server.service.enqueued.last, let key = request.idempotencyKey else { return }
-            _ = key
-            let payments = try await server.service.list(PaymentListFilter(limit: 10))
-            guard var snapshot = payments.first(where: { $0.status == .pending && $0.payer == request.authorization.from }) else { return }
+            // Completes the payment once the request is waiting for it: enqueued, and its status
+            // read (still pending) at least once. Gives up at the 2 s settle deadline, past which
+            // the request has been answered 202 anyway (and the 200 below fails).
+            let deadline = ContinuousClock.now + .seconds(2)
+            var waiting: PaymentSnapshot?
+            while waiting == nil, ContinuousClock.now < deadline {
+                let read = await server.service.finishedStatusCalls
+                let payments = try await server.service.list(PaymentListFilter(limit: 10))
+                waiting = payments.first { $0.status == .pending && $0.payer.lowercased() == payer && read.contains($0.paymentID) }
+                if waiting == nil { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            guard var snapshot = waiting else {
+                XCTFail("the settle-mode request never enqueued its payment and read its status")
+                return
+            }
             snapshot.status = .completed
             snapshot.txHash = "0x" + String(repeating: "12", count: 32)
             await server.service.insert(snapshot)

@@ -36,7 +36,15 @@ final class PayctlGuideCommandsTests: XCTestCase {
         let ceiling = try XCTUnwrap(before["max_fee_per_gas_wei"])
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
         let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(6), idempotencyKey: "guide-\(UUID().uuidString.prefix(8))"))
-        try await Task.sleep(for: .seconds(2))
+        // Not a pause of some length: the send loop has since claimed it and held it back at
+        // the ceiling, which it logs each time. Two such lines after the enqueue: the second
+        // comes from an iteration that began after it.
+        let daemon = try await SharedDaemon.daemon()
+        let feeWait = "fees above max_fee_per_gas_wei; waiting"
+        let feeWaitsBefore = daemon.log().components(separatedBy: feeWait).count
+        try await bed.wait("the send loop to hold the payment back at the fee ceiling", seconds: 60) {
+            daemon.log().components(separatedBy: feeWait).count >= feeWaitsBefore + 2
+        }
         let held = try await client.status(paymentID: payment.paymentID).status
         XCTAssertEqual(held, .pending, "the fee ceiling holds it")
         let cancel = try await bed.run("payctl", ["cancel", payment.paymentID] + socket)

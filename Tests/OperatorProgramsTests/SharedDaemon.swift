@@ -16,4 +16,9 @@ enum SharedDaemon {
     static func testbed() async throws -> OperatorTestbed {
         try await started.value.0
     }
+
+    /// The shared daemon's process: its log says what its loops did, for a test to wait on.
+    static func daemon() async throws -> PaymentdProcess {
+        try await started.value.1
+    }
 }

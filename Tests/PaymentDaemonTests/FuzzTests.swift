@@ -44,7 +44,10 @@ final class FuzzTests: XCTestCase {
             Array("status \(id)".utf8), Array("list completed 3".utf8), Array("settings get".utf8),
         ].map { Array($0) }
 
-        // Quiet before measuring: nothing may still be settling.
+        // Quiet before measuring: nothing may still be settling. A guard, not a synchronisation:
+        // the payment and its mint were waited for above, and no event says "nothing more will
+        // be written"; the pause only gives a straggling write the chance to show up here,
+        // where it is named, instead of in the fuzz comparison below.
         let before = try bed.stateDigest()
         try await Task.sleep(for: .seconds(1.5))
         XCTAssertEqual(try bed.stateDigest(), before, "the database is still changing; the fuzz comparison would mean nothing")
@@ -70,8 +73,8 @@ final class FuzzTests: XCTestCase {
         for report in reports { codes.merge(report.errorCodes, uniquingKeysWith: +) }
         print("FuzzTests: \(workers * perWorker) lines, \(reports.map(\.responses).reduce(0, +)) responses, "
               + "\(reports.map(\.reconnects).reduce(0, +)) closes after oversized lines, codes \(codes.sorted { $0.key < $1.key })")
-        XCTAssertGreaterThan(codes["malformed_json"] ?? 0, 100)
-        XCTAssertGreaterThan(codes["invalid_arguments"] ?? 0, 10)
+        XCTAssertGreaterThan(codes["malformed_json"] ?? 0, 100, "seed \(seed)")
+        XCTAssertGreaterThan(codes["invalid_arguments"] ?? 0, 10, "seed \(seed)")
 
         try await client.ping()
         XCTAssertTrue(daemon.isRunning, daemon.logTail())

@@ -99,11 +99,16 @@ final class SeveralInstancesTests: XCTestCase {
             let (daemon, client) = try await start(bed, name)
             instances.append((name, daemon, client))
         }
+        let applied = "settings changed in the database; applied"
+        let appliedBefore = instances[2].daemon.log().components(separatedBy: applied).count
         try await bed.allowManyPendingPayments(instances[0].client)
         try await bed.wait("the lanes to be shared out", seconds: 60) { try await self.laneHolders(instances[0].client).count == 4 }
         // The limit was raised through delta; foxtrot takes twelve from one buyer (above the
-        // default ten) once the poller brought the new value over.
-        try await Task.sleep(for: .seconds(6))
+        // default ten) once its poller brought the new value over, which it logs. (Only the
+        // poller logs this line: delta applied its own change without polling.)
+        try await bed.wait("foxtrot's settings poller to apply the raised limit", seconds: 60) {
+            instances[2].daemon.log().components(separatedBy: applied).count > appliedBefore
+        }
         for index in stride(from: 0, to: 96, by: 8) {
             _ = try await instances[2].client.enqueue(batch.requests[index])
         }

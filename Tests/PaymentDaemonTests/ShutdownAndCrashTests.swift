@@ -84,6 +84,8 @@ final class ShutdownAndCrashTests: XCTestCase {
         let second = try await bed.startDaemon()
         let secondClient = bed.client()
         let reenqueueing = Task { await batch.enqueueAll(secondClient) }
+        // Chaos, not synchronisation: the kill lands at some instant of the re-enqueueing, and
+        // whatever that instant leaves behind, the restart below must finish.
         try await Task.sleep(for: .milliseconds(300))
         second.kill9()
         _ = await reenqueueing.value
@@ -130,6 +132,7 @@ final class ShutdownAndCrashTests: XCTestCase {
         // Killed at a few instants of start-up: migrations, settings, nonce recovery, binding.
         for delay in [0, 40, 120, 250] {
             let daemon = try PaymentdProcess.start(bed.workspace)
+            // Chaos, not synchronisation: the delays spread the kills over start-up.
             try await Task.sleep(for: .milliseconds(delay))
             daemon.kill9()
         }

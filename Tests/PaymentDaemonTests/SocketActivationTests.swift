@@ -183,7 +183,14 @@ final class SocketActivationTests: XCTestCase {
         }
         let retried = try await client.retry(paymentID: held.paymentID)
         XCTAssertEqual(retried.status, .pending)
-        try await Task.sleep(for: .seconds(3))
+        // Not a pause of some length: the send loop has since claimed the retried payment (the
+        // only one pending) and held it back at the ceiling, which it logs each time. Two such
+        // lines after the retry: the second comes from an iteration that began after it.
+        let feeWait = "fees above max_fee_per_gas_wei; waiting"
+        let feeWaitsBefore = daemon.log().components(separatedBy: feeWait).count
+        try await bed.wait("the send loop to hold the retried payment back at the fee ceiling", seconds: 60) {
+            daemon.log().components(separatedBy: feeWait).count >= feeWaitsBefore + 2
+        }
         let stillHeld = try await client.status(paymentID: held.paymentID)
         XCTAssertEqual(stillHeld.status, .pending, "max_fee_per_gas_wei=1 (set over the socket) must keep it from being sent")
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "500000000000")

@@ -119,6 +119,7 @@ final class WatchdogAndReloadTests: XCTestCase {
         try locker.execute("ROLLBACK")
 
         // Restart=…, after RestartSec=: a new process on the same socket path and database.
+        // The sleep is systemd's RestartSec= played out (the unit's value), not a wait for state.
         try await Task.sleep(for: .seconds(restartSeconds))
         let restarted = try await bed.startDaemon(options)
         try await bed.wait("WATCHDOG=1 from the restarted daemon", seconds: watchdogSeconds) {
@@ -153,7 +154,9 @@ final class WatchdogAndReloadTests: XCTestCase {
         let notifications = daemon.notifications
         let mark = notifications.count
         let observedFrom = Date()
-        // Long enough for a whole 8 s sleep of each loop.
+        // Long enough for a whole 8 s sleep of each loop. An observation window, not a wait for
+        // an event: the claim is about every gap between pings over a span longer than the
+        // loops sleep, so the span itself is what is measured.
         try await Task.sleep(for: .seconds(12))
         let pings = [observedFrom] + notifications.messages(containing: "WATCHDOG=1", after: mark).map(\.receivedAt) + [Date()]
         let longestGap = zip(pings.dropFirst(), pings).map { $0.timeIntervalSince($1) }.max() ?? 0

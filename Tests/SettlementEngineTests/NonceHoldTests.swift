@@ -44,10 +44,16 @@ final class NonceHoldTests: XCTestCase {
             for id in later where try await testbed.engine.status(paymentID: id).status != .sent { return false }
             return true
         }
-        // New signing held back (no fee fits), so the gap stays open long enough to be noticed,
-        // with a payment pending to hand it to.
+        // New signing held back (no fee fits), so the gap stays open until it is noticed, with
+        // a payment pending to hand it to. Noticed means: the stall watch suspected n and the
+        // sender found the completed row's bytes recorded at it and broadcast them again, the
+        // only way our dropped hash reaches the node again. (A sender that released the gap
+        // instead would never broadcast it, and this wait would time out.)
         _ = try await testbed.engine.updateSetting(key: "max_fee_per_gas_wei", value: "1")
-        try await Task.sleep(for: .seconds(5))
+        let oursHash = try Bytes32(hex: try XCTUnwrap(ours.txHash))
+        try await testbed.wait("the gap at n noticed and filled with the completed row's own bytes") {
+            try await testbed.rpc.transaction(oursHash) != nil
+        }
         later.append(try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(7))).paymentID)
         _ = try await testbed.engine.updateSetting(key: "max_fee_per_gas_wei", value: "500000000000")
 

@@ -197,7 +197,13 @@ final class ReorgTests: XCTestCase {
         let payment = try await testbed.engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(1), value: value))
         try await testbed.wait("payment completed") { try await testbed.engine.status(paymentID: payment.paymentID).status == .completed }
         try testbed.pauseMining(in: self)
-        try await Task.sleep(for: .seconds(3))
+        // Not a pause of some length: the mint loop has finished two iterations since mining
+        // stopped (the second began after it), each with the head, and so the settlement's
+        // depth, fixed below mint_confirmations.
+        let beats = testbed.engine.heartbeats.beats(.mint)
+        try await testbed.wait("the mint loop to go round twice with mining stopped") {
+            testbed.engine.heartbeats.beats(.mint) >= beats + 2
+        }
         let held = try await testbed.engine.status(paymentID: payment.paymentID)
         XCTAssertEqual(held.mints.first?.status, .pending, "not minted while the settlement is shallower than mint_confirmations")
         try testbed.resumeMining()

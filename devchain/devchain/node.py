@@ -93,11 +93,18 @@ class Node:
             return [self._mine_one(include_pool=True) for _ in range(count)]
 
     def mine_if_running(self) -> Optional[MinedBlock]:
-        """The interval miner's entry point: nothing while mining is stopped."""
-        if self.mining_paused:
-            return None
+        """The interval miner's entry point: nothing while mining is stopped (checked under the
+        build lock, so no interval block begins after `set_mining_paused(True)` returned)."""
         with self._build_lock:
+            if self.mining_paused:
+                return None
             return self._mine_one(include_pool=True)
+
+    def set_mining_paused(self, paused: bool) -> None:
+        """`miner_stop` / `miner_start`. Waits for a block being built to be finished, so once
+        mining is paused no interval block is built until it is resumed."""
+        with self._build_lock:
+            self.mining_paused = paused
 
     def set_balance(self, address: bytes, wei: int) -> MinedBlock:
         """State cheats need a new state root: they ride in an empty block mined at once."""

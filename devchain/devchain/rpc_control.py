@@ -82,7 +82,7 @@ class ControlMethods:
         return None
 
     def _pause(self, paused: bool):
-        self.node.mining_paused = paused
+        self.node.set_mining_paused(paused)
         return None if paused else True
 
     # -- pool --------------------------------------------------------------------------
@@ -175,6 +175,7 @@ class ControlMethods:
             "automine": node.automine,
             "miningStopped": node.mining_paused,
             "intervalMs": self.miner.interval_ms,
+            "intervalTicks": self.miner.ticks,
             "minPriorityFee": quantity(node.min_tip),
             "timeOffsetSeconds": node.clock.offset,
             "pending": len(pending),

@@ -3,11 +3,12 @@
 import http.client
 import json
 import socket
+import threading
 import time
 
 import pytest
 
-from helpers import GWEI, RpcFailure
+from helpers import GWEI, RpcClient, RpcFailure
 
 SINK = "0x000000000000000000000000000000000000dEaD"
 
@@ -108,16 +109,33 @@ def test_fail_mode_drop_closes_the_connection_without_answer(chain):
 
 
 def test_latency_delays_ordinary_requests_but_not_control_calls(chain):
-    chain.rpc.call("devchain_setLatency", 1000)
-    started = time.monotonic()
-    chain.rpc.call("eth_chainId")
-    assert time.monotonic() - started >= 1.0
-    started = time.monotonic()
+    # Asserted by order, not by how fast anything was: while one ordinary request waits out its
+    # latency, a control call is answered, and so is an ordinary request sent after latency
+    # went back to 0. The latency is long only so that those few local calls finish inside it.
+    latency_s = 5
+    chain.rpc.call("devchain_setLatency", latency_s * 1000)
+    arrived = chain.rpc.call("devchain_requestCounts")["httpRequests"]
+    delayed = {}
+
+    def call_while_delayed():
+        started = time.monotonic()
+        delayed["result"] = RpcClient(chain.info["rpc_url"]).call("eth_chainId")
+        delayed["elapsed"] = time.monotonic() - started
+
+    thread = threading.Thread(target=call_while_delayed, daemon=True)
+    thread.start()
+    # Counted on arrival, before its latency: from here on it is in the node, waiting.
+    assert wait_until(lambda: chain.rpc.call("devchain_requestCounts")["httpRequests"] == arrived + 1)
     chain.rpc.call("devchain_setLatency", 0)
-    assert time.monotonic() - started < 0.8
-    started = time.monotonic()
-    chain.rpc.call("eth_chainId")
-    assert time.monotonic() - started < 0.8
+    assert thread.is_alive(), "the control call was answered while the ordinary request still waited"
+    assert chain.rpc.call("eth_chainId") == hex(chain.chain_id)
+    assert thread.is_alive(), "latency 0 applies at once to requests that arrive after it"
+    thread.join(timeout=30)  # only so that a request that never returns fails instead of hanging
+    assert not thread.is_alive()
+    assert delayed["result"] == hex(chain.chain_id)
+    # A floor the node's sleep guarantees (a slow machine only makes it longer): the request
+    # was held for the latency it arrived under, not the 0 set while it waited.
+    assert delayed["elapsed"] >= latency_s
 
 
 # -- reorgs -----------------------------------------------------------------------------
@@ -199,26 +217,38 @@ def wait_until(condition, timeout=10.0) -> bool:
     return False
 
 
+def interval_ticks(chain) -> int:
+    return chain.rpc.call("devchain_status")["intervalTicks"]
+
+
 def test_interval_mining_and_stop_start(chain):
     start = chain.block_number()
     chain.rpc.call("evm_setIntervalMining", 100)
     assert wait_until(lambda: chain.block_number() >= start + 3)
+    # miner_stop returns once a block being built is finished; none is built after it.
     chain.rpc.call("miner_stop")
-    time.sleep(0.15)
     stopped_at = chain.block_number()
     tx_hash = chain.send(chain.info["signers"][0]["private_key"], to=SINK, value=1)
-    time.sleep(0.5)
+    # Not a pause of some length: the miner has woken three times since, with the transaction
+    # in the pool, and each time mined nothing.
+    ticks = interval_ticks(chain)
+    assert wait_until(lambda: interval_ticks(chain) >= ticks + 3)
     assert chain.block_number() == stopped_at
     assert chain.receipt(tx_hash) is None
     chain.rpc.call("miner_start")
     assert wait_until(lambda: chain.receipt(tx_hash) is not None)
     assert chain.block_number() > stopped_at
     assert chain.receipt(tx_hash)["status"] == "0x1"
+    # Returns once a block the 100 ms interval had begun is finished; none is begun after it.
     chain.rpc.call("evm_setIntervalMining", 0)
-    time.sleep(0.15)
-    off_at = chain.block_number()
+    off_at, off_ticks = chain.block_number(), interval_ticks(chain)
+    # The one sleep left, because "never" has no event to wait for: with interval 0 the miner
+    # waits without a deadline. 0.4 s is four of the old intervals, in which a miner still
+    # running on it would have woken (and mined); a slow machine can only hide that, never fail
+    # a correct node.
     time.sleep(0.4)
     assert chain.block_number() == off_at
+    assert interval_ticks(chain) == off_ticks, "the miner did not even wake"
 
 
 def test_automine_mines_a_block_per_accepted_transaction(chain):

@@ -40,12 +40,44 @@ final class InMemoryMintServer: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: server.services { port in continuation.yield(port) }, logger: logger))
-        let running = Task { try await group.run() }
+        // The stream ends without a port if the group stops first (the server failed to start)
+        // or after `startDeadline` (only so that a server that never listens fails the test
+        // instead of hanging it): either way the route tests fail, never skip.
+        let running = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        let deadline = Task {
+            try await Task.sleep(for: Self.startDeadline)
+            continuation.finish()
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw XCTSkip("the server never started") }
+        let listening = await iterator.next()
+        deadline.cancel()
+        guard let port = listening else {
+            await group.triggerGracefulShutdown()
+            let outcome = await running.result
+            await harness.stop()
+            throw DidNotStart(outcome: outcome)
+        }
         configuration.listenPort = port
         return InMemoryMintServer(harness: harness, configuration: configuration, baseURL: "http://127.0.0.1:\(port)",
                                   running: running, group: group)
+    }
+
+    /// How long `start` waits for the server to listen.
+    static let startDeadline = Duration.seconds(30)
+
+    /// mint-server did not listen: its service group ended first (with `outcome`), or it was
+    /// still not listening after `startDeadline`.
+    struct DidNotStart: Error, CustomStringConvertible {
+        let outcome: Result<Void, any Error>
+        var description: String {
+            switch outcome {
+            case .success: "mint-server never reported a listening port (its service group ended, or \(InMemoryMintServer.startDeadline) passed)"
+            case .failure(let error): "mint-server never reported a listening port; its service group failed: \(error)"
+            }
+        }
     }
 
     private init(harness: ServerHarness, configuration: MintServerConfiguration, baseURL: String, running: Task<Void, any Error>,
@@ -58,9 +90,13 @@ final class InMemoryMintServer: Sendable {
     }
 
     func stop() async {
+        print("TMPDBG stop start \(Date())")
         await group.triggerGracefulShutdown()
+        print("TMPDBG triggered \(Date())")
         _ = try? await running.value
+        print("TMPDBG group done \(Date())")
         await harness.stop()
+        print("TMPDBG harness done \(Date())")
     }
 
     var service: InMemoryPaymentService { harness.service }
