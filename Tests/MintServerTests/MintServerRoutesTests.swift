@@ -175,6 +175,11 @@ final class MintServerRoutesTests: XCTestCase {
 
     func testAnUnreachableDaemonIs503WithRetryAfter() async throws {
         let server = try await InMemoryMintServer.start()
+        // The server's watch of paymentd's payments is subscribed before paymentd goes away:
+        // otherwise its connect can race the stop, land on a connection the draining server
+        // never answers, and keep the graceful shutdown below waiting for the idle timeout.
+        let watching = await server.harness.eventually { await server.service.watcherCount == 1 }
+        XCTAssertTrue(watching, "mint-server never watched paymentd's payments")
         await server.harness.stop(removingDirectory: false)
         let answer = try await server.send("POST", "/api/mint/\(InMemoryMintServer.token)", json: ["quantity": 1])
         XCTAssertEqual(answer.status, 503, answer.bodyText)

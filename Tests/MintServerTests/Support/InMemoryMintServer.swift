@@ -90,13 +90,9 @@ final class InMemoryMintServer: Sendable {
     }
 
     func stop() async {
-        print("TMPDBG stop start \(Date())")
         await group.triggerGracefulShutdown()
-        print("TMPDBG triggered \(Date())")
         _ = try? await running.value
-        print("TMPDBG group done \(Date())")
         await harness.stop()
-        print("TMPDBG harness done \(Date())")
     }
 
     var service: InMemoryPaymentService { harness.service }
