@@ -52,11 +52,14 @@ public struct LedgerAudit: Sendable {
                 txHash: try row.text("tx_hash"), settlementLogIndex: try row.optionalInt64("settlement_log_index"),
                 settlementLost: try row.text("settlement_lost"), reorged: try row.bool("reorged"))
         }
+        guard let mintAmount = UInt256(decimal: chain.mintAmount) else {
+            throw HarnessError("the deployment's mint amount \(chain.mintAmount) is not a decimal number")
+        }
         var after: [String: UInt256] = [:]
         for account in baseline.minted.keys { after[account] = try balance(token: chain.mintToken, of: account) }
         return LedgerFacts(
             receiver: chain.receiver, paymentToken: chain.usdc, mintToken: chain.mintToken,
-            mintAmount: UInt256(decimal: chain.mintAmount) ?? .zero, payments: payments,
+            mintAmount: mintAmount, payments: payments,
             paymentTokenLogs: try logs(of: chain.usdc, topic: nil),
             mints: try logs(of: chain.mintToken, topic: EventTopic.tokensMinted.hex),
             receiverBefore: baseline.receiver, receiverAfter: try balance(token: chain.usdc, of: chain.receiver),

@@ -71,11 +71,9 @@ struct AuthorizationCheck: Sendable {
 
         let (metadata, quantity) = try checkMetadata(request, payer: from)
         try prices.check(product, paymentToken: paymentTokenAddress, quantity: quantity, amount: amount)
-        if let key = request.idempotencyKey, key.isEmpty || key.count > 128 {
-            throw .invalidRequest(field: "idempotency_key", reason: "must be 1 to 128 characters")
-        }
-        if let key = request.idempotencyKey, !StorableText.isStorable(key) {
-            throw .invalidRequest(field: "idempotency_key", reason: StorableText.reason)
+        if let key = request.idempotencyKey {
+            guard !key.isEmpty, key.count <= 128 else { throw .invalidRequest(field: "idempotency_key", reason: "must be 1 to 128 characters") }
+            guard StorableText.isStorable(key) else { throw .invalidRequest(field: "idempotency_key", reason: StorableText.reason) }
         }
         if let path = StorableText.unstorablePath(in: metadata, at: "payment.metadata") {
             throw .invalidRequest(field: path, reason: StorableText.reason)

@@ -45,7 +45,7 @@ struct FrontRunLookup: Sendable {
     /// absent). Only rows whose authorization is readable are looked up. An authorization is
     /// used or cancelled once at most, so at most one of these events exists per row.
     func uses(for rows: [PaymentRow], head: UInt64) async throws -> [String: AuthorizationUse] {
-        let fallback = head > Self.fallbackLookbackBlocks ? head - Self.fallbackLookbackBlocks : 0
+        let fallback = Self.fallbackStart(head: head)
         return try await uses(of: rows.compactMap { row in
             row.transfer.map { transfer in
                 let from = row.enqueuedBlock.map { $0 > Self.enqueueMarginBlocks ? $0 - Self.enqueueMarginBlocks : 0 } ?? fallback
@@ -91,7 +91,13 @@ struct FrontRunLookup: Sendable {
         return found
     }
 
-    private static func key(_ authorizer: Address, _ nonce: Bytes32) -> String {
+    /// Where a search with no recorded enqueue block starts: `fallbackLookbackBlocks` below `head`.
+    static func fallbackStart(head: UInt64) -> UInt64 {
+        head > fallbackLookbackBlocks ? head - fallbackLookbackBlocks : 0
+    }
+
+    /// One authorization's identity: its authorizer and nonce (the token's own key for it).
+    static func key(_ authorizer: Address, _ nonce: Bytes32) -> String {
         authorizer.lowercaseHex + nonce.hex
     }
 }

@@ -13,28 +13,34 @@ public final class LoopHeartbeats: Sendable {
         case mint
     }
 
-    private let stamps = Mutex<[Loop: ContinuousClock.Instant]>([:])
-    private let counts = Mutex<[Loop: Int]>([:])
+    private struct Beats {
+        var stamps: [Loop: ContinuousClock.Instant] = [:]
+        var counts: [Loop: Int] = [:]
+    }
+
+    private let beats = Mutex(Beats())
 
     public init() {}
 
     func beat(_ loop: Loop) {
         let now = ContinuousClock.now
-        stamps.withLock { $0[loop] = now }
-        counts.withLock { $0[loop, default: 0] += 1 }
+        beats.withLock {
+            $0.stamps[loop] = now
+            $0.counts[loop, default: 0] += 1
+        }
     }
 
     /// How many iterations `loop` has finished so far (an idle one counts). A test waits for it
     /// to advance by two to know the loop ran a whole iteration after some moment, instead of
     /// sleeping and hoping it did.
     func beats(_ loop: Loop) -> Int {
-        counts.withLock { $0[loop] ?? 0 }
+        beats.withLock { $0.counts[loop] ?? 0 }
     }
 
     /// Loops whose last iteration ended longer than `maximumAge` ago (or never did).
     public func stale(maximumAge: Duration, loops: [Loop] = Loop.allCases) -> [Loop] {
         let now = ContinuousClock.now
-        let current = stamps.withLock { $0 }
+        let current = beats.withLock { $0.stamps }
         return loops.filter { loop in
             guard let stamp = current[loop] else { return true }
             return now - stamp > maximumAge

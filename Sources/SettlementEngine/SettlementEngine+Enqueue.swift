@@ -114,7 +114,7 @@ extension SettlementEngine {
         }
         return zip(batch, answer.states).map { payment, isUsed in
             guard isUsed else { return .success(answer.head) }
-            if let before = paid[Self.authorizationKey(payment.transfer)] { return .success(before) }
+            if let before = paid[FrontRunLookup.key(payment.transfer.from, payment.transfer.nonce)] { return .success(before) }
             return .failure(.authorizationAlreadyUsed(payer: payment.transfer.from.checksummed, nonce: payment.transfer.nonce.hex))
         }
     }
@@ -129,17 +129,15 @@ extension SettlementEngine {
     /// covers the last `FrontRunLookup.fallbackLookbackBlocks` blocks.
     func paidBeforeEnqueue(_ used: [CheckedPayment], head: UInt64) async throws -> [String: UInt64] {
         guard !used.isEmpty else { return [:] }
-        let from = head > FrontRunLookup.fallbackLookbackBlocks ? head - FrontRunLookup.fallbackLookbackBlocks : 0
-        let queries = used.map { FrontRunLookup.Query(id: Self.authorizationKey($0.transfer), token: $0.token.address, transfer: $0.transfer, from: from) }
+        let from = FrontRunLookup.fallbackStart(head: head)
+        let queries = used.map {
+            FrontRunLookup.Query(id: FrontRunLookup.key($0.transfer.from, $0.transfer.nonce), token: $0.token.address, transfer: $0.transfer, from: from)
+        }
         var paid: [String: UInt64] = [:]
         for (key, use) in try await FrontRunLookup(chain: requestChain).uses(of: queries, head: head) {
             if case .paid(let pair) = use { paid[key] = pair.blockNumber > 0 ? pair.blockNumber - 1 : 0 }
         }
         return paid
-    }
-
-    private static func authorizationKey(_ transfer: TransferWithAuthorization) -> String {
-        transfer.from.lowercaseHex + transfer.nonce.hex
     }
 
     /// The second stage for a batch: one transaction queues it, run again after a lost

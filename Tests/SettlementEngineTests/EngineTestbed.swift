@@ -162,6 +162,16 @@ final class EngineTestbed: @unchecked Sendable {
 
     func database() throws -> PostgresConnection { try PostgresConnection(conninfo: conninfo) }
 
+    /// The code `engine.enqueue(request)` is refused with, or nil when it was queued.
+    func refusalCode(_ request: PaymentRequest) async -> String? {
+        do {
+            _ = try await engine.enqueue(request)
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
     func count(_ status: PaymentStatus) throws -> Int {
         Int(try database().query("SELECT count(*) AS n FROM payment_queue WHERE status = $1", [status.rawValue]).first!.int64("n"))
     }
