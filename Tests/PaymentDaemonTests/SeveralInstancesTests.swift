@@ -133,6 +133,12 @@ final class SeveralInstancesTests: XCTestCase {
         try await batch.waitUntilSettled(bed)
         try batch.verifySettledExactlyOnce(bed)
         XCTAssertEqual(try doubledNonces(bed), 0, "no nonce recorded twice")
+        // A lane whose lease session died in the last restart is taken again at its instance's
+        // next lease round (`LeaseKeeper.interval`, 2 s), which the settling may beat: waited for,
+        // with a deadline of many rounds, instead of read once.
+        try await bed.wait("every lane leased again after the restarts", seconds: 30) {
+            try await self.laneHolders(instances[2].client).count == 4
+        }
         let holders = try await laneHolders(instances[2].client)
         XCTAssertEqual(holders.count, 4, "every lane leased again after the restarts: \(holders)")
         for instance in instances {
