@@ -61,7 +61,7 @@ public struct FailoverRPCClient: Sendable {
         var results: [(endpoint: String, answer: Result<[Result<JSONValue, RPCErrorObject>], ChainError>)] = []
         for index in targets {
             guard let answer = answers[index] else { continue }
-            record(answer.map { _ in () }, endpoint: index)
+            record(answer.map { _ in () }, endpoint: index, broadcast: true)
             results.append((RPCEndpointURL.redacted(endpoints.urls[index]), answer))
         }
         return results
@@ -109,11 +109,12 @@ public struct FailoverRPCClient: Sendable {
     }
 
     /// Marks `endpoint` answered, or failed when `outcome` is a failure of the endpoint itself.
-    private func record(_ outcome: Result<Void, ChainError>, endpoint: Int) {
+    /// A broadcast's answers keep the endpoint in use where it was (every endpoint answers one).
+    private func record(_ outcome: Result<Void, ChainError>, endpoint: Int, broadcast: Bool = false) {
         switch outcome {
-        case .success: endpoints.answered(endpoint)
         case .failure(let error) where error.isEndpointFailure: endpoints.failed(endpoint, error)
-        case .failure: endpoints.answered(endpoint)
+        case .success, .failure:
+            if broadcast { endpoints.answeredBroadcast(endpoint) } else { endpoints.answered(endpoint) }
         }
     }
 }

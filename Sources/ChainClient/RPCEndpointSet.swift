@@ -113,6 +113,14 @@ public struct RPCEndpointSet: Sendable, Equatable {
         inUse = index
     }
 
+    /// `index` answered a broadcast (which goes to every healthy endpoint at once): healthy, but
+    /// the endpoint in use stays the one requests are routed to, unless that one is not healthy.
+    public mutating func answeredBroadcast(_ index: Int) {
+        guard !isExcluded(index) else { return }
+        endpoints[index].health = .healthy
+        if endpoints[inUse].health != .healthy { inUse = index }
+    }
+
     /// `index` answered a probe: healthy again (it becomes the one in use when it answers a request).
     public mutating func probeAnswered(_ index: Int) {
         guard !isExcluded(index) else { return }

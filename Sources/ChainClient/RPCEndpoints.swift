@@ -43,6 +43,8 @@ public final class RPCEndpoints: Sendable {
 
     func answered(_ index: Int) { update(index) { $0.answered(index) } }
 
+    func answeredBroadcast(_ index: Int) { update(index) { $0.answeredBroadcast(index) } }
+
     func failed(_ index: Int, _ error: ChainError) {
         let now = ContinuousClock.now
         update(index) { $0.failed(index, error: error.description, now: now) }

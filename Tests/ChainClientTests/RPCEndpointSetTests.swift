@@ -18,6 +18,19 @@ final class RPCEndpointSetTests: XCTestCase {
         XCTAssertEqual(set.broadcastTargets(), [0, 1, 2], "broadcasts go to every healthy endpoint")
     }
 
+    /// A broadcast goes to every healthy endpoint and each answers: that must not move `stats`'
+    /// endpoint in use off the preferred one (RPCFailoverTests read it right after a broadcast).
+    func testBroadcastAnswersKeepTheEndpointInUse() {
+        var set = RPCEndpointSet(urls: ["http://a", "http://b"])
+        set.answered(0)
+        set.answeredBroadcast(0)
+        set.answeredBroadcast(1)
+        XCTAssertEqual(set.inUse, 0)
+        set.failed(0, error: "refused", now: at(0))
+        set.answeredBroadcast(1)
+        XCTAssertEqual(set.inUse, 1, "unless the one in use is failing")
+    }
+
     func testAFailingEndpointIsBackedOffAndTheNextOneTakesOver() {
         var set = RPCEndpointSet(urls: ["http://a", "http://b"])
         set.failed(0, error: "refused", now: at(0))
