@@ -46,6 +46,8 @@ public struct LedgerJudge: Sendable {
         var bought: [String: UInt64] = [:]
         /// Item keys of every row the drill requested: (payment, index, bought quantity, recipient, completed).
         var items: [String: (payment: String, index: Int, quantity: Int, recipient: String, completed: Bool)] = [:]
+        /// Completed payments whose settlement pair is not on the canonical chain (or is lost).
+        var unsettled: Set<String> = []
 
         for expectation in expectations {
             let key = expectation.idempotencyKey
@@ -70,7 +72,10 @@ public struct LedgerJudge: Sendable {
             if row.reorged && row.settlementLost == nil && row.status == "completed" {
                 violations.append("payment \(row.id) is still being restored after a reorg")
             }
-            if let lost = row.settlementLost { violations.append("payment \(row.id): settlement lost (\(lost))") }
+            if let lost = row.settlementLost {
+                violations.append("payment \(row.id): settlement lost (\(lost))")
+                unsettled.insert(row.id)
+            }
 
             let completed = row.status == "completed"
             for index in 0..<(expectation.quantity + Self.extraItemsRecognised) {
@@ -91,6 +96,7 @@ public struct LedgerJudge: Sendable {
                 if let problem = pairProblem(logsByTransaction[txHash] ?? [], txHash: txHash, logIndex: UInt64(max(0, logIndex)),
                                              expectation) {
                     violations.append("completed payment \(row.id): \(problem)")
+                    unsettled.insert(row.id)
                 }
                 paid += expectation.amount
                 bought[expectation.recipient, default: 0] += UInt64(expectation.quantity)
@@ -121,6 +127,9 @@ public struct LedgerJudge: Sendable {
             }
             let name = "item \(item.index) of payment \(item.payment)"
             if !item.completed { violations.append("\(name) was minted (\(mint.transactionHash)), but the payment did not complete") }
+            if item.completed && unsettled.contains(item.payment) {
+                violations.append("\(name) was minted (\(mint.transactionHash)), but its payment is not settled on the canonical chain (minted unpaid)")
+            }
             if item.index >= item.quantity {
                 violations.append("\(name) was minted (\(mint.transactionHash)), but the payment bought \(item.quantity) items")
             }

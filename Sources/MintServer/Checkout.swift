@@ -127,8 +127,11 @@ public struct Checkout: Sendable {
         case .pending(let snapshot):
             return .accepted(state(snapshot, success: false, reason: .settlementPending))
         case .failed(let snapshot):
-            let rejection = X402Rejection(.transactionFailed, "Payment \(result.paymentID) failed and nothing was charged: "
-                + "\(snapshot.error ?? snapshot.status.rawValue). Sign a new authorization to pay again.")
+            // Not "nothing was charged": paymentd's attempt ended, but until the authorization
+            // expires anyone may still relay it, and then the purchase is served after all.
+            let rejection = X402Rejection(.transactionFailed, "Payment \(result.paymentID) did not settle: "
+                + "\(snapshot.error ?? snapshot.status.rawValue). Nothing has been charged for it so far; if its authorization is "
+                + "still used before it expires, the purchase is completed and served. Sign a new authorization to pay again.")
             return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
                                     receipt: receipt(payment, success: false, reason: rejection.reason, transaction: snapshot.txHash))
         }

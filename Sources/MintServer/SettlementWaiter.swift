@@ -11,7 +11,8 @@ public struct SettlementWaiter: Sendable {
     /// What the wait found.
     public enum Outcome: Sendable, Equatable {
         case completed(PaymentSnapshot)
-        /// Failed for good (`failed`, `confirmation_failed`): nothing was charged.
+        /// Failed (`failed`, `confirmation_failed`): nothing was charged so far. paymentd watches
+        /// it until its authorization expires; a later use that pays completes it.
         case failed(PaymentSnapshot)
         /// Not settled yet at the deadline (nil: paymentd could not be asked).
         case pending(PaymentSnapshot?)

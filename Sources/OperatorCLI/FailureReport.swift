@@ -32,6 +32,10 @@ public struct FailureReport: Sendable, Equatable {
             "Check the id: `payctl list` shows recent payments, `payctl list --payer ADDRESS` one buyer's."
         case "invalid_transition":
             "`payctl status ID` shows the payment's current state and what may be done with it."
+        case "authorization_still_usable":
+            "Wait until the authorization's valid_before has passed (`payctl status ID` shows it), then cancel again."
+        case "already_paid":
+            "Nothing to undo: `payctl status ID` shows the settling transaction and the mints."
         case "shutting_down":
             "The daemon is stopping; run the command again once it is back (`systemctl status paymentd`)."
         case "database_unavailable":

@@ -41,6 +41,10 @@ public enum PaymentError: CodedError, Equatable {
     // MARK: Lookups and admin
     case notFound(paymentID: String)
     case invalidTransition(paymentID: String, status: PaymentStatus, action: String)
+    /// `cancel` of a payment whose authorization anyone can still settle on chain.
+    case authorizationStillUsable(paymentID: String, validBefore: UInt64)
+    /// `cancel` of a payment the chain shows paid: it was completed instead.
+    case alreadyPaid(paymentID: String, txHash: String)
     case unknownSetting(String)
     case invalidSettingValue(key: String, value: String, reason: String)
 
@@ -68,6 +72,8 @@ public enum PaymentError: CodedError, Equatable {
         case .paymentTypeNotAllowed: "payment_type_not_allowed"
         case .notFound: "not_found"
         case .invalidTransition: "invalid_transition"
+        case .authorizationStillUsable: "authorization_still_usable"
+        case .alreadyPaid: "already_paid"
         case .unknownSetting: "unknown_setting"
         case .invalidSettingValue: "invalid_setting_value"
         case .shuttingDown: "shutting_down"
@@ -114,6 +120,13 @@ public enum PaymentError: CodedError, Equatable {
             "No payment has id \(id)."
         case .invalidTransition(let id, let status, let action):
             "Payment \(id) is \(status.rawValue) and cannot be \(action)."
+        case .authorizationStillUsable(let id, let validBefore):
+            "Payment \(id) was not cancelled: its authorization is unused and valid until \(validBefore) (unix seconds), so anyone "
+                + "holding it can still settle it and charge the buyer. Cancel it once it has expired, or once the payer has "
+                + "cancelled it on chain (cancelAuthorization); until then paymentd settles it as soon as sending is possible."
+        case .alreadyPaid(let id, let txHash):
+            "Payment \(id) was not cancelled: transaction \(txHash) already paid it on chain, so it was completed instead "
+                + "and its tokens will be minted."
         case .unknownSetting(let key):
             "There is no setting named \(key)."
         case .invalidSettingValue(let key, let value, let reason):

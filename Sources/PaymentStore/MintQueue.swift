@@ -81,6 +81,47 @@ public enum MintQueue {
         }
     }
 
+    /// The jobs a lost settlement failed (`markSettlementLost`) wait again: the settlement is
+    /// being restored, and the mint loop mints only once it is settled.
+    public static func requeueLost(paymentIDs: [String], on conn: PostgresConnection) throws(StoreError) {
+        guard !paymentIDs.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue SET status = 'pending', batch_id = NULL, updated_at = now(),
+                    error_message = 'waiting: the payment''s settlement is being restored'
+                WHERE payment_id = ANY($1::uuid[]) AND status = 'failed'
+                  AND error_message = 'not minted: the payment''s settlement was lost in a reorg'
+                """, [PostgresArrayLiteral.encode(paymentIDs)])
+        }
+    }
+
+    /// Of these batches, the ones with a job whose payment is not settled on the current chain:
+    /// completed but being restored after a reorg, or its settlement lost. Such a batch must not
+    /// mine (`MintSender`).
+    public static func batchesAwaitingPayment(_ batchIDs: [Int64], on conn: PostgresConnection) throws(StoreError) -> Set<Int64> {
+        guard !batchIDs.isEmpty else { return [] }
+        return try StoreError.wrap {
+            Set(try conn.query("""
+                SELECT DISTINCT j.batch_id FROM mint_queue j JOIN payment_queue p ON p.id = j.payment_id
+                WHERE j.batch_id = ANY($1::bigint[]) AND (p.status <> 'completed' OR p.reorged_at IS NOT NULL OR p.settlement_lost IS NOT NULL)
+                """, [PostgresArrayLiteral.encode(batchIDs.map(String.init))]).rows.map { try $0.int64("batch_id") })
+        }
+    }
+
+    /// Fails the pending jobs among these whose payment's settlement is lost (as
+    /// `PaymentQueue.markSettlementLost` does for the jobs pending when the loss was found).
+    public static func failForLostSettlements(jobIDs: [String], on conn: PostgresConnection) throws(StoreError) {
+        guard !jobIDs.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_queue m SET status = 'failed', error_message = 'not minted: the payment''s settlement was lost in a reorg',
+                    updated_at = now()
+                FROM payment_queue p
+                WHERE m.id = ANY($1::uuid[]) AND m.status = 'pending' AND p.id = m.payment_id AND p.settlement_lost IS NOT NULL
+                """, [PostgresArrayLiteral.encode(jobIDs)])
+        }
+    }
+
     /// Marks jobs minted outside a batch of ours (the contract already has their hash).
     public static func markAlreadyMinted(_ ids: [String], on conn: PostgresConnection) throws(StoreError) {
         guard !ids.isEmpty else { return }

@@ -35,4 +35,23 @@ public enum NonceFillers {
         }
     }
 
+    /// The fillers of `signer` at `from` or above, lowest nonce first: the ones not mined yet
+    /// when `from` is its mined nonce.
+    public static func from(signer: Address, nonce from: UInt64, on conn: PostgresConnection) throws(StoreError) -> [NonceFiller] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT signer, nonce, raw_tx, tx_hash FROM nonce_fillers WHERE lower(signer) = lower($1) AND nonce >= $2 ORDER BY nonce
+                """, [signer.checksummed, String(from)]).rows.map { row in
+                    guard let signerText = try row.text("signer"), let raw = try row.text("raw_tx"), let hash = try row.text("tx_hash") else {
+                        throw StoreError.corruptRow(table: "nonce_fillers", id: "?", reason: "a column is null")
+                    }
+                    do {
+                        return NonceFiller(signer: try Address(hex: signerText), nonce: UInt64(try row.int64("nonce")), rawTx: try Hex.decode(raw),
+                                           txHash: try Bytes32(hex: hash))
+                    } catch {
+                        throw StoreError.corruptRow(table: "nonce_fillers", id: "\(signerText)#\(try row.int64("nonce"))", reason: "\(error)")
+                    }
+                }
+        }
+    }
 }

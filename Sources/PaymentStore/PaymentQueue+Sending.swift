@@ -109,7 +109,8 @@ extension PaymentQueue {
         guard !failures.isEmpty else { return }
         try StoreError.wrap {
             try conn.query("""
-                UPDATE payment_queue p SET status = 'failed', error = u.error, nonce = NULL, processed_at = now(), updated_at = now()
+                UPDATE payment_queue p SET status = 'failed', error = u.error, nonce = NULL, processed_at = now(), updated_at = now(),
+                    watch_closed_at = NULL
                 FROM unnest($1::uuid[], $2::text[]) AS u(id, error)
                 WHERE p.id = u.id AND p.status IN ('pending', 'processing')
                 """, [PostgresArrayLiteral.encode(failures.map(\.id)), PostgresArrayLiteral.encode(failures.map(\.error))])

@@ -10,7 +10,9 @@ extension PaymentQueue {
 
     /// Completes payments and creates their mint jobs in the same transaction. A completed
     /// payment being restored after a reorg is re-pointed at the settlement found (its mint
-    /// jobs exist already and are left as they are).
+    /// jobs exist already and are left as they are); so is one whose settlement was lost, when
+    /// the failure watch finds a pair that pays it after all (its jobs then wait again:
+    /// `MintQueue.requeueLost`). A failed payment the watch finds paid is completed.
     ///
     /// One pair of logs pays one payment: a settlement whose (transaction, log index) already
     /// pays another payment is skipped here, and the unique index on the pair refuses it even
@@ -25,12 +27,12 @@ extension PaymentQueue {
                     UPDATE payment_queue p
                     SET status = 'completed', tx_hash = u.tx_hash, confirmed_block = u.block, confirmed_block_hash = u.block_hash,
                         settlement_log_index = u.log_index, result = u.result::jsonb, error = NULL, finalized = false,
-                        reorged_at = NULL, next_attempt_at = NULL, transient_failures = 0,
+                        reorged_at = NULL, settlement_lost = NULL, next_attempt_at = NULL, transient_failures = 0,
                         processed_at = CASE WHEN p.status = 'completed' THEN p.processed_at ELSE now() END, updated_at = now()
                     FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::text[])
                          AS u(id, tx_hash, block, block_hash, log_index, result)
                     WHERE p.id = u.id
-                      AND (p.status <> 'completed' OR (p.reorged_at IS NOT NULL AND p.settlement_lost IS NULL))
+                      AND (p.status <> 'completed' OR p.reorged_at IS NOT NULL)
                       AND (u.log_index IS NULL
                            OR NOT EXISTS (SELECT 1 FROM payment_queue q
                                           WHERE lower(q.tx_hash) = lower(u.tx_hash) AND q.settlement_log_index = u.log_index
@@ -65,7 +67,7 @@ extension PaymentQueue {
         try StoreError.wrap {
             try conn.query("""
                 UPDATE payment_queue p
-                SET status = 'confirmation_failed', error = u.error, processed_at = now(), updated_at = now(),
+                SET status = 'confirmation_failed', error = u.error, processed_at = now(), updated_at = now(), watch_closed_at = NULL,
                     nonce = CASE WHEN u.release THEN NULL ELSE p.nonce END,
                     confirmed_block = u.block, confirmed_block_hash = u.block_hash, finalized = false
                 FROM unnest($1::uuid[], $2::text[], $3::bool[], $4::bigint[], $5::text[]) AS u(id, error, release, block, block_hash)
@@ -152,7 +154,8 @@ extension PaymentQueue {
         try StoreError.wrap {
             try conn.query("""
                 WITH lost AS (
-                    UPDATE payment_queue p SET settlement_lost = u.reason, error = 'settlement lost: ' || u.reason, updated_at = now()
+                    UPDATE payment_queue p SET settlement_lost = u.reason, error = 'settlement lost: ' || u.reason, updated_at = now(),
+                        watch_closed_at = NULL
                     FROM unnest($1::uuid[], $2::text[]) AS u(id, reason)
                     WHERE p.id = u.id AND p.status = 'completed' AND p.reorged_at IS NOT NULL AND p.settlement_lost IS NULL
                     RETURNING p.id

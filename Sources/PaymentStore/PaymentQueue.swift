@@ -47,13 +47,17 @@ public enum PaymentQueue {
 
     // MARK: Operator actions
 
-    /// Fails a pending payment on an operator's request; returns whether it was pending.
-    public static func cancel(id: String, on conn: PostgresConnection) throws(StoreError) -> Bool {
+    /// Fails a pending payment on an operator's request once the chain said it can no longer
+    /// settle (`why`); returns whether it was pending. `final`: that proof is final, so the
+    /// payment is not watched (else the failure watch follows it until it is).
+    public static func cancel(id: String, why: String, final: Bool, on conn: PostgresConnection) throws(StoreError) -> Bool {
         try StoreError.wrap {
             try conn.query("""
-                UPDATE payment_queue SET status = 'failed', error = 'cancelled by operator', processed_at = now(), updated_at = now()
+                UPDATE payment_queue
+                SET status = 'failed', error = 'cancelled by operator: ' || $2, processed_at = now(), updated_at = now(), nonce = NULL,
+                    watch_closed_at = CASE WHEN $3::bool THEN now() END
                 WHERE id = $1::uuid AND status = 'pending'
-                """, [id]).affectedRows == 1
+                """, [id, why, final ? "true" : "false"]).affectedRows == 1
         }
     }
 }

@@ -60,6 +60,12 @@ public struct PaymentRow: Sendable, Hashable {
     public var settlementLost: String?
     /// Refusals in a row that may pass (balance short, unclassified node answers).
     public var transientFailures: Int
+    /// A failed payment (or a lost settlement) the chain can no longer change: no longer watched.
+    public var watchClosed: Bool
+    /// How many times the payment was signed again after its own transaction reverted.
+    public var revertRetries: Int
+    /// The gas limit of its next transaction when raised above `transfer_gas_limit` (it ran out of gas).
+    public var gasLimit: UInt64?
 
     public init(id: String, type: PaymentType = .mint, status: PaymentStatus, token: Address? = nil, payer: Address, amount: UInt256,
                 paymentToken: Address, authorization: AuthorizationPayload? = nil, metadata: JSONValue? = nil, createdAt: Date = Date()) {
@@ -79,6 +85,8 @@ public struct PaymentRow: Sendable, Hashable {
         attempts = []
         finalized = false
         transientFailures = 0
+        watchClosed = false
+        revertRetries = 0
     }
 
     /// The columns every payment query selects, in the shape `init(row:)` reads.
@@ -92,7 +100,8 @@ public struct PaymentRow: Sendable, Hashable {
         extract(epoch FROM \(a).created_at)::float8 AS created_epoch, extract(epoch FROM \(a).processed_at)::float8 AS processed_epoch,
         extract(epoch FROM \(a).sent_at)::float8 AS sent_epoch, \(a).idempotency_key, \(a).signer, \(a).nonce, \(a).raw_tx,
         \(a).attempts::text AS attempts_json, \(a).confirmed_block, \(a).confirmed_block_hash, \(a).settlement_log_index, \(a).enqueued_block,
-        \(a).finalized, extract(epoch FROM \(a).reorged_at)::float8 AS reorged_epoch, \(a).settlement_lost, \(a).transient_failures
+        \(a).finalized, extract(epoch FROM \(a).reorged_at)::float8 AS reorged_epoch, \(a).settlement_lost, \(a).transient_failures,
+        \(a).watch_closed_at IS NOT NULL AS watch_closed, \(a).revert_retries, \(a).gas_limit
         """
     }
 
@@ -137,6 +146,9 @@ public struct PaymentRow: Sendable, Hashable {
         reorgedAt = try reader.optionalEpoch("reorged_epoch")
         settlementLost = try reader.text("settlement_lost")
         transientFailures = Int(try reader.int64("transient_failures"))
+        watchClosed = try reader.bool("watch_closed")
+        revertRetries = Int(try reader.int64("revert_retries"))
+        gasLimit = try reader.optionalUInt64("gas_limit")
     }
 
     /// A completed payment whose settlement a reorg removed and that is being restored.

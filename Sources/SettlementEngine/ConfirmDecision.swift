@@ -16,6 +16,10 @@ enum ConfirmDecision: Sendable, Equatable {
     /// Its nonce was taken by a transaction that is not ours, or nothing of ours is on chain or
     /// in a pool while the authorization is still valid: sign it again.
     case requeue(reason: String)
+    /// Its own transaction reverted while the authorization stayed unused and unexpired, and it
+    /// has retries left (`revert_retries`): sign it again after a backoff, with a new nonce and,
+    /// when the transaction ran out of gas, `gasLimit`.
+    case retryAfterRevert(reason: String, gasLimit: UInt64?)
     /// Unmined and unknown to the node for `rebroadcast_after_seconds`: broadcast the stored bytes.
     case rebroadcast
     /// Unmined for `fee_bump_after_seconds` since its last signing: re-sign at the same nonce

@@ -11,6 +11,8 @@ struct ConfirmFacts: Sendable {
     var confirmationsRequired: Int
     var rebroadcastAfterSeconds: Double
     var feeBumpAfterSeconds: Double
+    /// How many times a payment whose own transaction reverted is signed again (`revert_retries`).
+    var revertRetries: Int = 0
     /// Receipts of the payments' transactions; absent = not mined.
     var receipts: [Bytes32: TransactionReceipt] = [:]
     /// Each payment signer's mined transaction count (`latest`), read before the receipts.

@@ -28,7 +28,7 @@ enum ConfirmPlanner {
                 return .settle(settlement(row, pair: pair, gasUsed: receipt.gasUsed))
             }
         }
-        let reverted = mined.first { !$0.succeeded }
+        let reverted = currentRevert(row, mined: mined)
         if let reverted, facts.depth(of: reverted.blockNumber) < facts.confirmationsRequired { return .wait }
 
         // 2. Someone used the authorization.
@@ -62,6 +62,17 @@ enum ConfirmPlanner {
         let expired = (transfer.validBefore.uint64Value ?? .max) <= facts.head.timestamp
         if let reverted {
             if row.isRestoring && !expired { return .requeue(reason: "the restored settlement's transaction reverted; signing it anew") }
+            // A reverted receipt proves only that this transaction failed: while the
+            // authorization is unused and unexpired it is signed again, a bounded number of
+            // times (each costs gas), with more gas when it ran out. After that the failure
+            // watch follows it until it expires.
+            if !expired && row.revertRetries < facts.revertRetries {
+                let raised = outOfGasLimit(row, reverted: reverted).map { min($0 * 2, Self.maximumGasLimit) }
+                return .retryAfterRevert(reason: "transaction \(reverted.transactionHash.hex) reverted"
+                                             + (raised != nil ? " out of gas" : "") + " and the authorization is unused; "
+                                             + "signing it again (retry \(row.revertRetries + 1) of \(facts.revertRetries))",
+                                         gasLimit: raised)
+            }
             return .fail(reason: "transaction reverted on-chain and the authorization was not used", releaseNonce: false, block: block(reverted))
         }
         if let slot = row.relaySlot, let minedNonce = facts.minedNonces[slot.signer], minedNonce > slot.nonce {
@@ -136,6 +147,28 @@ enum ConfirmPlanner {
     }
 
     // MARK: Pieces
+
+    /// A reverted receipt of the row's current transaction (its signer and nonce now). An
+    /// earlier attempt that reverted before the payment was signed again at another nonce
+    /// (`retryAfterRevert`, a restored settlement) says nothing about the current one. Rows
+    /// without a recorded signer (the replaced system's) have one transaction only.
+    static func currentRevert(_ row: PaymentRow, mined: [TransactionReceipt]) -> TransactionReceipt? {
+        guard let slot = row.relaySlot else { return mined.first { !$0.succeeded } }
+        let current = Set(row.attempts.filter { $0.nonce == slot.nonce }.map(\.hash) + (row.txHash.map { [$0] } ?? []))
+        return mined.first { !$0.succeeded && $0.from == slot.signer && current.contains($0.transactionHash) }
+    }
+
+    /// The highest gas limit a retry raises to (the `transfer_gas_limit` setting's own maximum).
+    static let maximumGasLimit: UInt64 = 1_000_000
+
+    /// The gas limit of the reverted transaction when it ran out of gas: it used (nearly) all of
+    /// it. A call through a proxy keeps back 1/64 of the gas for the caller (EIP-150), so a use
+    /// of 62/64 or more counts. Nil when it reverted for another reason, or its bytes cannot be read.
+    static func outOfGasLimit(_ row: PaymentRow, reverted: TransactionReceipt) -> UInt64? {
+        guard let raw = row.rawTx, let transaction = try? SignedTransaction.decode(raw: raw).transaction,
+              transaction.gasLimit > 0, reverted.gasUsed.multipliedReportingOverflow(by: 64).partialValue >= transaction.gasLimit * 62 else { return nil }
+        return transaction.gasLimit
+    }
 
     /// A row whose authorization cannot be read (a legacy row of another shape) settles by a
     /// successful receipt of its own transaction, or fails by a reverted one.

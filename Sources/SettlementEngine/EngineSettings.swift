@@ -26,6 +26,9 @@ public struct EngineSettings: Sendable, Equatable {
     public var finality = Finality.depth(120)
     /// Blocks on top of a payment's settlement (counting its own) before its tokens are minted.
     public var mintConfirmations = 1
+    /// How many times a payment whose own transaction reverted is signed again while its
+    /// authorization stays unused (each retry costs gas).
+    public var revertRetries = 2
 
     public init() {}
 
@@ -115,6 +118,9 @@ public struct EngineSettings: Sendable, Equatable {
         },
         integer("mint_confirmations", 1...100_000, "Blocks on top of a payment's settlement (counting its own) before its tokens are minted",
                 \.mintConfirmations),
+        integer("revert_retries", 0...20,
+                "Times a payment whose own transaction reverted is signed again (after a backoff, with more gas if it ran out) while its authorization is unused; each retry costs gas. After that it is watched until the authorization expires",
+                \.revertRetries),
         integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
         Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {

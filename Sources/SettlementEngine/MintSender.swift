@@ -48,7 +48,8 @@ struct MintSender: Sendable {
         let mined = try await chain.transactionCount(minter.address)
         await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
         try await resumeIfFunded(minter, settings: settings)
-        try await settleOpenBatches(settings, minedNonce: mined, head: head)
+        try await broadcastUnminedFillers(minter, minedNonce: mined)
+        try await settleOpenBatches(settings, minter: minter, minedNonce: mined, head: head)
         return try await sendBatch(minter: minter, settings: settings, head: head)
     }
 
@@ -66,19 +67,28 @@ struct MintSender: Sendable {
         }
     }
 
-    private func settleOpenBatches(_ settings: EngineSettings, minedNonce: UInt64, head: BlockHeader) async throws {
+    private func settleOpenBatches(_ settings: EngineSettings, minter: PrivateKey, minedNonce: UInt64, head: BlockHeader) async throws {
         let open = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
         engine.unreadableRows.report(open.unreadable, by: "mint loop")
-        let batches = open.rows
+        var batches = open.rows
         guard !batches.isEmpty else { return }
+        // Read before the receipts: a batch found unpaid here and unmined below is replaced.
+        let ids = batches.map(\.id)
+        let unpaid = try await database.withConnection { conn in try MintQueue.batchesAwaitingPayment(ids, on: conn) }
         // Batches recorded but maybe never broadcast: broadcast their bytes (again).
         let unsent = batches.filter { $0.status == .processing }
         if !unsent.isEmpty { try await broadcast(unsent) }
 
         let byHash = try await chain.receiptsByHash(batches.flatMap(\.allTransactionHashes))
         var waiting: [MintBatchRow] = []
+        var replaced: Set<Int64> = []
+        for batch in batches where unpaid.contains(batch.id) && !batch.allTransactionHashes.contains(where: { byHash[$0] != nil }) {
+            if try await replaceUnpaid(batch, minter: minter, settings: settings) { replaced.insert(batch.id) }
+        }
+        batches.removeAll { replaced.contains($0.id) }
         for batch in batches {
             guard let receipt = batch.allTransactionHashes.compactMap({ byHash[$0] }).first else {
+                if unpaid.contains(batch.id) { continue }
                 if let nonce = batch.nonce, nonce < minedNonce {
                     // Its nonce was used by a transaction that is none of its attempts: it can
                     // never mine. Jobs already minted are done, the rest go to another batch.
@@ -101,6 +111,52 @@ struct MintSender: Sendable {
             }
         }
         try await rebroadcastDropped(waiting, settings: settings)
+    }
+
+    /// The minter's recorded fillers not mined yet (one that replaced an unpaid batch, its
+    /// broadcast lost to a crash or a node error) go to the node again: each holds a nonce the
+    /// minter's later batches wait behind.
+    private func broadcastUnminedFillers(_ minter: PrivateKey, minedNonce: UInt64) async throws {
+        let fillers = try await database.withConnection { conn in try NonceFillers.from(signer: minter.address, nonce: minedNonce, on: conn) }
+        guard !fillers.isEmpty else { return }
+        _ = try await chain.sendRawTransactions(fillers.map(\.rawTx))
+    }
+
+    /// A batch reopened by a reorg whose payments are not settled on the current chain (being
+    /// restored, or lost because the payer spent the nonce elsewhere) must never mine: its
+    /// recorded bytes would mint tokens nobody paid for (issue 16, scenario 1). Its nonce is
+    /// taken by a zero-value filler priced above every attempt of the batch (so it replaces
+    /// one still in some pool), recorded before broadcast like every transaction, and the
+    /// batch is closed without a nonce, its jobs back to `pending`, where they wait for their
+    /// payments to settle (or fail with a lost one). Returns whether it was replaced.
+    private func replaceUnpaid(_ batch: MintBatchRow, minter: PrivateKey, settings: EngineSettings) async throws -> Bool {
+        guard let nonce = batch.nonce, batch.signer == minter.address else { return false }
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        let highest = batch.attempts.last
+        let tip = max(suggestion.maxPriorityFeePerGas, PaymentConfirmer.bumped(highest?.maxPriorityFeePerGas ?? .zero))
+        let cap = max(suggestion.maxFeePerGas, PaymentConfirmer.bumped(highest?.maxFeePerGas ?? .zero), tip)
+        let signed = EIP1559Transaction(chainId: engine.configuration.chainID, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: cap,
+                                        gasLimit: 21_000, to: minter.address, value: .zero, data: []).sign(with: minter)
+        let filler = NonceFiller(signer: minter.address, nonce: nonce, rawTx: signed.raw, txHash: signed.hash)
+        let recorded = try await database.withConnection { conn in
+            try conn.transaction { tx -> [NonceFiller] in
+                let recorded = try NonceFillers.record([filler], on: tx)
+                let existing = recorded.isEmpty ? try NonceFillers.from(signer: minter.address, nonce: nonce, on: tx).first { $0.nonce == nonce } : nil
+                let held = recorded.first ?? existing
+                guard held != nil else { return [] }
+                try MintQueue.closeBatch(id: batch.id, status: .abandoned,
+                                         error: "reopened by a reorg with payments not settled on the current chain; nonce \(nonce) replaced by a filler",
+                                         alreadyMintedJobIDs: [], nonceConsumed: false, on: tx)
+                try MintQueue.failForLostSettlements(jobIDs: batch.jobIDs, on: tx)
+                return held.map { [$0] } ?? []
+            }
+        }
+        guard let held = recorded.first else { return false }
+        let outcome = try await chain.sendRawTransactions([held.rawTx])
+        logger.critical("a reorged-out mint batch's payments are not settled: its nonce is replaced so it never mints", metadata: [
+            "batch": "\(batch.id)", "nonce": "\(nonce)", "filler": "\(held.txHash.hex)", "jobs": "\(batch.jobIDs.count)",
+            "accepted": "\(outcome.first.map { BroadcastVerdict($0) == .inPool } ?? false)"])
+        return true
     }
 
     /// A batch the node no longer knows would leave the minter's nonce a gap: broadcast its

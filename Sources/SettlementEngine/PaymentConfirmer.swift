@@ -11,8 +11,9 @@ import Postgres
 /// about every unsettled payment (`sent`, and completed ones being restored after a reorg),
 /// lets `ConfirmPlanner` decide each one, and carries the decisions out in one database
 /// transaction plus the broadcasts they ask for. Then, on the coordinator, the `ReorgWatcher`
-/// compares recorded settlement blocks with the canonical chain and, every ten seconds, the
-/// status counts' deltas are folded (`StatusCounts`).
+/// compares recorded settlement blocks with the canonical chain, the `FailureWatch` follows
+/// failed payments the chain may still settle and, every ten seconds, the status counts'
+/// deltas are folded (`StatusCounts`).
 ///
 /// Facts are read in this order, each batch only for the payments the previous one left open:
 /// signers' mined nonces (before receipts, so a nonce seen mined has its receipt below),
@@ -42,6 +43,7 @@ struct PaymentConfirmer: Sendable {
     var loop: EngineLoop {
         let memory = ConfirmLoopMemory()
         let reorgs = ReorgWatcher(engine: engine, database: database, chain: chain)
+        let failures = FailureWatch(engine: engine, database: database, chain: chain)
         return EngineLoop(
             loop: .confirm, engine: engine,
             idle: { settings in try? await Task.sleep(for: .milliseconds(settings.confirmIntervalMilliseconds)) },
@@ -52,6 +54,13 @@ struct PaymentConfirmer: Sendable {
                 // database's, so the others' rows are restored all the same.
                 if await self.engine.leases.isCoordinator {
                     try await reorgs.check(settings, chain: &memory.canonical)
+                    // A look that cannot be made (a node or token that does not answer) is
+                    // reported and made again next time; it must not stop the confirm loop.
+                    do {
+                        try await failures.check(settings, memory: &memory.failureWatch)
+                    } catch {
+                        self.logger.error("cannot look at the watched failed payments this time", metadata: ["error": "\(error)"])
+                    }
                     if memory.countsFoldedAt.duration(to: .now) >= Self.countsFoldInterval {
                         _ = try await self.database.withConnection { conn in try StatusCounts.fold(on: conn) }
                         memory.countsFoldedAt = .now
@@ -85,6 +94,7 @@ struct PaymentConfirmer: Sendable {
         var facts = ConfirmFacts(head: head, now: Date().timeIntervalSince1970, confirmationsRequired: settings.confirmationsRequired,
                                  rebroadcastAfterSeconds: Double(settings.rebroadcastAfterSeconds),
                                  feeBumpAfterSeconds: Double(settings.feeBumpAfterSeconds))
+        facts.revertRetries = settings.revertRetries
         facts.minedNonces = mined
         facts.receipts = try await chain.receiptsByHash(rows.flatMap(\.allTransactionHashes))
         // A question the chain cannot answer now (a token that answers nonsense, a log query a
@@ -119,6 +129,7 @@ struct PaymentConfirmer: Sendable {
         var failed: [(id: String, error: String, releaseNonce: Bool, block: RecordedBlock?)] = []
         var lost: [(id: String, reason: String)] = []
         var requeued: [(id: String, reason: String)] = []
+        var retried: [(id: String, reason: String, gasLimit: UInt64?)] = []
         var released: [(signer: Address, nonce: UInt64)] = []
         var rebroadcast: [PaymentRow] = []
         var bump: [PaymentRow] = []
@@ -135,6 +146,8 @@ struct PaymentConfirmer: Sendable {
                 if releaseNonce, let slot = row.relaySlot { released.append(slot) }
             case .requeue(let reason):
                 requeued.append((row.id, reason))
+            case .retryAfterRevert(let reason, let gasLimit):
+                retried.append((row.id, reason, gasLimit))
             case .rebroadcast:
                 rebroadcast.append(row)
             case .bumpFees:
@@ -143,18 +156,19 @@ struct PaymentConfirmer: Sendable {
                 break
             }
         }
-        if !(settled.isEmpty && failed.isEmpty && lost.isEmpty && requeued.isEmpty) {
-            let (settledItems, failedItems, lostItems, requeuedItems) = (settled, failed, lost, requeued)
+        if !(settled.isEmpty && failed.isEmpty && lost.isEmpty && requeued.isEmpty && retried.isEmpty) {
+            let (settledItems, failedItems, lostItems, requeuedItems, retriedItems) = (settled, failed, lost, requeued, retried)
             try await database.withConnection { conn in
                 try conn.transaction { tx in
                     try PaymentQueue.complete(settledItems, on: tx)
                     try PaymentQueue.markConfirmationFailed(failedItems, on: tx)
                     try PaymentQueue.markSettlementLost(lostItems, on: tx)
                     try PaymentQueue.returnToPending(requeuedItems, on: tx)
+                    try PaymentQueue.retryAfterRevert(retriedItems, on: tx)
                 }
             }
             await engine.paymentLanes.release(released)
-            report(settled: settled, failed: failed, lost: lost, requeued: requeued)
+            report(settled: settled, failed: failed, lost: lost, requeued: requeued + retried.map { ($0.id, $0.reason) })
         }
         try await broadcastAgain(rebroadcast)
         try await bumpFees(bump, settings: settings)
@@ -283,4 +297,6 @@ final class ConfirmLoopMemory: @unchecked Sendable {
     var stalls = NonceStallWatch()
     var canonical: CanonicalChain?
     var countsFoldedAt = ContinuousClock.now
+    /// When and at which head the failure watch last looked.
+    var failureWatch: (at: ContinuousClock.Instant, head: UInt64)?
 }

@@ -100,7 +100,7 @@ struct PaymentSender: Sendable {
                 let outcomes = try await chain.calls(candidates.map { CallRequest(to: $0.token, data: $0.calldata) })
                 let sorted = SendPlanner.sort(candidates, verdicts: outcomes.map(SimulationVerdict.init), into: &plan)
                 ready = sorted.ready
-                try await settleUsed(sorted.used, into: &plan)
+                try await settleUsed(sorted.used, confirmationsRequired: settings.confirmationsRequired, into: &plan)
             }
             if !ready.isEmpty {
                 let fees = try await fees(settings)
@@ -136,19 +136,21 @@ struct PaymentSender: Sendable {
     }
 
     /// Looks up who used the authorizations the token says are used, and decides them.
-    private func settleUsed(_ used: [SendCandidate], into plan: inout SendPlan) async throws {
+    private func settleUsed(_ used: [SendCandidate], confirmationsRequired: Int, into plan: inout SendPlan) async throws {
         guard !used.isEmpty else { return }
         let uses: [String: AuthorizationUse]
+        let head: UInt64
         do {
-            // Depth 1: a mined pair is the proof (the reorg watcher re-checks it until final).
-            uses = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: try await chain.blockNumber())
+            // A pair `confirmations_required` deep is the proof (the reorg watcher re-checks it until final).
+            head = try await chain.blockNumber()
+            uses = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: head)
         } catch {
             // Leave them pending for another look; the rest of the batch goes on.
             logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])
             plan.untouched += used.map(\.row.id)
             return
         }
-        SendPlanner.settleUsed(used, uses: uses, into: &plan)
+        SendPlanner.settleUsed(used, uses: uses, head: head, confirmationsRequired: confirmationsRequired, into: &plan)
     }
 
     private func fees(_ settings: EngineSettings) async throws -> FeeSuggestion? {

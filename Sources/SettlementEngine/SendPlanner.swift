@@ -49,13 +49,16 @@ enum SendPlanner {
     /// with it (x402 payloads can be front-run), the payment is paid by that pair of logs (one
     /// pair, one payment); if it was spent elsewhere or cancelled, it can never settle. A use
     /// not visible yet (a node whose log index lags) is looked at again next time; a legacy row
-    /// without an enqueue block was searched in a window only and is judged as before.
-    static func settleUsed(_ used: [SendCandidate], uses: [String: AuthorizationUse], into plan: inout SendPlan) {
+    /// without an enqueue block was searched in a window only and is judged as before. A pair
+    /// pays only once it is `confirmationsRequired` deep under `head`, as a pair of our own does.
+    static func settleUsed(_ used: [SendCandidate], uses: [String: AuthorizationUse], head: UInt64, confirmationsRequired: Int,
+                           into plan: inout SendPlan) {
         let decided = ConfirmPlanner.oneSettlementPerPair(used.map { candidate in
             let decision: ConfirmDecision
             switch uses[candidate.row.id] {
             case .paid(let pair)?:
-                decision = .settle(ConfirmPlanner.settlement(candidate.row, pair: pair, gasUsed: nil))
+                let depth = head >= pair.blockNumber ? Int(head - pair.blockNumber) + 1 : 0
+                decision = depth >= confirmationsRequired ? .settle(ConfirmPlanner.settlement(candidate.row, pair: pair, gasUsed: nil)) : .wait
             case .spentElsewhere(let transaction, _)?:
                 decision = .fail(reason: "the authorization was used by transaction \(transaction.hex) without paying the receiver",
                                  releaseNonce: false, block: nil)
@@ -77,8 +80,9 @@ enum SendPlanner {
         }
     }
 
-    /// Signs the ready candidates with the reserved nonces, in order. Without fees (above the
-    /// ceiling) or without a nonce (no free lane) a candidate stays pending, untouched.
+    /// Signs the ready candidates with the reserved nonces, in order, each with `gasLimit` or
+    /// the higher limit a revert out of gas left on it. Without fees (above the ceiling) or
+    /// without a nonce (no free lane) a candidate stays pending, untouched.
     static func sign(_ ready: [SendCandidate], reserved: [(key: PrivateKey, nonce: UInt64)], fees: FeeSuggestion?, chainID: UInt64,
                      gasLimit: UInt64, now: Date, into plan: inout SendPlan) {
         for (index, candidate) in ready.enumerated() {
@@ -88,7 +92,8 @@ enum SendPlanner {
             }
             let (key, nonce) = reserved[index]
             let signed = EIP1559Transaction(chainId: chainID, nonce: nonce, maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-                                            maxFeePerGas: fees.maxFeePerGas, gasLimit: gasLimit, to: candidate.token, value: .zero,
+                                            maxFeePerGas: fees.maxFeePerGas, gasLimit: max(gasLimit, candidate.row.gasLimit ?? 0),
+                                            to: candidate.token, value: .zero,
                                             data: candidate.calldata).sign(with: key)
             let attempt = TransactionAttempt(hash: signed.hash, nonce: nonce, maxFeePerGas: fees.maxFeePerGas,
                                              maxPriorityFeePerGas: fees.maxPriorityFeePerGas, at: now.timeIntervalSince1970)

@@ -217,15 +217,6 @@ public final class SettlementEngine: PaymentService {
                             instance: configuration.instanceName, leases: await leases.holders(self))
     }
 
-    public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
-        let id = try Self.uuid(paymentID)
-        let cancelled = try await database(.change) { try await requests.next.withConnection { conn in try PaymentQueue.cancel(id: id, on: conn) } }
-        let snapshot = try await status(paymentID: id)
-        guard cancelled else { throw .invalidTransition(paymentID: id, status: snapshot.status, action: "cancelled (only pending payments can be)") }
-        events.publish(ids: [id], status: .failed, errors: ["cancelled by operator"])
-        return snapshot
-    }
-
     public func retry(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         let id = try Self.uuid(paymentID)
         let snapshot = try await status(paymentID: id)

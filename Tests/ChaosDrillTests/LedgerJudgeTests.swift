@@ -135,7 +135,8 @@ final class LedgerJudgeTests: XCTestCase {
                 $0.facts.paymentTokenLogs.removeAll { $0.transactionHash == LedgerScenario.word(byte: 0x11) }
                 $0.facts.receiverAfter = $0.facts.receiverAfter - UInt256(20_000)
              },
-             ["completed payment \(second): its transaction \(LedgerScenario.word(byte: 0x11)) holds no log of the payment token"]),
+             ["completed payment \(second): its transaction \(LedgerScenario.word(byte: 0x11)) holds no log of the payment token",
+              "of payment \(second) was minted", "but its payment is not settled on the canonical chain (minted unpaid)"]),
             ("a settlement pair that pays someone else", {
                 let index = $0.facts.paymentTokenLogs.firstIndex { $0.transactionHash == LedgerScenario.word(byte: 0x10) && $0.logIndex == 5 }!
                 $0.facts.paymentTokenLogs[index].topics[2] = LedgerScenario.topic(LedgerScenario.buyer(1))
@@ -153,7 +154,8 @@ final class LedgerJudgeTests: XCTestCase {
                 $0.facts.payments[0].reorged = true
                 $0.facts.payments[0].settlementLost = "nonce used elsewhere"
              },
-             ["payment \(first): settlement lost (nonce used elsewhere)"]),
+             ["payment \(first): settlement lost (nonce used elsewhere)",
+              "item 0 of payment \(first) was minted (\(LedgerScenario.word(byte: 0xe0))), but its payment is not settled on the canonical chain (minted unpaid)"]),
             ("the receiver paid less than the completed payments", { $0.facts.receiverAfter = $0.facts.receiverAfter - UInt256(1) },
              ["the receiver gained 69999, completed payments sum to 70000"]),
             ("a buyer's balance not read", { $0.facts.mintBalancesAfter[LedgerScenario.buyer(0)] = nil },

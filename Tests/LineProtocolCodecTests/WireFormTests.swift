@@ -129,7 +129,8 @@ final class WireFormTests: XCTestCase {
             .tooManyPending(payer: "", count: 0, limit: 0),
             .priceMismatch(amount: "", expectedAmount: "", paymentToken: "", unitPrice: "", quantity: 0),
             .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
-            .invalidTransition(paymentID: "", status: .pending, action: ""), .unknownSetting(""),
+            .invalidTransition(paymentID: "", status: .pending, action: ""),
+            .authorizationStillUsable(paymentID: "", validBefore: 0), .alreadyPaid(paymentID: "", txHash: ""), .unknownSetting(""),
             .invalidSettingValue(key: "", value: "", reason: ""), .shuttingDown,
         ]
         XCTAssertEqual(engineErrors.map(\.code), ProtocolErrorCodes.engine)

@@ -31,8 +31,10 @@ final class PayctlGuideCommandsTests: XCTestCase {
             _ = try await client.updateSetting(key: key, value: try XCTUnwrap(before[key], "\(key) had a value before"))
         }
 
-        // A payment held pending by a fee ceiling under the chain's fees, cancelled by the
-        // operator: failed. Then the ceiling restored and `payctl retry ID`: it settles and mints.
+        // A payment held pending by a fee ceiling under the chain's fees: `payctl cancel ID`
+        // refuses (its authorization is unused and unexpired: anyone could still settle it) and
+        // exits 1, saying why. Then its transaction reverts (out of gas, no retries): failed for
+        // now. The cause fixed, `payctl retry ID`: it settles and mints.
         let ceiling = try XCTUnwrap(before["max_fee_per_gas_wei"])
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
         let payment = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(6), idempotencyKey: "guide-\(UUID().uuidString.prefix(8))"))
@@ -48,10 +50,20 @@ final class PayctlGuideCommandsTests: XCTestCase {
         let held = try await client.status(paymentID: payment.paymentID).status
         XCTAssertEqual(held, .pending, "the fee ceiling holds it")
         let cancel = try await bed.run("payctl", ["cancel", payment.paymentID] + socket)
-        XCTAssertEqual(cancel.status, 0, cancel.description)
-        let cancelled = try await client.status(paymentID: payment.paymentID).status
-        XCTAssertEqual(cancelled, .failed)
+        XCTAssertEqual(cancel.status, 1, cancel.description)
+        XCTAssertTrue(cancel.stderr.hasPrefix("payctl: authorization_still_usable: "), cancel.stderr)
+        XCTAssertTrue(cancel.stderr.contains("valid_before"), "the hint says what to wait for: \(cancel.stderr)")
+        let notCancelled = try await client.status(paymentID: payment.paymentID).status
+        XCTAssertEqual(notCancelled, .pending)
+        let revert = [("transfer_gas_limit", "55000"), ("simulate_before_send", "false"), ("revert_retries", "0")]
+        for (key, value) in revert { _ = try await client.updateSetting(key: key, value: value) }
         _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: ceiling)
+        try await bed.wait("its transaction to revert", seconds: 60) {
+            try await client.status(paymentID: payment.paymentID).status == .confirmationFailed
+        }
+        for (key, fallback) in [("transfer_gas_limit", "150000"), ("simulate_before_send", "true"), ("revert_retries", "2")] {
+            _ = try await client.updateSetting(key: key, value: before[key] ?? fallback)
+        }
 
         let stuck = try await bed.run("payctl", ["list", "--status", "sent", "--older-than", "60s"] + socket)
         XCTAssertEqual(stuck.status, 0, stuck.description)

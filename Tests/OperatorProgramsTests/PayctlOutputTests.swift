@@ -155,31 +155,29 @@ final class PayctlOutputTests: XCTestCase {
         let json = try ChildProcess.spawn(try OperatorTestbed.binary("payctl"), ["watch", "--json", "--socket", bed.socketPath],
                                           environment: OperatorTestbed.environment(), stdout: .file(jsonOutput))
         // payctl prints nothing before the daemon acknowledged the watch, and nothing else says
-        // when it has: wait until both have printed an event. A probe payment, held pending by
-        // a fee ceiling no block meets, gives them events (it is cancelled and retried until
-        // both printed one, should they have subscribed after its first); it ends cancelled,
-        // never having reached the chain.
-        let settings = try await client.settings()
-        let ceiling = try XCTUnwrap(settings.first { $0.key == "max_fee_per_gas_wei" }?.value)
-        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: "1")
+        // when it has: wait until both have printed an event. A probe payment whose transaction
+        // runs out of gas (no simulation, no retries) gives them events (it is retried until
+        // both printed one, should they have subscribed after its first); it ends
+        // `confirmation_failed`, its authorization never used.
+        let settings = Dictionary(try await client.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let revert = [("transfer_gas_limit", "55000"), ("simulate_before_send", "false"), ("revert_retries", "0")]
+        for (key, value) in revert { _ = try await client.updateSetting(key: key, value: value) }
         let probe = try await client.enqueue(try bed.request(buyer: try bed.buyerKey(0))).paymentID
         try await bed.wait("both watchers to print an event of the probe payment", seconds: 60) {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
             let jsonText = (try? String(contentsOfFile: jsonOutput, encoding: .utf8)) ?? ""
             if text.contains(probe), jsonText.contains(probe) { return true }
-            if try await client.status(paymentID: probe).status == .pending {
-                _ = try? await client.cancel(paymentID: probe)
-            } else {
+            if try await client.status(paymentID: probe).status == .confirmationFailed {
                 _ = try? await client.retry(paymentID: probe)
             }
             return false
         }
-        try await bed.wait("the probe payment cancelled") {
-            if try await client.status(paymentID: probe).status == .failed { return true }
-            _ = try? await client.cancel(paymentID: probe)
-            return false
+        try await bed.wait("the probe payment's last transaction reverted") {
+            try await client.status(paymentID: probe).status == .confirmationFailed
         }
-        _ = try await client.updateSetting(key: "max_fee_per_gas_wei", value: ceiling)
+        for (key, fallback) in [("transfer_gas_limit", "150000"), ("simulate_before_send", "true"), ("revert_retries", "2")] {
+            _ = try await client.updateSetting(key: key, value: settings[key] ?? fallback)
+        }
         let id = try await client.enqueue(request).paymentID
         try await bed.wait("the watchers saw the payment complete") {
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""

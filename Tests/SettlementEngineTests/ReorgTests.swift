@@ -125,6 +125,19 @@ final class ReorgTests: XCTestCase {
         try await assertLedgerMatchesChain(testbed, receiverBefore: before.receiver, payments: 12, mintsBefore: before.mints, items: wave.items)
     }
 
+    /// Reorgs every settlement out (`reorgOut`), the new chain's first block holding the payer's
+    /// own `transferWithAuthorization` of `request`'s nonce to himself (a double spend through a
+    /// reorg). Returns that transaction.
+    @discardableResult
+    private func reorgOutSpendingElsewhere(_ testbed: EngineTestbed, payer: PrivateKey, request: PaymentRequest) async throws -> SignedTransaction {
+        let toHimself = try testbed.request(buyer: payer, value: 1, to: payer.address, nonce: try Bytes32(hex: request.authorization.nonce))
+        let (transfer, signature) = try FrontRunner.authorization(toHimself)
+        let doubleSpend = try await FrontRunner(testbed: testbed).sign(to: testbed.usdc, data: USDCCalldata.transferWithAuthorization(transfer, signature: signature),
+                                                                     gas: 200_000)
+        try await reorgOut(testbed, reinject: false, transactions: [[.string(Hex.encode(doubleSpend.raw)), 0]])
+        return doubleSpend
+    }
+
     /// After the reorg the payer's authorization is spent on a transfer to himself in the new
     /// chain (a double spend through a reorg): the payment cannot be restored. It stays
     /// completed, is flagged `settlement_lost` with the reason, and its tokens (held back by
@@ -136,11 +149,7 @@ final class ReorgTests: XCTestCase {
         let request = try testbed.request(buyer: payer, value: value)
         let payment = try await testbed.engine.enqueue(request)
         try await testbed.wait("payment completed") { try await testbed.engine.status(paymentID: payment.paymentID).status == .completed }
-        let toHimself = try testbed.request(buyer: payer, value: 1, to: payer.address, nonce: try Bytes32(hex: request.authorization.nonce))
-        let (transfer, signature) = try FrontRunner.authorization(toHimself)
-        let doubleSpend = try await FrontRunner(testbed: testbed).sign(to: testbed.usdc, data: USDCCalldata.transferWithAuthorization(transfer, signature: signature),
-                                                                     gas: 200_000)
-        try await reorgOut(testbed, reinject: false, transactions: [[.string(Hex.encode(doubleSpend.raw)), 0]])
+        try await reorgOutSpendingElsewhere(testbed, payer: payer, request: request)
         try await testbed.wait("the lost settlement flagged") {
             try testbed.database().query("SELECT settlement_lost FROM payment_queue WHERE id = $1::uuid", [payment.paymentID]).first!.text("settlement_lost") != nil
         }
@@ -160,6 +169,92 @@ final class ReorgTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.code, "invalid_transition")
         }
+        await testbed.stop()
+    }
+
+    /// Issue 16, scenario 1: a payment completes and its mint lands; a reorg replaces every
+    /// block from the settlement on with blocks holding only the payer's own use of the same
+    /// nonce. Before, the reopened mint batch's recorded bytes were broadcast again without
+    /// looking at the payment behind it: the buyer kept the tokens, the receiver got nothing.
+    /// Now the batch's nonce is taken by a filler and its job waits for (here: fails with) the
+    /// payment.
+    func testAMintBatchWhosePaymentWasDoubleSpentInAReorgIsNeverMintedAgain() async throws {
+        let testbed = try await testbed()
+        try await testbed.start()
+        let payer = try testbed.buyerKey(4)
+        let mintedBefore = try await testbed.mintBalance(payer.address)
+        let request = try testbed.request(buyer: payer, value: value)
+        let payment = try await testbed.engine.enqueue(request)
+        try await testbed.wait("payment completed and minted") {
+            try await testbed.engine.status(paymentID: payment.paymentID).mints.map(\.status) == [.completed]
+        }
+        let batch = try testbed.database().query("SELECT id, nonce, signer FROM mint_batches").first!
+        let (batchID, batchNonce) = (try batch.int64("id"), UInt64(try batch.int64("nonce")))
+        let minter = try Address(hex: try batch.text("signer")!)
+        try await reorgOutSpendingElsewhere(testbed, payer: payer, request: request)
+
+        // The batch is replaced (its nonce mined by a filler), or, before, minted again.
+        try await testbed.wait("the reopened batch replaced by a filler, or minted again", seconds: 90) {
+            let status = try testbed.database().query("SELECT status FROM mint_batches WHERE id = $1", [String(batchID)]).first!.text("status")
+            let minted = try await testbed.mintBalance(payer.address)
+            let nonceMined = try await testbed.rpc.transactionCount(minter) > batchNonce
+            return (status == "abandoned" && nonceMined) || minted != mintedBefore
+        }
+        let minted = try await testbed.mintBalance(payer.address)
+        XCTAssertEqual(minted, mintedBefore, "tokens minted for a payment whose settlement the payer double-spent")
+        let filler = try testbed.database().query("SELECT tx_hash FROM nonce_fillers WHERE lower(signer) = lower($1) AND nonce = $2",
+                                                  [minter.checksummed, String(batchNonce)]).first
+        XCTAssertNotNil(filler, "the batch's nonce is held by a recorded filler")
+        try await testbed.wait("the lost settlement flagged and its job failed") {
+            let snapshot = try await testbed.engine.status(paymentID: payment.paymentID)
+            return snapshot.settlementLost != nil && snapshot.mints.map(\.status) == [.failed]
+        }
+        // Several mint iterations later the batch's bytes have still not been broadcast again.
+        let beats = testbed.engine.heartbeats.beats(.mint)
+        try await testbed.wait("the mint loop to go round three times") { testbed.engine.heartbeats.beats(.mint) >= beats + 3 }
+        let after = try await testbed.mintBalance(payer.address)
+        XCTAssertEqual(after, mintedBefore)
+        await testbed.stop()
+    }
+
+    /// Issue 16, scenario 5: `settlement_lost` is not forever. The payer's double spend that
+    /// made the settlement lost is itself reorged out: the authorization is unused and
+    /// unexpired again, so the payment is restored (relayed by us), and its mints, failed for
+    /// the loss, run once it is settled. Before, the row was never looked at again.
+    func testALostSettlementWhoseDoubleSpendIsReorgedOutIsRestoredAndMinted() async throws {
+        let testbed = try await testbed(["mint_confirmations": "1000"])
+        try await testbed.start()
+        let payer = try testbed.buyerKey(5)
+        let mintedBefore = try await testbed.mintBalance(payer.address)
+        let request = try testbed.request(buyer: payer, value: value)
+        let payment = try await testbed.engine.enqueue(request)
+        try await testbed.wait("payment completed") { try await testbed.engine.status(paymentID: payment.paymentID).status == .completed }
+        let doubleSpend = try await reorgOutSpendingElsewhere(testbed, payer: payer, request: request)
+        try await testbed.wait("the lost settlement flagged") {
+            try await testbed.engine.status(paymentID: payment.paymentID).settlementLost != nil
+        }
+        let lost = try await testbed.engine.status(paymentID: payment.paymentID)
+        XCTAssertEqual(lost.mints.map(\.status), [.failed])
+        _ = try await testbed.engine.updateSetting(key: "mint_confirmations", value: "1")
+
+        // The double spend's block goes too, and nothing takes its place.
+        let spentAt = try await testbed.rpc.receipt(doubleSpend.hash)!.blockNumber
+        let head = try await testbed.rpc.blockNumber()
+        try testbed.chain.control("devchain_reorg", [.int(Int64(head - spentAt + 1)), ["reinject": .bool(false), "transactions": .array([])]])
+        try await testbed.wait("settled again on the current chain and minted", seconds: 120) {
+            let snapshot = try await testbed.engine.status(paymentID: payment.paymentID)
+            return snapshot.settlementLost == nil && snapshot.mints.map(\.status) == [.completed]
+        }
+        let restored = try testbed.database().query("""
+            SELECT result->>'settled_by' AS by, reorged_at IS NULL AS settled FROM payment_queue WHERE id = $1::uuid
+            """, [payment.paymentID]).first!
+        XCTAssertEqual(try restored.text("by"), "paymentd")
+        XCTAssertTrue(try restored.bool("settled"))
+        let mintAmount = UInt256(decimal: testbed.chain.mintAmount)!
+        let minted = try await testbed.mintBalance(payer.address)
+        XCTAssertEqual(minted - mintedBefore, mintAmount, "minted once")
+        let used = try await testbed.rpc.authorizationStates(token: testbed.usdc, [(authorizer: payer.address, nonce: try Bytes32(hex: request.authorization.nonce))])
+        XCTAssertEqual(used, [true], "the authorization is used on the current chain")
         await testbed.stop()
     }
 

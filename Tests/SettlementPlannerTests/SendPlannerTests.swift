@@ -59,10 +59,24 @@ final class SendPlannerTests: XCTestCase {
             rows[0].id: .paid(pair),
             rows[1].id: .spentElsewhere(transaction: Fixtures.hash(0xEE), blockNumber: 9),
             rows[2].id: .cancelled(transaction: Fixtures.hash(0xCC), blockNumber: 9),
-        ], into: &plan)
+        ], head: 9, confirmationsRequired: 1, into: &plan)
         XCTAssertEqual(plan.settled.map(\.paymentID), [rows[0].id])
         XCTAssertEqual(plan.failed.map { $0.row.id }, [rows[1].id, rows[2].id, legacy.id])
         XCTAssertEqual(plan.untouched, [rows[3].id], "a use not visible yet is looked at again")
+    }
+
+    /// Found by reading (issue 16): the front-run path completed at depth 1 whatever
+    /// `confirmations_required` said.
+    func testAFrontRunPairSettlesOnlyOnceConfirmationsRequiredDeep() {
+        let rows = [pending("00000000-0000-4000-8000-00000000000c", nonce: 3)]
+        let pair = SettlementPair(transactionHash: Fixtures.hash(0xF0), blockNumber: 9, blockHash: Fixtures.hash(9), logIndex: 0)
+        for (head, settled) in [(UInt64(9), false), (10, false), (11, true)] {
+            var plan = SendPlan()
+            let candidates = SendPlanner.candidates(rows, configuration: configuration, into: &plan)
+            SendPlanner.settleUsed(candidates, uses: [rows[0].id: .paid(pair)], head: head, confirmationsRequired: 3, into: &plan)
+            XCTAssertEqual(plan.settled.map(\.paymentID), settled ? [rows[0].id] : [], "head \(head)")
+            XCTAssertEqual(plan.untouched, settled ? [] : [rows[0].id], "head \(head)")
+        }
     }
 
     func testTwoPaymentsClaimingOnePairSettleOnlyOne() {
@@ -70,7 +84,7 @@ final class SendPlannerTests: XCTestCase {
         let rows = [pending("00000000-0000-4000-8000-00000000000a", nonce: 1), pending("00000000-0000-4000-8000-00000000000b", nonce: 2)]
         let candidates = SendPlanner.candidates(rows, configuration: configuration, into: &plan)
         let pair = SettlementPair(transactionHash: Fixtures.hash(0xF0), blockNumber: 9, blockHash: Fixtures.hash(9), logIndex: 0)
-        SendPlanner.settleUsed(candidates, uses: [rows[0].id: .paid(pair), rows[1].id: .paid(pair)], into: &plan)
+        SendPlanner.settleUsed(candidates, uses: [rows[0].id: .paid(pair), rows[1].id: .paid(pair)], head: 9, confirmationsRequired: 1, into: &plan)
         XCTAssertEqual(plan.settled.map(\.paymentID), [rows[0].id])
         XCTAssertEqual(plan.untouched, [rows[1].id])
     }
