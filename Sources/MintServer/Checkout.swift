@@ -97,6 +97,8 @@ public struct Checkout: Sendable {
             return .conflict(message: message, receipt: receipt(payment, success: false, reason: X402ErrorReason.duplicateSettlement.rawValue, transaction: nil))
         case .tooManyPending(let count, let message):
             return .tooManyPending(count: count, message: message)
+        case .soldOut(let message):
+            return .soldOut(message: message, receipt: receipt(payment, success: false, reason: X402ErrorReason.soldOut.rawValue, transaction: nil))
         case .unavailable(let message, _):
             return .unavailable(message: message)
         }

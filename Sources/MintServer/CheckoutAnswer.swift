@@ -16,6 +16,9 @@ public enum CheckoutAnswer: Sendable, Equatable {
     case settled(PurchaseState)
     /// 409: the authorization is already settling as another payment.
     case conflict(message: String, receipt: Receipt)
+    /// 409 `sold_out`: the product cannot serve the purchase; nothing was charged, and paying
+    /// again would not help (not a 402, which invites a new payment).
+    case soldOut(message: String, receipt: Receipt)
     /// 429: the payer has too many unsettled payments.
     case tooManyPending(count: Int?, message: String)
     /// 503: paymentd is unreachable or cannot act now; retry (the same payment).

@@ -85,6 +85,8 @@ public struct Facilitator: Sendable {
             return answer(false, .duplicateSettlement, nil)
         case .tooManyPending:
             return answer(false, .tooManyPending, nil)
+        case .soldOut:
+            return answer(false, .soldOut, nil)
         case .unavailable(_, let mayHaveRun):
             // A request that may have been queued is pending, so the caller sends the same one again.
             return answer(false, mayHaveRun ? .settlementPending : .unavailable, nil)

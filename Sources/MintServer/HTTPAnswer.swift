@@ -44,6 +44,9 @@ enum HTTPAnswer {
         case .conflict(let message, let receipt):
             return self.error(.conflict, X402ErrorReason.duplicateSettlement.rawValue, message,
                               headers: [(receipt.headerName, receipt.response.headerValue)])
+        case .soldOut(let message, let receipt):
+            return self.error(.conflict, X402ErrorReason.soldOut.rawValue, message,
+                              headers: [(receipt.headerName, receipt.response.headerValue)])
         case .tooManyPending(let count, let message):
             return self.error(.tooManyRequests, "Too many pending payments", message,
                               extra: ["pendingCount": count.map { .int(Int64($0)) } ?? .null])

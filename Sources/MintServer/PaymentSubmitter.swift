@@ -22,7 +22,7 @@ public struct PaymentSubmitter: Sendable {
             amount: purchase.amountText, authorization: payment.authorization,
             metadata: ["quantity": .int(Int64(purchase.quantity)), "recipient": .string(recipient),
                        "x402Version": .int(Int64(payment.x402Version)), "network": .string(payment.network)],
-            idempotencyKey: payment.idempotencyKey)
+            idempotencyKey: payment.idempotencyKey(asset: purchase.price.paymentToken))
         do throws(PaymentdClientError) {
             return .accepted(try await client.enqueue(request))
         } catch {
@@ -39,6 +39,8 @@ public struct PaymentSubmitter: Sendable {
                 return .tooManyPending(count: wire.pendingCount, message: wire.message)
             case "duplicate_authorization", "idempotency_key_conflict":
                 return .conflict(message: wire.message)
+            case "sold_out":
+                return .soldOut(message: wire.message)
             case "quantity_out_of_range":
                 return .invalidRequest(reason: X402ErrorReason.quantityOutOfRange.rawValue, message: wire.message)
             case "invalid_request":

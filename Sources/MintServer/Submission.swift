@@ -14,6 +14,8 @@ public enum Submission: Sendable, Equatable {
     case conflict(message: String)
     /// The payer has too many unsettled payments.
     case tooManyPending(count: Int?, message: String)
+    /// The product cannot serve the purchase: nothing was queued or charged.
+    case soldOut(message: String)
     /// paymentd could not be reached or could not act. `mayHaveRun`: the request may have been
     /// queued (a connection lost mid-request), so the same payment must be sent again, not a new one.
     case unavailable(message: String, mayHaveRun: Bool)

@@ -35,6 +35,9 @@ public enum PaymentError: CodedError, Equatable {
     case priceMismatch(amount: String, expectedAmount: String, paymentToken: String, unitPrice: String, quantity: Int64)
     /// The quantity is outside 1…`maximum` for what is bought.
     case quantityOutOfRange(quantity: Int64, maximum: Int, product: String)
+    /// The mint token cannot serve the purchase: only `remaining` items are left once the
+    /// unsettled payments' items are counted.
+    case soldOut(product: String, quantity: Int64, remaining: Int64)
     /// Nothing of this payment type is sold here (a `deploy` without a deploy price).
     case paymentTypeNotAllowed(PaymentType)
 
@@ -69,6 +72,7 @@ public enum PaymentError: CodedError, Equatable {
         case .tooManyPending: "too_many_pending"
         case .priceMismatch: "price_mismatch"
         case .quantityOutOfRange: "quantity_out_of_range"
+        case .soldOut: "sold_out"
         case .paymentTypeNotAllowed: "payment_type_not_allowed"
         case .notFound: "not_found"
         case .invalidTransition: "invalid_transition"
@@ -112,6 +116,9 @@ public enum PaymentError: CodedError, Equatable {
         case .priceMismatch(let amount, let expected, let paymentToken, let unitPrice, let quantity):
             "The amount \(amount) is not the price: \(quantity) × \(unitPrice) = \(expected) atomic units of \(paymentToken) are expected. "
                 + "Read the price list (prices) and sign an authorization for exactly \(expected) in \(paymentToken)."
+        case .soldOut(let product, let quantity, let remaining):
+            "\(product) is sold out for this purchase: \(quantity) items asked, \(remaining) left once the purchases already paid "
+                + "for are served. Nothing was charged; do not sign an authorization for it."
         case .quantityOutOfRange(let quantity, let maximum, let product):
             "The quantity \(quantity) is out of range: one payment buys from 1 to \(maximum) items of \(product)."
         case .paymentTypeNotAllowed(let type):

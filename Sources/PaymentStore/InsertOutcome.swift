@@ -7,4 +7,7 @@ public enum InsertOutcome: Sendable, Hashable {
     case duplicateAuthorization(PaymentRow)
     /// The payer has `count` unsettled payments already.
     case tooManyPending(count: Int)
+    /// Its mint token cannot serve it: `remaining` items are left once the unsettled payments'
+    /// items are counted.
+    case soldOut(remaining: Int64)
 }

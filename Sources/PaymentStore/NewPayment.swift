@@ -19,6 +19,9 @@ public struct NewPayment: Sendable, Hashable {
     /// The chain head when the authorization was found unused (set by the engine just before
     /// the insert): where a search for its use starts.
     public var enqueuedBlock: UInt64?
+    /// What its mint token has left to sell (`remainingSupply()` in items, and the block it was
+    /// read at), when the token says and supply is reserved at enqueue; nil: no limit known.
+    public var supply: ItemSupply?
 
     public init(type: PaymentType, token: Address?, transfer: TransferWithAuthorization, authorization: AuthorizationPayload,
                 amount: UInt256, paymentToken: Address, metadata: JSONValue?, idempotencyKey: String?) {
@@ -34,4 +37,19 @@ public struct NewPayment: Sendable, Hashable {
 
     /// The payer: the authorization's `from`.
     public var payer: Address { transfer.from }
+
+    /// How many items it buys: `metadata.quantity`, or 1.
+    public var quantity: Int { Int(metadata?["quantity"]?.intValue ?? 1) }
+}
+
+/// A mint token's remaining supply in items, as read from the chain at `block`: what enqueue
+/// reserves the items of unsettled payments against (`EnqueueAdmission`).
+public struct ItemSupply: Sendable, Hashable {
+    public var items: Int64
+    public var block: UInt64
+
+    public init(items: Int64, block: UInt64) {
+        self.items = items
+        self.block = block
+    }
 }

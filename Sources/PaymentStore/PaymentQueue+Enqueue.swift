@@ -23,6 +23,10 @@ extension PaymentQueue {
         guard !payments.isEmpty else { return [] }
         return try StoreError.wrap {
             try conn.transaction { tx in
+                // The supply of each mint token with a known limit is counted under its lock
+                // (taken before the payers', in one order), so two batches cannot both sell
+                // its last item.
+                let available = try availableItems(payments, on: tx)
                 // Locks before keys: a batch still inserting this payer's rows commits before
                 // we read, so a retry of its request finds the key, not only the authorization.
                 let payers = Array(Set(payments.map(\.payer.lowercaseHex))).sorted()
@@ -43,7 +47,7 @@ extension PaymentQueue {
                     }
                 }
                 let verdicts = EnqueueAdmission.decide(payments, byKey: byKey, byAuthorization: byAuthorization,
-                                                       unsettled: unsettled, limit: maxUnsettledPerPayer)
+                                                       unsettled: unsettled, limit: maxUnsettledPerPayer, available: available)
                 let toInsert = zip(payments, verdicts).filter { $0.1 == .insert }.map(\.0)
                 let inserted = try insertRows(toInsert, on: tx)
 
@@ -53,6 +57,7 @@ extension PaymentQueue {
                     case .existingKey(let row): outcomes.append(.existingKey(row))
                     case .duplicateAuthorization(let row): outcomes.append(.duplicateAuthorization(row))
                     case .tooManyPending(let count): outcomes.append(.tooManyPending(count: count))
+                    case .soldOut(let remaining): outcomes.append(.soldOut(remaining: remaining))
                     case .insert:
                         if let row = inserted[EnqueueAdmission.AuthorizationKey(payment)] {
                             outcomes.append(.inserted(row))
@@ -68,6 +73,41 @@ extension PaymentQueue {
                 return outcomes
             }
         }
+    }
+
+    /// Per mint token with a known supply among `payments` (lowercase hex): the items it has
+    /// left once every unsettled purchase of it is counted: payments not yet settled, mint jobs
+    /// not yet minted, and jobs minted after the block the supply was read at (the supply read
+    /// does not show those yet). Takes each such token's lock, in one order.
+    private static func availableItems(_ payments: [NewPayment], on conn: PostgresConnection) throws -> [String: Int64] {
+        var supplies: [String: ItemSupply] = [:]
+        for payment in payments {
+            guard let token = payment.token?.lowercaseHex, let supply = payment.supply else { continue }
+            // The latest read of a token's supply in the batch is the one that counts.
+            if supplies[token].map({ $0.block < supply.block }) ?? true { supplies[token] = supply }
+        }
+        guard !supplies.isEmpty else { return [:] }
+        let tokens = supplies.keys.sorted()
+        try conn.query("""
+            SELECT count(pg_advisory_xact_lock(1, hashtext(t))) FROM (SELECT t FROM unnest($1::text[]) AS t ORDER BY t) AS sorted
+            """, [PostgresArrayLiteral.encode(tokens)])
+        let rows = try conn.query("""
+            SELECT u.token,
+                   (SELECT coalesce(sum(CASE WHEN p.metadata->>'quantity' ~ '^[0-9]{1,9}$' THEN (p.metadata->>'quantity')::bigint ELSE 1 END), 0)
+                      FROM payment_queue p
+                     WHERE lower(p.token_address) = u.token AND p.status IN ('pending', 'processing', 'sent'))
+                 + (SELECT count(*) FROM mint_queue j WHERE lower(j.token_address) = u.token AND j.status IN ('pending', 'processing'))
+                 + (SELECT count(*) FROM mint_queue j JOIN mint_batches b ON b.id = j.batch_id
+                     WHERE lower(j.token_address) = u.token AND j.status = 'completed' AND b.confirmed_block > u.block)
+                   AS reserved
+            FROM unnest($1::text[], $2::bigint[]) AS u(token, block)
+            """, [PostgresArrayLiteral.encode(tokens), PostgresArrayLiteral.encode(tokens.map { String(supplies[$0]!.block) })])
+        var available: [String: Int64] = [:]
+        for row in rows.rows {
+            let token = try row.string("token")
+            available[token] = supplies[token]!.items - (try row.int64("reserved"))
+        }
+        return available
     }
 
     private static func rowsByKey(_ keys: [String], on conn: PostgresConnection) throws -> [String: PaymentRow] {

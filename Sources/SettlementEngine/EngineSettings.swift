@@ -29,6 +29,8 @@ public struct EngineSettings: Sendable, Equatable {
     /// How many times a payment whose own transaction reverted is signed again while its
     /// authorization stays unused (each retry costs gas).
     public var revertRetries = 2
+    /// Whether enqueue reserves each mint token's remaining supply (refusing `sold_out`).
+    public var reserveSupply = true
 
     public init() {}
 
@@ -126,6 +128,15 @@ public struct EngineSettings: Sendable, Equatable {
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {
             case "true", "1", "yes", "on": settings.simulateBeforeSend = true
             case "false", "0", "no", "off": settings.simulateBeforeSend = false
+            default: return "must be true or false"
+            }
+            return nil
+        },
+        Key(name: "reserve_supply",
+            description: "Refuse at enqueue (sold_out) a purchase its mint token's remainingSupply() cannot serve once every unsettled purchase is counted") { settings, text in
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "1", "yes", "on": settings.reserveSupply = true
+            case "false", "0", "no", "off": settings.reserveSupply = false
             default: return "must be true or false"
             }
             return nil

@@ -9,8 +9,8 @@ import PaymentStore
 enum Screening: Sendable {
     /// Its idempotency key names this row already.
     case known(PaymentRow)
-    /// Unused on chain at `head`.
-    case unused(head: UInt64)
+    /// Unused on chain at `head`; `supply`: what its mint token has left, when known.
+    case unused(head: UInt64, supply: ItemSupply?)
     case refused(PaymentError)
 }
 
@@ -30,13 +30,15 @@ extension SettlementEngine {
     public func enqueue(_ request: PaymentRequest) async throws(PaymentError) -> EnqueueResult {
         let checked = try offline.check(request, settings: settings.current, prices: livePrices.current, now: Date())
         let head: UInt64
+        let supply: ItemSupply?
         switch await screening.submit(checked, process: { batch in await self.screen(batch) }) {
         case .known(let existing): return try sameAuthorization(existing, checked)
         case .refused(let error): throw error
-        case .unused(let checkedAt): head = checkedAt
+        case .unused(let checkedAt, let remaining): (head, supply) = (checkedAt, remaining)
         }
         var row = checked.row
         row.enqueuedBlock = head
+        row.supply = supply
         let queued = try await queueing.submit(row, process: { batch in await self.queue(batch) }).get()
         switch queued.outcome {
         case .inserted(let inserted):
@@ -54,6 +56,8 @@ extension SettlementEngine {
             throw .duplicateAuthorization(existingPaymentID: existing.id)
         case .tooManyPending(let count):
             throw .tooManyPending(payer: row.payer.checksummed, count: count, limit: settings.current.maxPendingPerPayer)
+        case .soldOut(let remaining):
+            throw .soldOut(product: row.token?.checksummed ?? "the product", quantity: Int64(row.quantity), remaining: remaining)
         }
     }
 
@@ -77,11 +81,26 @@ extension SettlementEngine {
             }
         }
         let open = batch.filter { payment in payment.row.idempotencyKey.map { known[$0] == nil } ?? true }
-        var unused = await checkUnused(open).makeIterator()
+        let checks = await checkUnused(open)
+        let supplies: [Address: ItemSupply]
+        do {
+            // Read at the head the authorizations were checked at (the highest block answered).
+            let heads = checks.compactMap { try? $0.get() }
+            let tokens = zip(open, checks).compactMap { payment, check in (try? check.get()) != nil ? payment.row.token : nil }
+            supplies = settings.current.reserveSupply && !tokens.isEmpty ? try await supplyReader.supplies(of: tokens, at: heads.max() ?? 0) : [:]
+        } catch {
+            let refusal = PaymentError.unavailable(code: (error as? any CodedError)?.code ?? "rpc_error",
+                                                   message: "Cannot read the mint token's remaining supply: \(error)")
+            return batch.map { payment in
+                if let key = payment.row.idempotencyKey, let row = known[key] { return .known(row) }
+                return .refused(refusal)
+            }
+        }
+        var unused = checks.makeIterator()
         return batch.map { payment in
             if let key = payment.row.idempotencyKey, let row = known[key] { return .known(row) }
             switch unused.next()! {
-            case .success(let head): return .unused(head: head)
+            case .success(let head): return .unused(head: head, supply: payment.row.token.flatMap { supplies[$0] })
             case .failure(let error): return .refused(error)
             }
         }

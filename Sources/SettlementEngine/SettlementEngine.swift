@@ -40,6 +40,8 @@ public final class SettlementEngine: PaymentService {
     /// The signer lanes and coordinator work this instance holds (several may share a database).
     public let leases: LeaseKeeper
     let signerBalances = SignerBalances()
+    /// What mint tokens have left to sell, for enqueue's supply reservation.
+    let supplyReader: SupplyReader
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
@@ -64,6 +66,7 @@ public final class SettlementEngine: PaymentService {
         mintLanes = SignerLanes(configuration.minter.map { [NonceLane(key: $0, role: .mint, next: 0)] } ?? [])
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
         requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
+        supplyReader = SupplyReader(chain: requestChain)
         offline = AuthorizationCheck(configuration: configuration)
         unreadableRows = UnreadableRowReporter(logger: logger)
         leases = LeaseKeeper(conninfo: conninfo, instanceName: configuration.instanceName)

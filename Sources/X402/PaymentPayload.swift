@@ -89,10 +89,12 @@ public struct PaymentPayload: Sendable, Hashable {
     /// The payer, as written.
     public var payer: String { authorization.from }
 
-    /// `x402:<payer>:<nonce>` in lowercase: one authorization names one payment, whether it
-    /// arrives at a resource route, again on a buyer's retry, or at the facilitator's `/settle`.
-    public var idempotencyKey: String {
-        "x402:\(authorization.from.lowercased()):\(authorization.nonce.lowercased())"
+    /// `x402:<payer>:<nonce>:<asset>` in lowercase: one authorization names one payment,
+    /// whether it arrives at a resource route, again on a buyer's retry, or at the facilitator's
+    /// `/settle`. The asset is part of it: an EIP-3009 nonce is the token's, so the same payer
+    /// and nonce in two tokens are two authorizations (`asset`: the token the purchase is paid in).
+    public func idempotencyKey(asset: String) -> String {
+        "x402:\(authorization.from.lowercased()):\(authorization.nonce.lowercased()):\(asset.lowercased())"
     }
 
     private static func authorization(_ payload: JSONValue, path: String) throws(X402PayloadError) -> AuthorizationPayload {

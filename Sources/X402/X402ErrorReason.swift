@@ -25,6 +25,9 @@ public enum X402ErrorReason: String, Sendable, CaseIterable {
     case duplicateSettlement = "duplicate_settlement"
     case quantityOutOfRange = "invalid_quantity"
     case tooManyPending = "too_many_pending_payments"
+    /// The product cannot serve the purchase (its supply is reserved by purchases already
+    /// paid): nothing was charged, and paying again would not help.
+    case soldOut = "sold_out"
     /// The transaction reverted, or the chain proved the authorization can no longer settle.
     case transactionFailed = "invalid_exact_evm_transaction_failed"
     /// Broadcast (or queued) but not confirmed within the wait: not a failure, ask again.
@@ -46,6 +49,7 @@ public enum X402ErrorReason: String, Sendable, CaseIterable {
         case "token_not_allowed", "payment_type_not_allowed": self = .requirementsMismatch
         case "quantity_out_of_range": self = .quantityOutOfRange
         case "too_many_pending": self = .tooManyPending
+        case "sold_out": self = .soldOut
         case "invalid_request": self = .invalidPayload
         default: return nil
         }

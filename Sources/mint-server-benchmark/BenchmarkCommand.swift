@@ -105,7 +105,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             PaymentRequest(type: .mint, token: mintToken, paymentToken: payload.accepted?.asset ?? "", amount: payload.authorization.value,
                            authorization: payload.authorization,
                            metadata: ["quantity": 1, "recipient": .string(payload.payer), "x402Version": 2, "network": .string(payload.network)],
-                           idempotencyKey: payload.idempotencyKey)
+                           idempotencyKey: payload.idempotencyKey(asset: payload.accepted?.asset ?? ""))
         }
         let before = try await totalPayments(client)
         try await withThrowingTaskGroup(of: Void.self) { group in

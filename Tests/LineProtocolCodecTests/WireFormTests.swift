@@ -128,7 +128,7 @@ final class WireFormTests: XCTestCase {
             .duplicateAuthorization(existingPaymentID: ""), .idempotencyKeyConflict(existingPaymentID: ""),
             .tooManyPending(payer: "", count: 0, limit: 0),
             .priceMismatch(amount: "", expectedAmount: "", paymentToken: "", unitPrice: "", quantity: 0),
-            .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
+            .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .soldOut(product: "", quantity: 0, remaining: 0), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
             .invalidTransition(paymentID: "", status: .pending, action: ""),
             .authorizationStillUsable(paymentID: "", validBefore: 0), .alreadyPaid(paymentID: "", txHash: ""), .unknownSetting(""),
             .invalidSettingValue(key: "", value: "", reason: ""), .shuttingDown,

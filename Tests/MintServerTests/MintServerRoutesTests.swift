@@ -79,7 +79,8 @@ final class MintServerRoutesTests: XCTestCase {
             XCTAssertEqual(receipt.errorReason, "settlement_pending")
             XCTAssertEqual(receipt.network, version == 1 ? "devchain" : "eip155:31337")
             let request = try await XCTUnwrapAsync(await server.service.enqueued.last)
-            XCTAssertEqual(request.idempotencyKey, "x402:\(payment.payload.payer.lowercased()):\(payment.payload.authorization.nonce.lowercased())")
+            XCTAssertEqual(request.idempotencyKey, "x402:\(payment.payload.payer.lowercased()):\(payment.payload.authorization.nonce.lowercased())"
+                           + ":\(InMemoryMintServer.asset)")
             XCTAssertEqual(request.amount, "2000")
             XCTAssertEqual(request.token?.lowercased(), InMemoryMintServer.token)
             XCTAssertEqual(request.paymentToken.lowercased(), InMemoryMintServer.asset)
@@ -154,6 +155,8 @@ final class MintServerRoutesTests: XCTestCase {
             (.authorizationAlreadyUsed(payer: "0x1", nonce: "0x2"), 402, "invalid_exact_evm_nonce_already_used"),
             (.quantityOutOfRange(quantity: 1, maximum: 0, product: "x"), 400, "invalid_quantity"),
             (.duplicateAuthorization(existingPaymentID: "p"), 409, "duplicate_settlement"),
+            // Not a 402: paying again would not help (issue 16, scenario 7).
+            (.soldOut(product: "0x5", quantity: 2, remaining: 1), 409, "sold_out"),
             (.tooManyPending(payer: "0x1", count: 10, limit: 10), 429, "Too many pending payments"),
             (.unavailable(code: "database_unavailable", message: "down"), 503, "service_unavailable"),
             (.unavailable(code: "rpc_unavailable", message: "down"), 503, "service_unavailable"),

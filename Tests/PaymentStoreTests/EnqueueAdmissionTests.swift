@@ -12,13 +12,13 @@ final class EnqueueAdmissionTests: XCTestCase {
     private static let alice = try! Address(hex: "0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9")
     private static let bob = try! Address(hex: "0x00000000000000000000000000000000000b0b00")
 
-    static func payment(_ payer: Address, nonce: UInt8, key: String? = nil) -> NewPayment {
+    static func payment(_ payer: Address, nonce: UInt8, key: String? = nil, quantity: Int64 = 1) -> NewPayment {
         let authNonce = Bytes32.repeating(nonce)
         let transfer = TransferWithAuthorization(from: payer, to: token, value: 1_000, validAfter: 0, validBefore: 1_900_000_000, nonce: authNonce)
         let auth = AuthorizationPayload(from: payer.checksummed, to: token.checksummed, value: "1000", validAfter: "0",
                                         validBefore: "1900000000", nonce: authNonce.hex, signature: "0x" + String(repeating: "ab", count: 65))
         return NewPayment(type: .mint, token: token, transfer: transfer, authorization: auth, amount: 1_000, paymentToken: usdc,
-                          metadata: ["quantity": 1], idempotencyKey: key)
+                          metadata: ["quantity": .int(quantity)], idempotencyKey: key)
     }
 
     private static func row(_ id: String, _ payer: Address) -> PaymentRow {
@@ -61,5 +61,26 @@ final class EnqueueAdmissionTests: XCTestCase {
                                                unsettled: [Self.alice.lowercaseHex: 1, Self.bob.lowercaseHex: 2], limit: 3)
         XCTAssertEqual(verdicts, [.insert, .authorizationOfEarlier(0), .insert, .insert, .tooManyPending(count: 3),
                                   .tooManyPending(count: 3), .tooManyPending(count: 3)])
+    }
+
+    /// Issue 16, scenario 7: a purchase the mint token's remaining supply cannot serve is
+    /// refused before it is queued; what the batch admitted earlier counts against the supply,
+    /// refusals and duplicates do not.
+    func testTheSupplyLeftCountsTheBatchAndRefusesWhatCannotBeServed() {
+        let batch = [
+            Self.payment(Self.alice, nonce: 1, quantity: 2),  // 3 left: takes 2
+            Self.payment(Self.alice, nonce: 1, quantity: 2),  // the same authorization: takes none
+            Self.payment(Self.bob, nonce: 1, quantity: 2),    // 1 left: refused
+            Self.payment(Self.bob, nonce: 2, quantity: 1),    // takes the last one
+            Self.payment(Self.alice, nonce: 3, quantity: 1),  // none left
+        ]
+        let verdicts = EnqueueAdmission.decide(batch, byKey: [:], byAuthorization: [:], unsettled: [:], limit: 10,
+                                               available: [Self.token.lowercaseHex: 3])
+        XCTAssertEqual(verdicts, [.insert, .authorizationOfEarlier(0), .soldOut(remaining: 1), .insert, .soldOut(remaining: 0)])
+        XCTAssertEqual(EnqueueAdmission.decide([Self.payment(Self.alice, nonce: 1)], byKey: [:], byAuthorization: [:], unsettled: [:], limit: 10,
+                                               available: [Self.token.lowercaseHex: -2]), [.soldOut(remaining: 0)],
+                       "more reserved than the supply (it fell outside paymentd) refuses every purchase")
+        XCTAssertEqual(EnqueueAdmission.decide([Self.payment(Self.alice, nonce: 1, quantity: 50)], byKey: [:], byAuthorization: [:],
+                                               unsettled: [:], limit: 10), [.insert], "a token with no known limit")
     }
 }

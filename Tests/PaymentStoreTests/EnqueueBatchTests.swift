@@ -24,6 +24,7 @@ final class EnqueueBatchTests: XCTestCase {
         case .existingKey(let row): return "existingKey \(creators[row.id].map(String.init) ?? row.id)"
         case .duplicateAuthorization(let row): return "duplicate \(creators[row.id].map(String.init) ?? row.id)"
         case .tooManyPending(let count): return "tooManyPending \(count)"
+        case .soldOut(let remaining): return "soldOut \(remaining)"
         }
     }
 

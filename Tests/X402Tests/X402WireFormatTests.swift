@@ -75,8 +75,10 @@ final class X402WireFormatTests: XCTestCase {
             XCTAssertEqual(decoded.authorization.to.lowercased(), offer.payTo.lowercased())
             XCTAssertEqual(decoded.network, offer.network)
             XCTAssertEqual(decoded.accepted, version == 2 ? v2 : nil)
-            XCTAssertTrue(decoded.idempotencyKey.hasPrefix("x402:\(buyer.address.checksummed.lowercased()):0x"))
-            XCTAssertEqual(decoded.idempotencyKey, decoded.idempotencyKey.lowercased())
+            let key = decoded.idempotencyKey(asset: "0xAbC0000000000000000000000000000000000001")
+            XCTAssertTrue(key.hasPrefix("x402:\(buyer.address.checksummed.lowercased()):0x"))
+            XCTAssertTrue(key.hasSuffix(":0xabc0000000000000000000000000000000000001"), "the token is part of the key: \(key)")
+            XCTAssertEqual(key, key.lowercased())
             // The signature is the buyer's under the token's domain.
             let transfer = TransferWithAuthorization(
                 from: buyer.address, to: try Address(hex: offer.payTo), value: UInt256(2000),
