@@ -46,10 +46,15 @@ struct MintSender: Sendable {
         guard let minter = engine.configuration.minter, await engine.mintLanes.isLeased(minter.address),
               let head = try await chain.block(.latest) else { return false }
         let mined = try await chain.transactionCount(minter.address)
-        await engine.mintLanes.update(minedNonces: [minter.address: mined], inFlight: [:])
+        let open = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
+        engine.unreadableRows.report(open.unreadable, by: "mint loop")
+        // The minter's unsettled batches count against `max_in_flight_per_signer` (before, the
+        // count was reset to none every iteration, so the cap never held for the minter).
+        await engine.mintLanes.update(minedNonces: [minter.address: mined],
+                                      inFlight: [minter.address: open.rows.filter { $0.signer == minter.address && $0.nonce != nil }.count])
         try await resumeIfFunded(minter, settings: settings)
         try await broadcastUnminedFillers(minter, minedNonce: mined)
-        try await settleOpenBatches(settings, minter: minter, minedNonce: mined, head: head)
+        try await settleOpenBatches(open.rows, settings: settings, minter: minter, minedNonce: mined, head: head)
         return try await sendBatch(minter: minter, settings: settings, head: head)
     }
 
@@ -67,10 +72,9 @@ struct MintSender: Sendable {
         }
     }
 
-    private func settleOpenBatches(_ settings: EngineSettings, minter: PrivateKey, minedNonce: UInt64, head: BlockHeader) async throws {
-        let open = try await database.withConnection { conn in try MintQueue.openBatches(on: conn) }
-        engine.unreadableRows.report(open.unreadable, by: "mint loop")
-        var batches = open.rows
+    private func settleOpenBatches(_ open: [MintBatchRow], settings: EngineSettings, minter: PrivateKey, minedNonce: UInt64,
+                                   head: BlockHeader) async throws {
+        var batches = open
         guard !batches.isEmpty else { return }
         // Read before the receipts: a batch found unpaid here and unmined below is replaced.
         let ids = batches.map(\.id)
