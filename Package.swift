@@ -146,7 +146,7 @@ let package = Package(
         // MARK: mint-server: the keyless x402 HTTP front (issue 11)
         // x402's wire formats, v1 and v2: requirements, payloads, base64 headers, receipts,
         // facilitator bodies and error reasons. No HTTP server, no socket.
-        .target(name: "X402", dependencies: ["PaymentModel", "JSON", "ErrorCoding"]),
+        .target(name: "X402", dependencies: ["PaymentModel", "JSON", "ErrorCoding", "Ethereum"]),
         // Routes, handlers, configuration and the logic behind them; paymentd only through the client.
         .target(name: "MintServer", dependencies: [
             "X402", "LineProtocolClient", "LineProtocolCodec", "PaymentModel", "Ethereum", "JSON", "ErrorCoding",

@@ -1,3 +1,4 @@
+import Ethereum
 import JSON
 import PaymentModel
 
@@ -89,12 +90,15 @@ public struct PaymentPayload: Sendable, Hashable {
     /// The payer, as written.
     public var payer: String { authorization.from }
 
-    /// `x402:<payer>:<nonce>:<asset>` in lowercase: one authorization names one payment,
-    /// whether it arrives at a resource route, again on a buyer's retry, or at the facilitator's
-    /// `/settle`. The asset is part of it: an EIP-3009 nonce is the token's, so the same payer
-    /// and nonce in two tokens are two authorizations (`asset`: the token the purchase is paid in).
+    /// `x402:<payer>:<keccak256("<asset>:<nonce>")>` in lowercase: one authorization names one
+    /// payment, whether it arrives at a resource route, again on a buyer's retry, or at the
+    /// facilitator's `/settle`. The asset is part of it: an EIP-3009 nonce is the token's, so the
+    /// same payer and nonce in two tokens are two authorizations (`asset`: the token the purchase
+    /// is paid in). Asset and nonce are digested so the key stays within paymentd's 128
+    /// characters (114 here).
     public func idempotencyKey(asset: String) -> String {
-        "x402:\(authorization.from.lowercased()):\(authorization.nonce.lowercased()):\(asset.lowercased())"
+        let authorizationID = Bytes32.keccak256(Array("\(asset.lowercased()):\(authorization.nonce.lowercased())".utf8))
+        return "x402:\(authorization.from.lowercased()):\(authorizationID.hex)"
     }
 
     private static func authorization(_ payload: JSONValue, path: String) throws(X402PayloadError) -> AuthorizationPayload {

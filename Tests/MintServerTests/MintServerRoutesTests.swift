@@ -1,4 +1,5 @@
 import Foundation
+import Ethereum
 import JSON
 import LineProtocolTesting
 import MintServer
@@ -79,8 +80,8 @@ final class MintServerRoutesTests: XCTestCase {
             XCTAssertEqual(receipt.errorReason, "settlement_pending")
             XCTAssertEqual(receipt.network, version == 1 ? "devchain" : "eip155:31337")
             let request = try await XCTUnwrapAsync(await server.service.enqueued.last)
-            XCTAssertEqual(request.idempotencyKey, "x402:\(payment.payload.payer.lowercased()):\(payment.payload.authorization.nonce.lowercased())"
-                           + ":\(InMemoryMintServer.asset)")
+            let authorizationID = Bytes32.keccak256(Array("\(InMemoryMintServer.asset.lowercased()):\(payment.payload.authorization.nonce.lowercased())".utf8))
+            XCTAssertEqual(request.idempotencyKey, "x402:\(payment.payload.payer.lowercased()):\(authorizationID.hex)")
             XCTAssertEqual(request.amount, "2000")
             XCTAssertEqual(request.token?.lowercased(), InMemoryMintServer.token)
             XCTAssertEqual(request.paymentToken.lowercased(), InMemoryMintServer.asset)

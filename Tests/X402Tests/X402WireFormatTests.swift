@@ -77,7 +77,9 @@ final class X402WireFormatTests: XCTestCase {
             XCTAssertEqual(decoded.accepted, version == 2 ? v2 : nil)
             let key = decoded.idempotencyKey(asset: "0xAbC0000000000000000000000000000000000001")
             XCTAssertTrue(key.hasPrefix("x402:\(buyer.address.checksummed.lowercased()):0x"))
-            XCTAssertTrue(key.hasSuffix(":0xabc0000000000000000000000000000000000001"), "the token is part of the key: \(key)")
+            XCTAssertNotEqual(key, decoded.idempotencyKey(asset: "0xAbC0000000000000000000000000000000000002"), "the token is part of the key")
+            XCTAssertEqual(key, decoded.idempotencyKey(asset: "0xabc0000000000000000000000000000000000001"), "whatever the asset's case")
+            XCTAssertLessThanOrEqual(key.count, 128, "paymentd refuses longer keys")
             XCTAssertEqual(key, key.lowercased())
             // The signature is the buyer's under the token's domain.
             let transfer = TransferWithAuthorization(
