@@ -168,6 +168,18 @@ public enum MintQueue {
         }
     }
 
+    /// Replaces an open batch's current transaction with one re-signed at the same nonce with
+    /// higher fees (a fee bump), keeping every earlier attempt: any of them may be the one that mines.
+    public static func recordBatchReplacement(id: Int64, nonce: UInt64, rawTx: [UInt8], attempt: TransactionAttempt,
+                                              on conn: PostgresConnection) throws(StoreError) {
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE mint_batches SET raw_tx = $2, tx_hash = $3, attempts = attempts || $4::jsonb, updated_at = now()
+                WHERE id = $1 AND nonce = $5 AND status = 'sent'
+                """, [String(id), Hex.encode(rawTx), attempt.hash.hex, try JSONText.string([attempt]), String(nonce)])
+        }
+    }
+
     public static func markBatchSent(_ ids: [Int64], on conn: PostgresConnection) throws(StoreError) {
         guard !ids.isEmpty else { return }
         try StoreError.wrap {

@@ -29,6 +29,10 @@ struct CanonicalChain: Sendable, Equatable {
         /// The headers do not link among themselves (the node reorged between answers): try
         /// again next tick.
         case inconsistent
+        /// The head is below what is tracked and every header agrees with it: a node behind the
+        /// others (failover to a lagging endpoint, a load-balanced provider), not a reorg. The
+        /// window is left as it was; nothing can be decided against this head.
+        case behind
     }
 
     /// Takes headers of consecutive heights, ascending, the last one being the node's head.
@@ -56,7 +60,10 @@ struct CanonicalChain: Sendable, Equatable {
             replacedFrom = min(replacedFrom ?? header.number, header.number)
         }
         if last.number < high {
-            // The chain is shorter than it was: heights above the head are gone.
+            // A shorter head is a reorg only with a header that disagrees (found above);
+            // otherwise the node answering is behind, and heights above it are not gone.
+            guard replacedFrom != nil else { return .behind }
+            // The chain is shorter than it was, on another fork: heights above the head are gone.
             replacedFrom = min(replacedFrom ?? (last.number + 1), last.number + 1)
             for height in (last.number + 1)...high { hashes[height] = nil }
         }

@@ -115,6 +115,43 @@ struct MintSender: Sendable {
             }
         }
         try await rebroadcastDropped(waiting, settings: settings)
+        try await bumpStuck(waiting, minter: minter, settings: settings)
+    }
+
+    /// A batch that sits unmined (its fees fell behind the base fee, or below what miners take)
+    /// would stall every later mint: it is signed again at the same nonce with both fees raised
+    /// by 12.5 % (at least the current suggestion), up to `max_fee_per_gas_wei`, like a payment
+    /// transaction (found by reading, issue 16: batches kept their first fees forever). The new
+    /// bytes are recorded as another attempt before they are broadcast.
+    private func bumpStuck(_ batches: [MintBatchRow], minter: PrivateKey, settings: EngineSettings) async throws {
+        let now = Date().timeIntervalSince1970
+        let stuck = batches.filter { batch in
+            batch.signer == minter.address && batch.rawTx != nil && batch.nonce != nil
+                && now - (batch.attempts.last?.at ?? batch.createdAt.timeIntervalSince1970) >= Double(settings.feeBumpAfterSeconds)
+        }
+        guard !stuck.isEmpty else { return }
+        let suggestion = try await chain.suggestFees(policy: FeePolicy(minimumPriorityFee: settings.priorityFeeWei, blocks: 5))
+        for batch in stuck {
+            guard let raw = batch.rawTx, let nonce = batch.nonce, let previous = try? SignedTransaction.decode(raw: raw).transaction else {
+                logger.error("a mint batch's stored transaction cannot be decoded; not raising its fees", metadata: ["batch": "\(batch.id)"])
+                continue
+            }
+            guard let transaction = FeeBump.raised(previous, suggestion: suggestion, ceiling: settings.maxFeePerGasWei) else {
+                logger.warning("cannot raise a mint batch's fees further: max_fee_per_gas_wei reached",
+                               metadata: ["batch": "\(batch.id)", "ceiling": "\(settings.maxFeePerGasWei)"])
+                continue
+            }
+            let (tip, cap) = (transaction.maxPriorityFeePerGas, transaction.maxFeePerGas)
+            let signed = transaction.sign(with: minter)
+            let attempt = TransactionAttempt(hash: signed.hash, nonce: nonce, maxFeePerGas: cap, maxPriorityFeePerGas: tip, at: now)
+            try await database.withConnection { conn in
+                try MintQueue.recordBatchReplacement(id: batch.id, nonce: nonce, rawTx: signed.raw, attempt: attempt, on: conn)
+            }
+            let outcome = try await chain.sendRawTransactions([signed.raw])
+            logger.notice("fees raised on a waiting mint batch", metadata: [
+                "batch": "\(batch.id)", "nonce": "\(nonce)", "tx_hash": "\(signed.hash.hex)", "tip": "\(tip)",
+                "accepted": "\(outcome.first.map { BroadcastVerdict($0) == .inPool } ?? false)"])
+        }
     }
 
     /// The minter's recorded fillers not mined yet (one that replaced an unpaid batch, its

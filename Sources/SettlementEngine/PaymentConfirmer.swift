@@ -37,6 +37,9 @@ struct PaymentConfirmer: Sendable {
     /// statement: at 10,000 payments a minute some 3,000 rows between folds).
     static let countsFoldInterval: Duration = .seconds(10)
 
+    /// How often a reorg check that keeps failing is reported again.
+    static let reorgCheckReportInterval: Duration = .seconds(60)
+
     /// The confirm loop: every `confirm_interval_ms`, the unsettled payments, then the reorg
     /// watch. What it remembers between ticks (stalled signers, the canonical header window)
     /// lives in a `ConfirmLoopMemory` only this loop's task touches.
@@ -53,7 +56,19 @@ struct PaymentConfirmer: Sendable {
                 // One instance (the coordinator) watches for reorgs; its actions are the
                 // database's, so the others' rows are restored all the same.
                 if await self.engine.leases.isCoordinator {
-                    try await reorgs.check(settings, chain: &memory.canonical)
+                    // A check that cannot run (an unreadable recorded block, a node that does
+                    // not answer `finalized`) is reported, not fatal: failing the iteration
+                    // would stop the confirm loop's heartbeat, and the watchdog would restart
+                    // the daemon over and over for what a restart cannot fix.
+                    do {
+                        try await reorgs.check(settings, chain: &memory.canonical)
+                    } catch {
+                        if memory.reorgCheckReportedAt.map({ $0.duration(to: .now) >= Self.reorgCheckReportInterval }) ?? true {
+                            self.logger.critical("the reorg check cannot run: settlements and mint batches are not re-checked until it can",
+                                                 metadata: ["error": "\(error)"])
+                            memory.reorgCheckReportedAt = .now
+                        }
+                    }
                     // A look that cannot be made (a node or token that does not answer) is
                     // reported and made again next time; it must not stop the confirm loop.
                     do {
@@ -225,16 +240,12 @@ struct PaymentConfirmer: Sendable {
                 logger.error("stored transaction cannot be decoded; not bumping its fees", metadata: ["payment_id": "\(row.id)", "error": "\(error)"])
                 continue
             }
-            var transaction = previous.transaction
-            let tip = max(Self.bumped(transaction.maxPriorityFeePerGas), suggestion.maxPriorityFeePerGas)
-            let cap = max(Self.bumped(transaction.maxFeePerGas), suggestion.maxFeePerGas)
-            guard cap <= settings.maxFeePerGasWei, tip <= cap else {
+            guard let transaction = FeeBump.raised(previous.transaction, suggestion: suggestion, ceiling: settings.maxFeePerGasWei) else {
                 logger.warning("cannot raise fees further: max_fee_per_gas_wei reached",
-                               metadata: ["payment_id": "\(row.id)", "max_fee": "\(cap)", "ceiling": "\(settings.maxFeePerGasWei)"])
+                               metadata: ["payment_id": "\(row.id)", "ceiling": "\(settings.maxFeePerGasWei)"])
                 continue
             }
-            transaction.maxPriorityFeePerGas = tip
-            transaction.maxFeePerGas = cap
+            let (tip, cap) = (transaction.maxPriorityFeePerGas, transaction.maxFeePerGas)
             let signed = transaction.sign(with: key)
             replacements.append(SignedPaymentTransaction(
                 paymentID: row.id, signer: key.address, nonce: transaction.nonce, rawTx: signed.raw,
@@ -297,6 +308,8 @@ final class ConfirmLoopMemory: @unchecked Sendable {
     var stalls = NonceStallWatch()
     var canonical: CanonicalChain?
     var countsFoldedAt = ContinuousClock.now
+    /// When a failing reorg check was last reported.
+    var reorgCheckReportedAt: ContinuousClock.Instant?
     /// When and at which head the failure watch last looked.
     var failureWatch: (at: ContinuousClock.Instant, head: UInt64)?
 }

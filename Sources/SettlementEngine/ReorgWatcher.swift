@@ -36,7 +36,7 @@ struct ReorgWatcher: Sendable {
         }
         let capacity = max(64, head.number - min(boundary, head.number) + 16)
         if canonical == nil || canonical!.capacity < capacity { canonical = CanonicalChain(capacity: capacity) }
-        guard try await refresh(&canonical!, head: head) else { return }
+        guard case .current(let replacedFrom) = try await refresh(&canonical!, head: head) else { return }
 
         var final: [RecordedBlock] = []
         var gone: [RecordedBlock] = []
@@ -46,7 +46,13 @@ struct ReorgWatcher: Sendable {
             case true?: if block.number <= boundary { final.append(block) }
             case false?: gone.append(block)
             case nil:
-                if block.number > head.number { gone.append(block) } else { untracked.append(block) }
+                if block.number > head.number {
+                    // Above the head: gone only when this tick saw the chain replaced from at or
+                    // below it (a reorg to a shorter fork); a head merely behind decides nothing.
+                    if let replacedFrom, block.number >= replacedFrom { gone.append(block) }
+                } else {
+                    untracked.append(block)
+                }
             }
         }
         if !untracked.isEmpty {
@@ -77,8 +83,16 @@ struct ReorgWatcher: Sendable {
         }
     }
 
-    /// Brings the window up to `head`; false when the node's answers did not line up this tick.
-    private func refresh(_ canonical: inout CanonicalChain, head: BlockHeader) async throws -> Bool {
+    /// What bringing the window up to the head found.
+    private enum Refresh {
+        /// The window is at the head; `replacedFrom`: the lowest height a reorg replaced this tick.
+        case current(replacedFrom: UInt64?)
+        /// The node's answers did not line up, or its head is behind the window: decide nothing.
+        case skip
+    }
+
+    /// Brings the window up to `head`.
+    private func refresh(_ canonical: inout CanonicalChain, head: BlockHeader) async throws -> Refresh {
         var from: UInt64
         if let high = canonical.high, head.number <= high + canonical.capacity {
             from = min(high + 1, head.number)
@@ -87,18 +101,22 @@ struct ReorgWatcher: Sendable {
         }
         for _ in 0..<64 {
             let headers = try await chain.blocks((from...head.number).map { .number($0) })
-            guard headers.allSatisfy({ $0 != nil }) else { return false }
+            guard headers.allSatisfy({ $0 != nil }) else { return .skip }
             switch canonical.absorb(headers.compactMap { $0 }) {
             case .linked(let replacedFrom):
                 if let replacedFrom { logger.warning("chain reorganised", metadata: ["from_block": "\(replacedFrom)", "head": "\(head.number)"]) }
-                return true
+                return .current(replacedFrom: replacedFrom)
             case .needsOlder:
-                guard from > 0 else { return false }
+                guard from > 0 else { return .skip }
                 from = from > 32 ? from - 32 : 0
             case .inconsistent:
-                return false
+                return .skip
+            case .behind:
+                logger.notice("the RPC endpoint's head is behind the blocks already seen; not a reorg, waiting for it",
+                              metadata: ["head": "\(head.number)", "seen": "\(canonical.high.map(String.init) ?? "-")"])
+                return .skip
             }
         }
-        return false
+        return .skip
     }
 }

@@ -40,12 +40,29 @@ final class CanonicalChainTests: XCTestCase {
         XCTAssertEqual(window.contains(number: 7, hash: original[6].hash), true, "below the fork nothing changed")
     }
 
-    func testAShorterChainRemovesTheHeightsAboveItsHead() {
+    func testAShorterChainOnAnotherForkRemovesTheHeightsAboveItsHead() {
         var window = CanonicalChain(capacity: 100)
         let original = chain(1...10)
         _ = window.absorb(original)
-        XCTAssertEqual(window.absorb([original[7]]), .linked(replacedFrom: 9))
+        let fork = chain(8...8, fork: 1, below: original[6].hash)
+        XCTAssertEqual(window.absorb(fork), .linked(replacedFrom: 8))
         XCTAssertNil(window.contains(number: 10, hash: original[9].hash))
+        XCTAssertEqual(window.contains(number: 8, hash: original[7].hash), false)
+    }
+
+    /// Found by reading (issue 16): a head that goes backwards (failover to a lagging endpoint)
+    /// was taken for a reorg, orphaning recent settlements. A shorter head whose headers agree
+    /// is a node behind: nothing tracked changes.
+    func testAShorterHeadThatAgreesIsBehindNotAReorg() {
+        var window = CanonicalChain(capacity: 100)
+        let original = chain(1...10)
+        _ = window.absorb(original)
+        XCTAssertEqual(window.absorb([original[7]]), .behind)
+        XCTAssertEqual(window.absorb(Array(original[5...7])), .behind)
+        XCTAssertEqual(window.contains(number: 10, hash: original[9].hash), true, "heights above a lagging head are kept")
+        XCTAssertEqual(window.high, 10)
+        let next = chain(11...11, below: original[9].hash)
+        XCTAssertEqual(window.absorb(next), .linked(replacedFrom: nil), "and the window goes on from where it was")
     }
 
     func testHeadersThatDoNotLinkAmongThemselvesAreRefused() {
