@@ -7,13 +7,11 @@ import PaymentStore
 struct AuthorizationFateReader: Sendable {
     let chain: EthereumRPC
 
-    /// The fate of each row's authorization (rows whose authorization cannot be read are
-    /// absent: they can never be relayed, by us or anyone using their stored form). Nil when
-    /// the node has no head or final block to judge against yet.
-    func fates(of rows: [PaymentRow], settings: EngineSettings) async throws -> [String: AuthorizationFate]? {
+    /// The fate of each row's authorization as of `blocks` (rows whose authorization cannot be
+    /// read are absent: they can never be relayed, by us or anyone using their stored form).
+    func fates(of rows: [PaymentRow], at blocks: FinalBlock, settings: EngineSettings) async throws -> [String: AuthorizationFate] {
         let readable = rows.compactMap { row in row.transfer.map { (row, $0) } }
         guard !readable.isEmpty else { return [:] }
-        guard let blocks = try await FinalBlock.read(chain, finality: settings.finality) else { return nil }
         var used: [String: Bool] = [:]
         for (token, group) in Dictionary(grouping: readable, by: { $0.0.paymentToken }) {
             let states = try await chain.authorizationStates(token: token, group.map { (authorizer: $0.1.from, nonce: $0.1.nonce) },

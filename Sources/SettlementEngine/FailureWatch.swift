@@ -30,13 +30,14 @@ struct FailureWatch: Sendable {
         let batch = try await database.withConnection { conn in try PaymentQueue.watchedFailures(limit: Self.batchLimit, on: conn) }
         engine.unreadableRows.report(batch.unreadable, by: "failure watch")
         guard !batch.rows.isEmpty else { return }
-        let head = try await chain.blockNumber()
-        if let last = memory, last.head == head { return }
+        guard let blocks = try await FinalBlock.read(chain, finality: settings.finality) else { return }
+        if let last = memory, last.head == blocks.head.number { return }
         // Noted before asking: a look that fails is made again at the next head, not every tick.
-        memory = (.now, head)
-        guard let fates = try await AuthorizationFateReader(chain: chain).fates(of: batch.rows, settings: settings) else { return }
+        memory = (.now, blocks.head.number)
+        let fates = try await AuthorizationFateReader(chain: chain).fates(of: batch.rows, at: blocks, settings: settings)
 
-        let decisions = batch.rows.map { row in (row, FailureWatchPlanner.decide(row, fate: row.transfer == nil ? nil : fates[row.id])) }
+        // Rows whose authorization cannot be read have no fate: nothing can relay them.
+        let decisions = batch.rows.map { row in (row, FailureWatchPlanner.decide(row, fate: fates[row.id])) }
         let settled = ConfirmPlanner.oneSettlementPerPair(decisions.map { item in
             if case .complete(let settlement) = item.1 { return (item.0, ConfirmDecision.settle(settlement)) }
             return (item.0, .wait)
@@ -44,7 +45,8 @@ struct FailureWatch: Sendable {
             if case .settle(let settlement) = item.decision { return settlement }
             return nil
         }
-        let lostRepaid = decisions.filter { $0.0.settlementLost != nil && settled.map(\.paymentID).contains($0.0.id) }.map(\.0.id)
+        let settledIDs = Set(settled.map(\.paymentID))
+        let lostRepaid = decisions.filter { $0.0.settlementLost != nil && settledIDs.contains($0.0.id) }.map(\.0.id)
         let reopen = decisions.filter { $0.1 == .reopen }.map(\.0.id)
         let close = decisions.compactMap { item -> (id: String, reason: String)? in
             if case .close(let reason) = item.1 { return (item.0.id, reason) }

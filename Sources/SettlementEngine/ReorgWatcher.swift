@@ -30,7 +30,7 @@ struct ReorgWatcher: Sendable {
         let boundary: UInt64
         switch settings.finality {
         case .depth(let depth):
-            boundary = head.number + 1 >= UInt64(depth) ? head.number + 1 - UInt64(depth) : 0
+            boundary = FinalBlock.number(under: head.number, depth: depth)
         case .finalizedTag:
             boundary = try await chain.block(.finalized)?.number ?? 0
         }

@@ -1,3 +1,4 @@
+import ChainClient
 import Foundation
 import PaymentModel
 import PaymentStore
@@ -26,7 +27,11 @@ extension SettlementEngine {
         } else {
             let fate: AuthorizationFate?
             do {
-                fate = try await AuthorizationFateReader(chain: requestChain).fates(of: [row], settings: settings.current)?[id]
+                let current = settings.current
+                guard let blocks = try await FinalBlock.read(requestChain, finality: current.finality) else {
+                    throw ChainError.malformedResponse(method: "eth_getBlockByNumber", "the node has no head block yet")
+                }
+                fate = try await AuthorizationFateReader(chain: requestChain).fates(of: [row], at: blocks, settings: current)[id]
             } catch {
                 throw .unavailable(code: "rpc_unavailable", message: "Not cancelled: cannot ask the chain whether the payment can still settle: \(error)")
             }
