@@ -4,41 +4,19 @@ on top of it, the way a third-party x402 resource server would settle through us
 
 Prints one JSON line with every answer, for the Swift test to judge.
 """
-import argparse
 import json
 import sys
 
-from eth_account import Account
-from x402 import x402ClientSync, x402ResourceServerSync
+from x402 import x402ResourceServerSync
 from x402.http import FacilitatorConfig, HTTPFacilitatorClientSync
-from x402.mechanisms.evm.exact.client import ExactEvmScheme
 from x402.mechanisms.evm.exact.register import register_exact_evm_server
-from x402.mechanisms.evm.signers import EthAccountSigner
 from x402.schemas import PaymentRequired, PaymentRequirements
 
-
-def dump(model):
-    return model.model_dump(by_alias=True, exclude_none=True) if model is not None else None
+from sdk_buyer import buyer_from_arguments, dump
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--facilitator-url", required=True)
-    parser.add_argument("--key-file", required=True)
-    parser.add_argument("--chain-id", type=int, required=True)
-    parser.add_argument("--asset", required=True)
-    parser.add_argument("--pay-to", required=True)
-    parser.add_argument("--amount", required=True)
-    parser.add_argument("--eip712-name", required=True)
-    parser.add_argument("--eip712-version", required=True)
-    args = parser.parse_args()
-
-    with open(args.key_file, encoding="utf-8") as handle:
-        account = Account.from_key(handle.read().strip())
-    network = f"eip155:{args.chain_id}"
-    buyer = x402ClientSync()
-    buyer.register(network, ExactEvmScheme(EthAccountSigner(account)))
-    buyer.set_spend_controls({"allowed_assets": [{"network": network, "asset": args.asset}]})
+    args, account, network, buyer = buyer_from_arguments()
 
     def requirements(pay_to: str) -> PaymentRequirements:
         return PaymentRequirements(scheme="exact", network=network, asset=args.asset, amount=args.amount, pay_to=pay_to,

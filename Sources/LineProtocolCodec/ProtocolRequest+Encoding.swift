@@ -9,6 +9,7 @@ extension ProtocolRequest {
         case .enqueue(let request):
             fields["payment"] = request.wirePayment
             if let key = request.idempotencyKey { fields["idempotency_key"] = .string(key) }
+            if request.signFirst { fields["sign_first"] = true }
         case .status(let paymentID), .retry(let paymentID), .retryMint(let paymentID), .cancel(let paymentID):
             fields["payment_id"] = .string(paymentID)
         case .list(let filter):

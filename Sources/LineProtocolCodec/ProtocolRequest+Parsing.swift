@@ -48,7 +48,9 @@ extension ProtocolRequest {
         case .enqueue:
             let payment = try arguments.object("payment")
             let key = try arguments.optionalString("idempotency_key")
-            return .enqueue(try PaymentRequest(wirePayment: payment, idempotencyKey: key))
+            var request = try PaymentRequest(wirePayment: payment, idempotencyKey: key)
+            request.signFirst = try arguments.optionalBool("sign_first") ?? false
+            return .enqueue(request)
         case .status: return .status(paymentID: try arguments.paymentID("payment_id"))
         case .retry: return .retry(paymentID: try arguments.paymentID("payment_id"))
         case .retryMint: return .retryMint(paymentID: try arguments.paymentID("payment_id"))

@@ -9,7 +9,10 @@ import X402
 /// What it adds to what other facilitators offer is paymentd's: a settle is persisted before it
 /// is broadcast, is exactly-once per authorization (a repeated `/settle` names the same payment
 /// and returns the same transaction), and a slow confirmation is answered `settlement_pending`
-/// with the transaction, so a resource server asks again instead of failing a paid buyer. It
+/// with the transaction, so a resource server asks again instead of failing a paid buyer. A
+/// settle's payment is signed ahead of paymentd's queue, and the answer waits for its hash (up
+/// to `settle_signature_deadline_seconds`): the SDK's resource servers repeat a pending settle
+/// only when it names a transaction, and otherwise ask the buyer to pay again. It
 /// settles only to the configured receiver, in products paymentd sells (each settle buys
 /// `amount / unit price` items of the facilitator's mint token for the payer): not an open relayer.
 public struct Facilitator: Sendable {
@@ -18,6 +21,7 @@ public struct Facilitator: Sendable {
     private let prices: PriceList
     private let submitter: PaymentSubmitter
     private let waiter: SettlementWaiter
+    private let memory = SettleMemory()
 
     public init(configuration: MintServerConfiguration, prices: PriceList, submitter: PaymentSubmitter, waiter: SettlementWaiter) {
         self.configuration = configuration
@@ -70,12 +74,23 @@ public struct Facilitator: Sendable {
         case .failure(let rejection):
             return SettlementResponse(success: false, errorReason: rejection.reason, transaction: "", network: network, payer: payment.payer)
         }
-        switch await submitter.submit(payment, purchase: purchase, recipient: payment.payer) {
+        let key = payment.idempotencyKey(asset: purchase.price.paymentToken)
+        let remembered = await memory.answer(for: key)
+        switch await submitter.submit(payment, purchase: purchase, recipient: payment.payer, signFirst: true) {
         case .accepted(let result):
-            switch await waiter.outcome(of: result.paymentID, within: .seconds(configuration.settleDeadlineSeconds)) {
-            case .completed(let snapshot): return answer(true, nil, snapshot.txHash)
+            switch await waiter.outcome(of: result.paymentID, within: .seconds(configuration.settleDeadlineSeconds),
+                                        signature: .seconds(configuration.settleSignatureDeadlineSeconds)) {
+            case .completed(let snapshot):
+                await memory.remember(key, transaction: snapshot.txHash, completed: true)
+                return answer(true, nil, snapshot.txHash)
             case .failed(let snapshot): return answer(false, .transactionFailed, snapshot.txHash)
-            case .pending(let snapshot): return answer(false, .settlementPending, snapshot?.txHash)
+            case .pending(let snapshot):
+                if let hash = snapshot?.txHash {
+                    await memory.remember(key, transaction: hash, completed: false)
+                    return answer(false, .settlementPending, hash)
+                }
+                if let remembered { return answer(remembered.completed, remembered.completed ? nil : .settlementPending, remembered.transaction) }
+                return answer(false, .settlementPending, nil)
             }
         case .refused(let rejection):
             return SettlementResponse(success: false, errorReason: rejection.reason, transaction: "", network: network, payer: payment.payer)
@@ -88,6 +103,8 @@ public struct Facilitator: Sendable {
         case .soldOut:
             return answer(false, .soldOut, nil)
         case .unavailable(_, let mayHaveRun):
+            // The transaction this process named for this payment is still its transaction.
+            if let remembered { return answer(remembered.completed, remembered.completed ? nil : .settlementPending, remembered.transaction) }
             // A request that may have been queued is pending, so the caller sends the same one again.
             return answer(false, mayHaveRun ? .settlementPending : .unavailable, nil)
         }

@@ -26,6 +26,10 @@ public struct MintServerConfiguration: Sendable, Equatable {
     public var batchMintAnswerMode = AnswerMode.async
     /// How long `settle` mode and the facilitator's `/settle` wait for completion.
     public var settleDeadlineSeconds = 20.0
+    /// How long the facilitator's `/settle` goes on waiting, past `settleDeadlineSeconds`, for a
+    /// queued payment's transaction to be signed: an answer without a hash makes x402 resource
+    /// servers ask the buyer to pay again. Below the SDK facilitator client's 90 s timeout.
+    public var settleSignatureDeadlineSeconds = 75.0
     /// Where `/supported`, `/verify` and `/settle` live ("" for the root).
     public var facilitatorPrefix = "/facilitator"
     /// The mint token a facilitator settle buys for its payer (default: the only one sold in the asset).
@@ -53,6 +57,9 @@ public struct MintServerConfiguration: Sendable, Equatable {
         ("mint_answer_mode", "answer mode of POST /api/mint/:address (default: answer_mode)"),
         ("batch_mint_answer_mode", "answer mode of POST /api/x402-batch-mint (default: answer_mode)"),
         ("settle_deadline_seconds", "how long settle mode and the facilitator's /settle wait for completion (default 20)"),
+        ("settle_signature_deadline_seconds", "how long the facilitator's /settle goes on waiting for a queued payment's transaction "
+            + "hash when it is not signed by settle_deadline_seconds (default 75; an answer without a hash makes x402 resource servers "
+            + "ask the buyer to pay again; keep it below your clients' request timeout, 90 s in the x402 SDK)"),
         ("facilitator_prefix", "path prefix of /supported, /verify and /settle (default /facilitator; empty for the root)"),
         ("facilitator_token", "mint token a facilitator settle buys for its payer (default: the only mint token priced in the asset)"),
         ("max_timeout_seconds", "maxTimeoutSeconds offered in 402 challenges (default 300)"),
@@ -88,6 +95,9 @@ public struct MintServerConfiguration: Sendable, Equatable {
         case "settle_deadline_seconds":
             guard let seconds = Double(value), seconds >= 0, seconds <= 600 else { return "settle_deadline_seconds must be 0 to 600" }
             settleDeadlineSeconds = seconds
+        case "settle_signature_deadline_seconds":
+            guard let seconds = Double(value), seconds >= 0, seconds <= 600 else { return "settle_signature_deadline_seconds must be 0 to 600" }
+            settleSignatureDeadlineSeconds = seconds
         case "facilitator_prefix":
             guard value.isEmpty || (value.hasPrefix("/") && !value.hasSuffix("/")) else {
                 return "facilitator_prefix must be empty or start with / and not end with /"

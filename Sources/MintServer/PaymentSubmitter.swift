@@ -15,14 +15,15 @@ public struct PaymentSubmitter: Sendable {
         self.client = client
     }
 
-    /// Enqueues `purchase`, paid by `payment`, minting to `recipient`.
-    public func submit(_ payment: PaymentPayload, purchase: Purchase, recipient: String) async -> Submission {
+    /// Enqueues `purchase`, paid by `payment`, minting to `recipient`; `signFirst`: signed ahead of
+    /// the queue, because the caller answers with the transaction hash.
+    public func submit(_ payment: PaymentPayload, purchase: Purchase, recipient: String, signFirst: Bool = false) async -> Submission {
         let request = PaymentRequest(
             type: purchase.price.type, token: purchase.price.token, paymentToken: purchase.price.paymentToken,
             amount: purchase.amountText, authorization: payment.authorization,
             metadata: ["quantity": .int(Int64(purchase.quantity)), "recipient": .string(recipient),
                        "x402Version": .int(Int64(payment.x402Version)), "network": .string(payment.network)],
-            idempotencyKey: payment.idempotencyKey(asset: purchase.price.paymentToken))
+            idempotencyKey: payment.idempotencyKey(asset: purchase.price.paymentToken), signFirst: signFirst)
         do throws(PaymentdClientError) {
             return .accepted(try await client.enqueue(request))
         } catch {

@@ -28,8 +28,13 @@ public struct SettlementWaiter: Sendable {
         self.pollInterval = pollInterval
     }
 
-    public func outcome(of paymentID: String, within wait: Duration) async -> Outcome {
-        let deadline = ContinuousClock.now + wait
+    /// Waits up to `wait` for completion; a payment still unsigned then is waited on up to
+    /// `signature` more (from the start) for its transaction hash, and returned pending the
+    /// moment it has one.
+    public func outcome(of paymentID: String, within wait: Duration, signature: Duration = .zero) async -> Outcome {
+        let start = ContinuousClock.now
+        let deadline = start + wait
+        let signatureDeadline = start + max(wait, signature)
         let token = await signals.subscribe(paymentID)
         var latest: PaymentSnapshot?
         defer { Task { await signals.cancel(token) } }
@@ -45,7 +50,10 @@ public struct SettlementWaiter: Sendable {
             } catch {
                 if case .remote = error { return .pending(latest) }
             }
-            let left = deadline - ContinuousClock.now
+            var left = deadline - ContinuousClock.now
+            if left <= .zero, latest.map({ $0.txHash == nil }) ?? false {
+                left = signatureDeadline - ContinuousClock.now
+            }
             guard left > .zero, !Task.isCancelled else { return .pending(latest) }
             await signals.wait(token, timeout: min(left, pollInterval))
         }

@@ -16,9 +16,13 @@ public struct PaymentRequest: Sendable, Hashable {
     public var metadata: JSONValue
     /// The caller's key: the same key always names the same payment.
     public var idempotencyKey: String?
+    /// Sign it ahead of the payments queued before it: a caller is waiting for its transaction
+    /// hash (x402's facilitator `/settle`, which must answer with one).
+    public var signFirst: Bool
 
     public init(type: PaymentType, token: String?, paymentToken: String, amount: String,
-                authorization: AuthorizationPayload, metadata: JSONValue = .object([:]), idempotencyKey: String? = nil) {
+                authorization: AuthorizationPayload, metadata: JSONValue = .object([:]), idempotencyKey: String? = nil,
+                signFirst: Bool = false) {
         self.type = type
         self.token = token
         self.paymentToken = paymentToken
@@ -26,5 +30,6 @@ public struct PaymentRequest: Sendable, Hashable {
         self.authorization = authorization
         self.metadata = metadata
         self.idempotencyKey = idempotencyKey
+        self.signFirst = signFirst
     }
 }

@@ -22,6 +22,8 @@ public struct NewPayment: Sendable, Hashable {
     /// What its mint token has left to sell (`remainingSupply()` in items, and the block it was
     /// read at), when the token says and supply is reserved at enqueue; nil: no limit known.
     public var supply: ItemSupply?
+    /// Signed ahead of older pending payments (`sign_first`): someone waits for its hash.
+    public var signFirst = false
 
     public init(type: PaymentType, token: Address?, transfer: TransferWithAuthorization, authorization: AuthorizationPayload,
                 amount: UInt256, paymentToken: Address, metadata: JSONValue?, idempotencyKey: String?) {

@@ -144,13 +144,13 @@ extension PaymentQueue {
         var rows: [EnqueueAdmission.AuthorizationKey: PaymentRow] = [:]
         for row in try conn.query("""
             INSERT INTO payment_queue (payment_type, token_address, "authorization", payer, amount,
-                payment_token_address, metadata, status, idempotency_key, auth_nonce, valid_before, enqueued_block)
+                payment_token_address, metadata, status, idempotency_key, auth_nonce, valid_before, enqueued_block, sign_first)
             SELECT u.payment_type, u.token_address, u.auth::jsonb, u.payer, u.amount, u.payment_token_address, u.metadata::jsonb,
-                   'pending', u.idempotency_key, u.auth_nonce, u.valid_before::numeric, u.enqueued_block::bigint
+                   'pending', u.idempotency_key, u.auth_nonce, u.valid_before::numeric, u.enqueued_block::bigint, u.sign_first::boolean
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $10::text[], $11::text[]) WITH ORDINALITY
+                        $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
                  AS u(payment_type, token_address, auth, payer, amount, payment_token_address, metadata, idempotency_key, auth_nonce,
-                      valid_before, enqueued_block, ordinality)
+                      valid_before, enqueued_block, sign_first, ordinality)
             ORDER BY u.ordinality
             ON CONFLICT DO NOTHING
             RETURNING \(PaymentRow.columns)
@@ -166,6 +166,7 @@ extension PaymentQueue {
                 PostgresArrayLiteral.encode(payments.map(\.transfer.nonce.hex)),
                 PostgresArrayLiteral.encode(payments.map(\.transfer.validBefore.description)),
                 PostgresArrayLiteral.encode(payments.map { $0.enqueuedBlock.map(String.init) }),
+                PostgresArrayLiteral.encode(payments.map { $0.signFirst ? "true" : "false" }),
             ]).rows {
             let payment = try PaymentRow(row: row)
             guard let transfer = payment.transfer else { continue }

@@ -10,7 +10,8 @@ extension PaymentQueue {
 
     /// Locks up to `limit` payments to sign, skipping rows another transaction holds: completed
     /// payments being restored after a reorg with nothing of theirs to broadcast first (they
-    /// were paid for, maybe minted), then pending ones whose backoff is over, oldest first.
+    /// were paid for, maybe minted), then pending ones whose backoff is over: those a caller waits
+    /// on for a hash (`sign_first`) first, then oldest first.
     /// Must run inside a transaction; the rows stay locked until it ends.
     public static func claimPending(limit: Int, on conn: PostgresConnection) throws(StoreError) -> RowBatch<PaymentRow> {
         try StoreError.wrap {
@@ -19,7 +20,7 @@ extension PaymentQueue {
                 WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
                    OR (status = 'completed' AND reorged_at IS NOT NULL AND settlement_lost IS NULL AND raw_tx IS NULL
                        AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
-                ORDER BY (status = 'completed') DESC, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+                ORDER BY (status = 'completed') DESC, sign_first DESC, created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
                 """, [String(limit)])
             return try RowBatch.read(rows.rows, PaymentRow.init(row:))
         }

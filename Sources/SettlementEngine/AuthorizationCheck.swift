@@ -93,8 +93,9 @@ struct AuthorizationCheck: Sendable {
             stored.r = signature.r.hex
             stored.s = signature.s.hex
         }
-        let row = NewPayment(type: request.type, token: mintToken, transfer: transfer, authorization: stored, amount: amount,
+        var row = NewPayment(type: request.type, token: mintToken, transfer: transfer, authorization: stored, amount: amount,
                              paymentToken: token.address, metadata: metadata, idempotencyKey: request.idempotencyKey)
+        row.signFirst = request.signFirst
         return CheckedPayment(transfer: transfer, signature: signature, token: token, row: row)
     }
 

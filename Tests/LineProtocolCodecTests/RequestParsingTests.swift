@@ -37,8 +37,10 @@ final class RequestParsingTests: XCTestCase {
         vrs.authorization.v = "27"
         vrs.authorization.r = "0x" + String(repeating: "01", count: 32)
         vrs.authorization.s = "0x" + String(repeating: "02", count: 32)
+        var urgent = ProtocolSample.paymentRequest()
+        urgent.signFirst = true
         let commands: [ProtocolCommand] = [
-            .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .status(paymentID: id), .stats, .stop, .ping, .version,
+            .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .enqueue(urgent), .status(paymentID: id), .stats, .stop, .ping, .version,
             .list(PaymentListFilter()), .list(PaymentListFilter(status: .confirmationFailed, payer: ProtocolSample.payer, limit: 1000)),
             .retry(paymentID: id), .cancel(paymentID: id), .settingsGet, .settingsSet(key: "payment_batch_size", value: "50"),
             .watch(paymentID: nil), .watch(paymentID: id), .prices,
@@ -64,6 +66,14 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(payment.authorization.signature, "0xab")
         XCTAssertEqual(payment.metadata, ["quantity": 1, "recipient": "0x1111111111111111111111111111111111111111"])
         XCTAssertEqual(payment.idempotencyKey, "k-1")
+        XCTAssertFalse(payment.signFirst, "sign_first defaults to false")
+    }
+
+    func testSignFirstIsABooleanBesideThePayment() throws {
+        let line = ProtocolSample.enqueueLine().replacingOccurrences(of: #""cmd":"enqueue","#, with: #""cmd":"enqueue","sign_first":true,"#)
+        guard case .enqueue(let payment)? = try parse(line)?.command else { return XCTFail("not an enqueue: \(line)") }
+        XCTAssertTrue(payment.signFirst)
+        assertInvalidArgument(line.replacingOccurrences(of: #""sign_first":true"#, with: #""sign_first":"yes""#), field: "sign_first")
     }
 
     func testAuthorizationNumbersMayBeJSONIntegersAndVMayBeANumber() throws {
