@@ -62,6 +62,11 @@ public struct HealthEvaluation: Sendable {
         checks.append(above("settlements_lost", Double(stats.settlementsLost), Double(t.settlementsLostWarning), Double(t.settlementsLostCritical)) { _ in
             "\(stats.settlementsLost) settlement\(stats.settlementsLost == 1 ? "" : "s") lost to reorgs (payctl list --lost)"
         })
+        // A buyer charged and not served is never normal: no threshold to tune.
+        checks.append(above("refunds_due", Double(stats.refundsDue), 0, 0) { _ in
+            "\(stats.refundsDue) charged buyer\(stats.refundsDue == 1 ? "" : "s") whose mints failed and who \(stats.refundsDue == 1 ? "is" : "are") "
+                + "not refunded (payctl list --refund-due; then payctl retry-mint or payctl refund)"
+        })
         checks.append(rpcEndpoints(stats.rpcEndpoints))
         let status = checks.map(\.status).max() ?? .ok
         return HealthReport(status: status, checks: checks, facts: facts(stats), perfdata: perfdata(stats, funds: funds.map(\.1)),
@@ -140,6 +145,7 @@ public struct HealthEvaluation: Sendable {
         data.append(PerfDatum("settlements_lost", Double(stats.settlementsLost), warning: "\(t.settlementsLostWarning)",
                               critical: "\(t.settlementsLostCritical)"))
         data.append(PerfDatum("settlements_restoring", Double(stats.settlementsRestoring)))
+        data.append(PerfDatum("refunds_due", Double(stats.refundsDue), warning: "0", critical: "0"))
         data.append(PerfDatum("signers_paused", Double(stats.signers.filter { $0.pausedReason != nil }.count)))
         if let poorest = funds.min() {
             data.append(PerfDatum("signer_transactions_left", Double(poorest), warning: "\(t.balanceTransactionsWarning):",

@@ -30,6 +30,8 @@ public enum PrometheusTextfile {
             metric("paymentd_mint_jobs", "Mint jobs per status.", MintStatus.allCases.map { ("{status=\"\($0.rawValue)\"}", Double(stats.mintCounts[$0] ?? 0)) })
             metric("paymentd_settlements_lost", "Completed payments whose settlement a reorg took and nothing could restore.",
                    [("", Double(stats.settlementsLost))])
+            metric("paymentd_refunds_due", "Paid payments whose mints failed and whose buyer is not refunded.",
+                   [("", Double(stats.refundsDue))])
             metric("paymentd_settlements_restoring", "Completed payments whose settlement is being restored after a reorg.",
                    [("", Double(stats.settlementsRestoring))])
             let signers = stats.signers.map { (signer: $0, labels: "{address=\"\($0.address)\",role=\"\($0.role.rawValue)\"}") }

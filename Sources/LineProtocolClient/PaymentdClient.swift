@@ -66,6 +66,11 @@ public final class PaymentdClient: Sendable {
         try Self.decode(try await send(.retryMint(paymentID: paymentID)), PaymentSnapshot.init(wire:))
     }
 
+    /// Records `txHash` as the refund of a paid payment whose mints cannot be made (admin).
+    public func refund(paymentID: String, txHash: String) async throws(PaymentdClientError) -> PaymentSnapshot {
+        try Self.decode(try await send(.refund(paymentID: paymentID, txHash: txHash)), PaymentSnapshot.init(wire:))
+    }
+
     public func cancel(paymentID: String) async throws(PaymentdClientError) -> PaymentSnapshot {
         try Self.decode(try await send(.cancel(paymentID: paymentID)), PaymentSnapshot.init(wire:))
     }

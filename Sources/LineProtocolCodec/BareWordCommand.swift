@@ -47,6 +47,10 @@ enum BareWordCommand {
         case .retry: return .retry(paymentID: try paymentID())
         case .retryMint: return .retryMint(paymentID: try paymentID())
         case .cancel: return .cancel(paymentID: try paymentID())
+        case .refund:
+            guard arguments.count == 2 else { throw invalid("refund", "write `refund <payment id> <transaction hash>`") }
+            guard let id = PaymentID.canonical(arguments[0]) else { throw invalid("payment_id", "must be a UUID") }
+            return .refund(paymentID: id, txHash: arguments[1])
         case .watch:
             return arguments.isEmpty ? .watch(paymentID: nil) : .watch(paymentID: try paymentID())
         case .enqueue:
@@ -69,10 +73,12 @@ enum BareWordCommand {
                     filter.status = status
                 } else if word == "lost" {
                     filter.settlementLost = true
+                } else if word == "refund_due" {
+                    filter.refundDue = true
                 } else if let limit = Int(word), (1...ProtocolRequest.maximumListLimit).contains(limit) {
                     filter.limit = limit
                 } else {
-                    throw invalid("list", "`\(word)` is neither a status, `lost`, nor a limit from 1 to \(ProtocolRequest.maximumListLimit)")
+                    throw invalid("list", "`\(word)` is neither a status, `lost`, `refund_due`, nor a limit from 1 to \(ProtocolRequest.maximumListLimit)")
                 }
             }
             return .list(filter)

@@ -27,6 +27,9 @@ extension PaymentSnapshot {
             "finalized": .bool(finalized),
             "restoring": .bool(restoring),
             "settlement_lost": settlementLost.map(JSONValue.string) ?? .null,
+            "refund_due": refundDue.map(JSONValue.string) ?? .null,
+            "refund_tx_hash": refundTxHash.map(JSONValue.string) ?? .null,
+            "refund_amount": refundAmount.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -64,6 +67,9 @@ extension PaymentSnapshot {
             confirmedBlock: try object.optionalInt("confirmed_block"),
             finalized: try object.optionalBool("finalized") ?? false,
             restoring: try object.optionalBool("restoring") ?? false,
-            settlementLost: try object.optionalString("settlement_lost"))
+            settlementLost: try object.optionalString("settlement_lost"),
+            refundDue: try object.optionalString("refund_due"),
+            refundTxHash: try object.optionalString("refund_tx_hash"),
+            refundAmount: try object.optionalString("refund_amount"))
     }
 }

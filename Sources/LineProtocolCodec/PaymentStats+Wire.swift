@@ -24,6 +24,7 @@ extension PaymentStats {
             "rpc_endpoints": .array(rpcEndpoints.map(\.wireValue)),
             "settlements_lost": .int(Int64(settlementsLost)),
             "settlements_restoring": .int(Int64(settlementsRestoring)),
+            "refunds_due": .int(Int64(refundsDue)),
             "instance": instance.map(JSONValue.string) ?? .null,
             "leases": .object(leases.mapValues(JSONValue.string)),
         ]
@@ -66,6 +67,7 @@ extension PaymentStats {
             rpcEndpoints: endpoints,
             settlementsLost: Int(try object.optionalInt("settlements_lost") ?? 0),
             settlementsRestoring: Int(try object.optionalInt("settlements_restoring") ?? 0),
+            refundsDue: Int(try object.optionalInt("refunds_due") ?? 0),
             instance: try object.optionalString("instance"),
             leases: try Self.leases(object))
     }

@@ -16,6 +16,9 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// Requeue a payment's failed mint jobs.
     case retryMint(paymentID: String)
     case cancel(paymentID: String)
+    /// Record `txHash`, a transfer back to the payer, as the refund of a paid payment whose
+    /// mints cannot be made.
+    case refund(paymentID: String, txHash: String)
     case settingsGet
     case settingsSet(key: String, value: String)
     /// Stream state changes; with a payment id, only that payment's.
@@ -35,6 +38,7 @@ public enum ProtocolCommand: Sendable, Hashable {
         case .retry: .retry
         case .retryMint: .retryMint
         case .cancel: .cancel
+        case .refund: .refund
         case .settingsGet, .settingsSet: .settings
         case .watch: .watch
         case .prices: .prices
@@ -50,7 +54,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// Admin commands run only for permitted peer uids (see `AdminPolicy`).
     public var requiresAdmin: Bool {
         switch self {
-        case .stop, .settingsSet, .retry, .retryMint, .cancel: true
+        case .stop, .settingsSet, .retry, .retryMint, .cancel, .refund: true
         case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
@@ -59,7 +63,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// on one connection they never overlap with the requests around them.
     public var changesState: Bool {
         switch self {
-        case .enqueue, .stop, .settingsSet, .retry, .retryMint, .cancel: true
+        case .enqueue, .stop, .settingsSet, .retry, .retryMint, .cancel, .refund: true
         case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }

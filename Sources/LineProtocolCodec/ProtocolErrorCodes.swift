@@ -12,6 +12,6 @@ public enum ProtocolErrorCodes {
         "value_mismatch", "authorization_not_yet_valid", "authorization_expiring", "token_not_allowed",
         "authorization_already_used", "duplicate_authorization", "idempotency_key_conflict", "too_many_pending",
         "price_mismatch", "quantity_out_of_range", "sold_out", "payment_type_not_allowed",
-        "not_found", "invalid_transition", "authorization_still_usable", "already_paid", "unknown_setting", "invalid_setting_value", "shutting_down",
+        "not_found", "invalid_transition", "authorization_still_usable", "already_paid", "refund_not_due", "refund_unproven", "unknown_setting", "invalid_setting_value", "shutting_down",
     ]
 }

@@ -12,11 +12,15 @@ extension ProtocolRequest {
             if request.signFirst { fields["sign_first"] = true }
         case .status(let paymentID), .retry(let paymentID), .retryMint(let paymentID), .cancel(let paymentID):
             fields["payment_id"] = .string(paymentID)
+        case .refund(let paymentID, let txHash):
+            fields["payment_id"] = .string(paymentID)
+            fields["tx_hash"] = .string(txHash)
         case .list(let filter):
             if let status = filter.status { fields["status"] = .string(status.rawValue) }
             if let payer = filter.payer { fields["payer"] = .string(payer) }
             if let olderThan = filter.olderThanSeconds { fields["older_than_seconds"] = .double(olderThan) }
             if filter.settlementLost { fields["settlement_lost"] = true }
+            if filter.refundDue { fields["refund_due"] = true }
             fields["limit"] = .int(Int64(filter.limit))
         case .settingsGet:
             fields["action"] = "get"

@@ -55,6 +55,7 @@ extension ProtocolRequest {
         case .retry: return .retry(paymentID: try arguments.paymentID("payment_id"))
         case .retryMint: return .retryMint(paymentID: try arguments.paymentID("payment_id"))
         case .cancel: return .cancel(paymentID: try arguments.paymentID("payment_id"))
+        case .refund: return .refund(paymentID: try arguments.paymentID("payment_id"), txHash: try arguments.string("tx_hash"))
         case .stats: return .stats
         case .prices: return .prices
         case .stop: return .stop
@@ -82,7 +83,9 @@ extension ProtocolRequest {
             throw arguments.error("older_than_seconds", "must be a number of seconds, 0 or more")
         }
         let lost = try arguments.optionalBool("settlement_lost") ?? false
-        return PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan, settlementLost: lost, limit: Int(limit))
+        let refundDue = try arguments.optionalBool("refund_due") ?? false
+        return PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan, settlementLost: lost, refundDue: refundDue,
+                                 limit: Int(limit))
     }
 
     private enum SettingsAction: String, CaseIterable {

@@ -32,6 +32,8 @@ struct CommandDispatcher: Sendable {
             return try await service.retryMints(paymentID: paymentID).wireValue
         case .cancel(let paymentID):
             return try await service.cancel(paymentID: paymentID).wireValue
+        case .refund(let paymentID, let txHash):
+            return try await service.recordRefund(paymentID: paymentID, txHash: txHash).wireValue
         case .settingsGet:
             return ListResult.settings(try await service.settings())
         case .settingsSet(let key, let value):

@@ -147,6 +147,21 @@ public actor InMemoryPaymentService: PaymentService {
         return payment
     }
 
+    /// Records any hash as the refund of a payment whose mints failed (no chain to check here).
+    public func recordRefund(paymentID: String, txHash: String) async throws(PaymentError) -> PaymentSnapshot {
+        mutatingCalls += 1
+        await pause(delays[paymentID])
+        guard var payment = payments[paymentID] else { throw .notFound(paymentID: paymentID) }
+        guard payment.refundTxHash == nil, payment.mints.contains(where: { $0.status == .failed }) else {
+            throw .refundNotDue(paymentID: paymentID, why: "none of its mints failed, or its refund is recorded")
+        }
+        payment.refundTxHash = txHash
+        payment.refundAmount = payment.amount
+        payment.refundDue = nil
+        insert(payment)
+        return payment
+    }
+
     public func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot {
         mutatingCalls += 1
         await pause(delays[paymentID])

@@ -21,6 +21,13 @@ public struct PaymentDetailView: Sendable {
         if payment.restoring { status += " " + style.paint("(restoring after a reorg)", .yellow) }
         fields.append(["status", status])
         if let lost = payment.settlementLost { fields.append(["settlement", style.paint("LOST: \(lost)", .red)]) }
+        if let due = payment.refundDue {
+            fields.append(["refund", style.paint("DUE: \(TokenAmount.display(due, showAtomic: showAtomic)) USDC (charged, mints failed: "
+                                                 + "payctl retry-mint, or pay back and payctl refund)", .red)])
+        }
+        if let refund = payment.refundTxHash {
+            fields.append(["refund", "\(refund) (\(TokenAmount.display(payment.refundAmount ?? "0", showAtomic: showAtomic)) USDC paid back)"])
+        }
         fields.append(["type", payment.type.rawValue])
         fields.append(["amount", TokenAmount.display(payment.amount, showAtomic: showAtomic) + " USDC"])
         fields.append(["payer", payment.payer])

@@ -21,6 +21,8 @@ public struct StatsView: Sendable {
         }.joined(separator: "  ")])
         let lost = "lost \(stats.settlementsLost)"
         summary.append(["settlements", (stats.settlementsLost > 0 ? style.paint(lost, .red) : lost) + ", restoring \(stats.settlementsRestoring)"])
+        let refunds = "\(stats.refundsDue) due" + (stats.refundsDue > 0 ? " (charged, mints failed: payctl list --refund-due)" : "")
+        summary.append(["refunds", stats.refundsDue > 0 ? style.paint(refunds, .red) : refunds])
         var output = summary.render()
         if !stats.signers.isEmpty {
             var signers = TextTable(headers: ["SIGNER", "ROLE", "NEXT NONCE", "MINED", "IN FLIGHT", "BALANCE ETH", "STATE"],

@@ -48,6 +48,10 @@ public enum PaymentError: CodedError, Equatable {
     case authorizationStillUsable(paymentID: String, validBefore: UInt64)
     /// `cancel` of a payment the chain shows paid: it was completed instead.
     case alreadyPaid(paymentID: String, txHash: String)
+    /// `refund` of a payment that owes its buyer nothing (`why`).
+    case refundNotDue(paymentID: String, why: String)
+    /// `refund` naming a transaction that does not prove the refund (`why`).
+    case refundUnproven(txHash: String, why: String)
     case unknownSetting(String)
     case invalidSettingValue(key: String, value: String, reason: String)
 
@@ -78,6 +82,8 @@ public enum PaymentError: CodedError, Equatable {
         case .invalidTransition: "invalid_transition"
         case .authorizationStillUsable: "authorization_still_usable"
         case .alreadyPaid: "already_paid"
+        case .refundNotDue: "refund_not_due"
+        case .refundUnproven: "refund_unproven"
         case .unknownSetting: "unknown_setting"
         case .invalidSettingValue: "invalid_setting_value"
         case .shuttingDown: "shutting_down"
@@ -134,6 +140,10 @@ public enum PaymentError: CodedError, Equatable {
         case .alreadyPaid(let id, let txHash):
             "Payment \(id) was not cancelled: transaction \(txHash) already paid it on chain, so it was completed instead "
                 + "and its tokens will be minted."
+        case .refundNotDue(let id, let why):
+            "Payment \(id) owes its buyer no refund: \(why)."
+        case .refundUnproven(let txHash, let why):
+            "Transaction \(txHash) is not recorded as the refund: \(why)."
         case .unknownSetting(let key):
             "There is no setting named \(key)."
         case .invalidSettingValue(let key, let value, let reason):

@@ -15,6 +15,9 @@ public protocol PaymentService: Sendable {
     /// Puts a payment's failed mint jobs back in the queue (the cause fixed: a token
     /// misconfigured, a minter without its role); the dedupe hashes keep them minted once.
     func retryMints(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
+    /// Records `txHash`, a transfer of the payment token to the payer mined on chain, as the
+    /// refund of a paid payment whose mints cannot be made (`refund_due`).
+    func recordRefund(paymentID: String, txHash: String) async throws(PaymentError) -> PaymentSnapshot
     /// Fails a payment that has not been signed yet (`pending`).
     func cancel(paymentID: String) async throws(PaymentError) -> PaymentSnapshot
     func settings() async throws(PaymentError) -> [Setting]

@@ -31,12 +31,22 @@ public struct PaymentSnapshot: Sendable, Hashable {
     public var restoring: Bool
     /// Why a reorged-out settlement could not be restored (it stays `completed`, flagged).
     public var settlementLost: String?
+    /// Paid, with mints that cannot be made and no refund recorded: what the buyer is owed for
+    /// them, in the payment token's atomic units (nil: nothing owed, or not known in this view).
+    public var refundDue: String?
+    /// The transfer that paid the buyer back, and how much it paid (recorded by `refund`).
+    public var refundTxHash: String?
+    public var refundAmount: String?
 
     public init(paymentID: String, type: PaymentType, status: PaymentStatus, payer: String, amount: String,
                 paymentToken: String, token: String?, txHash: String?, error: String?, createdAt: Date,
                 processedAt: Date?, result: JSONValue? = nil, metadata: JSONValue? = nil, signer: String? = nil,
                 nonce: Int64? = nil, attempts: [String] = [], mints: [MintSnapshot] = [], confirmedBlock: Int64? = nil,
-                finalized: Bool = false, restoring: Bool = false, settlementLost: String? = nil) {
+                finalized: Bool = false, restoring: Bool = false, settlementLost: String? = nil, refundDue: String? = nil,
+                refundTxHash: String? = nil, refundAmount: String? = nil) {
+        self.refundDue = refundDue
+        self.refundTxHash = refundTxHash
+        self.refundAmount = refundAmount
         self.paymentID = paymentID
         self.type = type
         self.status = status

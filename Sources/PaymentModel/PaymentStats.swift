@@ -21,6 +21,9 @@ public struct PaymentStats: Sendable, Hashable {
     public var settlementsLost: Int
     /// Completed payments whose settlement a reorg removed, being restored now.
     public var settlementsRestoring: Int
+    /// Paid payments with a mint that cannot be made and no refund recorded: the buyer was
+    /// charged and not served (critical; `payctl list --refund-due`, then retry_mint or refund).
+    public var refundsDue: Int
     /// The name of the instance that answered (several may share one database).
     public var instance: String?
     /// Who holds each lease: `lane:<signer>` and `coordinator` → instance name (absent: nobody).
@@ -29,7 +32,9 @@ public struct PaymentStats: Sendable, Hashable {
     public init(counts: [PaymentStatus: Int], queueDepth: Int, oldestPendingAgeSeconds: Double?,
                 oldestSentAgeSeconds: Double?, confirmationRate: Double?, averageProcessingSeconds: Double?,
                 mintCounts: [MintStatus: Int], signers: [SignerState], rpcEndpoints: [RPCEndpointState] = [],
-                settlementsLost: Int = 0, settlementsRestoring: Int = 0, instance: String? = nil, leases: [String: String] = [:]) {
+                settlementsLost: Int = 0, settlementsRestoring: Int = 0, refundsDue: Int = 0, instance: String? = nil,
+                leases: [String: String] = [:]) {
+        self.refundsDue = refundsDue
         self.counts = counts
         self.queueDepth = queueDepth
         self.oldestPendingAgeSeconds = oldestPendingAgeSeconds

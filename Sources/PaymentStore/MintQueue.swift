@@ -76,7 +76,8 @@ public enum MintQueue {
                 UPDATE mint_queue SET status = 'pending', batch_id = NULL, retry_count = 0, updated_at = now(),
                     error_message = 'requeued by operator'
                 WHERE payment_id = $1::uuid AND status = 'failed'
-                  AND EXISTS (SELECT 1 FROM payment_queue p WHERE p.id = $1::uuid AND p.status = 'completed' AND p.settlement_lost IS NULL)
+                  AND EXISTS (SELECT 1 FROM payment_queue p WHERE p.id = $1::uuid AND p.status = 'completed' AND p.settlement_lost IS NULL
+                              AND p.refund_tx_hash IS NULL)
                 """, [paymentID]).affectedRows
         }
     }

@@ -66,6 +66,9 @@ public struct PaymentRow: Sendable, Hashable {
     public var revertRetries: Int
     /// The gas limit of its next transaction when raised above `transfer_gas_limit` (it ran out of gas).
     public var gasLimit: UInt64?
+    /// The transaction that paid the buyer back for what could not be minted, and how much.
+    public var refundTxHash: Bytes32?
+    public var refundAmount: UInt256?
 
     public init(id: String, type: PaymentType = .mint, status: PaymentStatus, token: Address? = nil, payer: Address, amount: UInt256,
                 paymentToken: Address, authorization: AuthorizationPayload? = nil, metadata: JSONValue? = nil, createdAt: Date = Date()) {
@@ -101,7 +104,7 @@ public struct PaymentRow: Sendable, Hashable {
         extract(epoch FROM \(a).sent_at)::float8 AS sent_epoch, \(a).idempotency_key, \(a).signer, \(a).nonce, \(a).raw_tx,
         \(a).attempts::text AS attempts_json, \(a).confirmed_block, \(a).confirmed_block_hash, \(a).settlement_log_index, \(a).enqueued_block,
         \(a).finalized, extract(epoch FROM \(a).reorged_at)::float8 AS reorged_epoch, \(a).settlement_lost, \(a).transient_failures,
-        \(a).watch_closed_at IS NOT NULL AS watch_closed, \(a).revert_retries, \(a).gas_limit
+        \(a).watch_closed_at IS NOT NULL AS watch_closed, \(a).revert_retries, \(a).gas_limit, \(a).refund_tx_hash, \(a).refund_amount
         """
     }
 
@@ -149,6 +152,8 @@ public struct PaymentRow: Sendable, Hashable {
         watchClosed = try reader.bool("watch_closed")
         revertRetries = Int(try reader.int64("revert_retries"))
         gasLimit = try reader.optionalUInt64("gas_limit")
+        refundTxHash = try reader.optionalBytes32("refund_tx_hash")
+        refundAmount = try reader.optionalDecimal("refund_amount")
     }
 
     /// A completed payment whose settlement a reorg removed and that is being restored.

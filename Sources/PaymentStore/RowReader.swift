@@ -79,6 +79,11 @@ struct RowReader {
         return number
     }
 
+    func optionalDecimal(_ column: String) throws(StoreError) -> UInt256? {
+        guard try text(column) != nil else { return nil }
+        return try decimal(column)
+    }
+
     func optionalEpoch(_ column: String) throws(StoreError) -> Date? {
         guard let value = try text(column) else { return nil }
         guard let seconds = Double(value) else { throw corrupt(column, "\(value) is not a time") }

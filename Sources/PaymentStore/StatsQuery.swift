@@ -14,6 +14,8 @@ public struct QueueStatistics: Sendable, Hashable {
     public var mintCounts: [MintStatus: Int]
     public var settlementsLost: Int
     public var settlementsRestoring: Int
+    /// Paid payments with a mint that cannot be made and no refund recorded.
+    public var refundsDue: Int
 
     /// `completed / (completed + confirmation_failed)`, nil before anything settled.
     public var confirmationRate: Double? {
@@ -50,7 +52,8 @@ public enum StatsQuery {
                 averageProcessingSeconds: try ages.text("avg_processing").flatMap(Double.init),
                 mintCounts: mintCounts,
                 settlementsLost: Int(try ages.int64("lost")),
-                settlementsRestoring: Int(try ages.int64("restoring")))
+                settlementsRestoring: Int(try ages.int64("restoring")),
+                refundsDue: try PaymentQueue.refundsDue(on: conn))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Ethereum
 import Foundation
 import PaymentModel
 import PaymentStore
@@ -14,6 +15,13 @@ enum PaymentSnapshots {
             mints: mints.map { MintSnapshot(index: $0.index ?? 0, recipient: $0.recipient, status: $0.status, dedupeHash: $0.dedupeHash,
                                             txHash: $0.mintTxHash, error: $0.error) },
             confirmedBlock: row.confirmedBlock.map { Int64($0) }, finalized: row.finalized, restoring: row.isRestoring,
-            settlementLost: row.settlementLost)
+            settlementLost: row.settlementLost, refundDue: refundDue(row, mints: mints)?.description,
+            refundTxHash: row.refundTxHash?.hex, refundAmount: row.refundAmount?.description)
+    }
+
+    /// What the buyer is owed for mints that cannot be made: paid, nothing refunded yet.
+    private static func refundDue(_ row: PaymentRow, mints: [MintJobRow]) -> UInt256? {
+        guard row.status == .completed, row.reorgedAt == nil, row.settlementLost == nil, row.refundTxHash == nil else { return nil }
+        return RefundProof.due(amount: row.amount, mints: mints.map(\.status))
     }
 }

@@ -201,12 +201,15 @@ public final class SettlementEngine: PaymentService {
         let limit = min(max(filter.limit, 1), 1000)
         let batch = try await database(.read) {
             try await requests.next.withConnection { conn in
-                try PaymentQueue.list(status: filter.status, payer: filter.payer, olderThanSeconds: filter.olderThanSeconds,
-                                      settlementLost: filter.settlementLost, limit: limit, on: conn)
+                let rows = try PaymentQueue.list(status: filter.status, payer: filter.payer, olderThanSeconds: filter.olderThanSeconds,
+                                                 settlementLost: filter.settlementLost, refundDue: filter.refundDue, limit: limit, on: conn)
+                // What is owed needs the mints; read them for the (few) payments that owe.
+                let mints = filter.refundDue ? try rows.rows.map { try MintQueue.jobs(paymentID: $0.id, on: conn) } : []
+                return (rows, mints)
             }
         }
-        unreadableRows.report(batch.unreadable, by: "list")
-        return batch.rows.map { PaymentSnapshots.make($0, mints: []) }
+        unreadableRows.report(batch.0.unreadable, by: "list")
+        return batch.0.rows.enumerated().map { PaymentSnapshots.make($1, mints: filter.refundDue ? batch.1[$0] : []) }
     }
 
     public func stats() async throws(PaymentError) -> PaymentStats {
@@ -216,7 +219,7 @@ public final class SettlementEngine: PaymentService {
                             oldestPendingAgeSeconds: queue.oldestPendingAgeSeconds, oldestSentAgeSeconds: queue.oldestSentAgeSeconds,
                             confirmationRate: queue.confirmationRate, averageProcessingSeconds: queue.averageProcessingSeconds,
                             mintCounts: queue.mintCounts, signers: signers, rpcEndpoints: rpcEndpointStates(),
-                            settlementsLost: queue.settlementsLost, settlementsRestoring: queue.settlementsRestoring,
+                            settlementsLost: queue.settlementsLost, settlementsRestoring: queue.settlementsRestoring, refundsDue: queue.refundsDue,
                             instance: configuration.instanceName, leases: await leases.holders(self))
     }
 
@@ -251,6 +254,10 @@ public final class SettlementEngine: PaymentService {
         guard snapshot.status == .completed, snapshot.settlementLost == nil else {
             throw .invalidTransition(paymentID: id, status: snapshot.status,
                                      action: "given its mints again (it is not paid: \(snapshot.settlementLost.map { "its settlement was lost, \($0)" } ?? "not completed"))")
+        }
+        if let refund = snapshot.refundTxHash {
+            throw .invalidTransition(paymentID: id, status: snapshot.status,
+                                     action: "given its mints again (its buyer was refunded for them by transaction \(refund))")
         }
         let requeued = try await database(.change) { try await requests.next.withConnection { conn in try MintQueue.requeueFailed(paymentID: id, on: conn) } }
         logger.notice("failed mint jobs requeued by operator", metadata: ["payment_id": "\(id)", "jobs": "\(requeued)"])

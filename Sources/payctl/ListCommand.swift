@@ -13,6 +13,7 @@ struct ListCommand: AsyncParsableCommand {
               payctl list --status sent --older-than 5m     payments stuck unconfirmed
               payctl list --payer 0x2D4C407BBe49438ED859fe965b140dcF1aaB71a9
               payctl list --lost                              settlements a reorg took
+              payctl list --refund-due                        charged buyers whose mints failed
               payctl list --status failed --json | jq -r .payment_id
             Piped, the table is plain with full hashes and '-' for empty cells, so awk can split it.
             """)
@@ -33,6 +34,10 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(help: "Only completed payments whose settlement a reorg took and nothing could restore.")
     var lost = false
 
+    @Flag(name: .customLong("refund-due"),
+          help: "Only paid payments with a mint that cannot be made and no refund recorded (then retry-mint or refund).")
+    var refundDue = false
+
     @Option(help: "At most this many (1 to 1000).")
     var limit = 50
 
@@ -42,7 +47,8 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let session = connection.session()
-        let filter = PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan?.seconds, settlementLost: lost, limit: limit)
+        let filter = PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan?.seconds, settlementLost: lost,
+                                       refundDue: refundDue, limit: limit)
         let result = try await session.send(.list(filter))
         if display.json {
             StandardOutput.out(JSONWriterText.lines(result["payments"]?.arrayValue ?? []))

@@ -25,7 +25,7 @@ struct Payctl: AsyncParsableCommand {
             """,
         subcommands: [
             PingCommand.self, VersionCommand.self, StatsCommand.self, ListCommand.self, StatusCommand.self,
-            EnqueueCommand.self, RetryCommand.self, RetryMintCommand.self, CancelCommand.self, PricesCommand.self,
+            EnqueueCommand.self, RetryCommand.self, RetryMintCommand.self, RefundCommand.self, CancelCommand.self, PricesCommand.self,
             SettingsCommand.self, WatchCommand.self, StopCommand.self, MigrateCommand.self, CheckUpgradeCommand.self,
         ])
 

@@ -31,7 +31,7 @@ final class HealthEvaluationTests: XCTestCase {
         XCTAssertEqual(report.summaryLine, "PAYMENTD OK - 0 sent > 1m00s, confirm 99.8%, queue 3 | queue_depth=3;1000;5000;0 sent_age=4s;60;300;0 "
                        + "pending_age=1.5s;120;600;0 confirmation_rate=99.8%;90:;50:;0;100 average_processing=4.2s;60;300;0 pending=3;;;0 "
                        + "processing=0;;;0 sent=1;;;0 completed=998;;;0 failed=0;;;0 confirmation_failed=2;;;0 failed_mints=0;0;10;0 "
-                       + "settlements_lost=0;0;0;0 settlements_restoring=0;;;0 signers_paused=0;;;0 rpc_unhealthy=0;;;0")
+                       + "settlements_lost=0;0;0;0 settlements_restoring=0;;;0 refunds_due=0;0;0;0 signers_paused=0;;;0 rpc_unhealthy=0;;;0")
     }
 
     func testEachThresholdWarnsThenGoesCritical() {
@@ -62,6 +62,15 @@ final class HealthEvaluationTests: XCTestCase {
         let report = judge { $0.settlementsLost = 1 }
         XCTAssertEqual(report.status, .critical)
         XCTAssertTrue(report.summaryLine.hasPrefix("PAYMENTD CRITICAL - 1 settlement lost to reorgs (payctl list --lost);"), report.summaryLine)
+    }
+
+    func testABuyerChargedAndNotServedIsCriticalAtOnceAndCountedInPerfdata() {
+        XCTAssertEqual(judge { _ in }.status, .ok)
+        let report = judge { $0.refundsDue = 2 }
+        XCTAssertEqual(report.status, .critical)
+        XCTAssertTrue(report.summaryLine.hasPrefix("PAYMENTD CRITICAL - 2 charged buyers whose mints failed and who are not refunded "
+                                                   + "(payctl list --refund-due; then payctl retry-mint or payctl refund);"), report.summaryLine)
+        XCTAssertTrue(report.summaryLine.contains(" refunds_due=2;0;0;0 "), report.summaryLine)
     }
 
     func testOnePausedSignerWarnsAllPaymentSignersOrTheMinterIsCritical() {

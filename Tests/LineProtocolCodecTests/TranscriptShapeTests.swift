@@ -64,7 +64,7 @@ final class TranscriptShapeTests: XCTestCase {
     private static func decode(_ result: JSONValue, of command: ProtocolCommand, context: String) throws {
         switch command {
         case .enqueue: _ = try EnqueueResult(wire: result)
-        case .status, .retry, .retryMint, .cancel: _ = try PaymentSnapshot(wire: result)
+        case .status, .retry, .retryMint, .cancel, .refund: _ = try PaymentSnapshot(wire: result)
         case .stats: _ = try PaymentStats(wire: result)
         case .list: _ = try ListResult.payments(wire: result)
         case .settingsGet, .settingsSet: _ = try ListResult.settings(wire: result)

@@ -130,7 +130,8 @@ final class WireFormTests: XCTestCase {
             .priceMismatch(amount: "", expectedAmount: "", paymentToken: "", unitPrice: "", quantity: 0),
             .quantityOutOfRange(quantity: 0, maximum: 0, product: ""), .soldOut(product: "", quantity: 0, remaining: 0), .paymentTypeNotAllowed(.deploy), .notFound(paymentID: ""),
             .invalidTransition(paymentID: "", status: .pending, action: ""),
-            .authorizationStillUsable(paymentID: "", validBefore: 0), .alreadyPaid(paymentID: "", txHash: ""), .unknownSetting(""),
+            .authorizationStillUsable(paymentID: "", validBefore: 0), .alreadyPaid(paymentID: "", txHash: ""),
+            .refundNotDue(paymentID: "", why: ""), .refundUnproven(txHash: "", why: ""), .unknownSetting(""),
             .invalidSettingValue(key: "", value: "", reason: ""), .shuttingDown,
         ]
         XCTAssertEqual(engineErrors.map(\.code), ProtocolErrorCodes.engine)

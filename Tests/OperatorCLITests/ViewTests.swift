@@ -58,6 +58,20 @@ final class ViewTests: XCTestCase {
             """)
     }
 
+    func testAPaymentOwedARefundSaysHowMuchAndWhatToDoAndARecordedRefundShowsItsTransaction() {
+        let view = PaymentDetailView(style: .plain, showAtomic: true, now: Samples.now)
+        var owed = Samples.payment()
+        owed.refundDue = "1000"
+        let due = view.render(owed)
+        XCTAssertTrue(due.contains("refund           DUE: 0.001 (1000) USDC (charged, mints failed: payctl retry-mint, or pay back and payctl refund)"), due)
+        var refunded = Samples.payment()
+        refunded.refundTxHash = Samples.tx
+        refunded.refundAmount = "1000"
+        let paid = view.render(refunded)
+        XCTAssertTrue(paid.contains("refund           \(Samples.tx) (0.001 (1000) USDC paid back)"), paid)
+        XCTAssertFalse(view.render(Samples.payment()).contains("refund"))
+    }
+
     func testStatsSummariseQueueRatesSignersAndEndpoints() {
         XCTAssertEqual(StatsView(style: .plain).render(Samples.stats), """
             payments     pending 3  processing 0  sent 1  completed 998  failed 0  confirmation_failed 2
@@ -65,6 +79,7 @@ final class ViewTests: XCTestCase {
             rates        confirmation 99.8%, average processing 4.2s
             mints        pending 0  processing 0  completed 998  failed 1
             settlements  lost 0, restoring 1
+            refunds      0 due
 
             SIGNER                                      ROLE     NEXT NONCE  MINED  IN FLIGHT  BALANCE ETH  STATE
             0x1111111111111111111111111111111111111111  payment        1002   1001          1          2.5  sending
