@@ -3,4 +3,4 @@
 # mint-server tests and the benchmark's peer (see scripts/python-venv.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec "$here/../scripts/python-venv.sh" "$here" "x402 SDK" "import x402, eth_account, requests, httpx, pytest"
+exec "$here/../scripts/python-venv.sh" "$here" "x402 SDK" "import x402, x402.extensions.payment_identifier, eth_account, requests, httpx, pytest"

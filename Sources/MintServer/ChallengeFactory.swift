@@ -12,8 +12,12 @@ public struct ChallengeFactory: Sendable {
     public let domainName: String
     public let domainVersion: String
     public let maxTimeoutSeconds: Int64
+    /// Whether the declared `payment-identifier` is required.
+    public let paymentIdentifierRequired: Bool
 
-    public init(network: X402Network, payTo: String, domainName: String, domainVersion: String, maxTimeoutSeconds: Int64) {
+    public init(network: X402Network, payTo: String, domainName: String, domainVersion: String, maxTimeoutSeconds: Int64,
+                paymentIdentifierRequired: Bool = false) {
+        self.paymentIdentifierRequired = paymentIdentifierRequired
         self.network = network
         self.payTo = (try? Address(hex: payTo).checksummed) ?? payTo
         self.domainName = domainName
@@ -23,7 +27,8 @@ public struct ChallengeFactory: Sendable {
 
     public init(_ configuration: MintServerConfiguration) {
         self.init(network: configuration.network, payTo: configuration.payTo, domainName: configuration.domainName,
-                  domainVersion: configuration.domainVersion, maxTimeoutSeconds: configuration.maxTimeoutSeconds)
+                  domainVersion: configuration.domainVersion, maxTimeoutSeconds: configuration.maxTimeoutSeconds,
+                  paymentIdentifierRequired: configuration.paymentIdentifierRequired)
     }
 
     /// What paying for `purchase` asks, in the shape of `version`.
@@ -44,7 +49,8 @@ public struct ChallengeFactory: Sendable {
                 + "of \(purchase.price.paymentToken) to \(payTo) and send it in the X-PAYMENT (x402 v1) or PAYMENT-SIGNATURE (v2) header.",
             resource: resource,
             acceptsV1: [requirements(for: purchase, resource: resource, version: 1)],
-            acceptsV2: [requirements(for: purchase, resource: resource, version: 2)])
+            acceptsV2: [requirements(for: purchase, resource: resource, version: 2)],
+            extensions: [PaymentIdentifier.key: PaymentIdentifier.declaration(required: paymentIdentifierRequired)])
     }
 
     /// The seed's discovery hint for version 1 clients: how to call the route.

@@ -1,3 +1,4 @@
+import JSON
 import LineProtocolClient
 import PaymentModel
 import X402
@@ -80,6 +81,11 @@ public struct Checkout: Sendable {
         } catch {
             return .badRequest(error: error.code, message: "The \(header.name) header is not a valid x402 payment: \(error.description)")
         }
+        if configuration.paymentIdentifierRequired, payment.x402Version == 2, payment.paymentIdentifier == nil {
+            return .badRequest(error: X402ErrorReason.invalidPayload.rawValue,
+                               message: "This server requires a payment-identifier: send extensions[\"payment-identifier\"].info.id (16 to 128 "
+                                + "characters of letters, digits, - and _), one id per purchase, the same id on every retry of it.")
+        }
         let offered = challenges.requirements(for: purchase, resource: resource, version: 2)
         if let rejection = check.rejection(of: payment, offered: offered) {
             return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
@@ -94,7 +100,11 @@ public struct Checkout: Sendable {
         case .invalidRequest(let reason, let message):
             return .badRequest(error: reason, message: message)
         case .conflict(let message):
-            return .conflict(message: message, receipt: receipt(payment, success: false, reason: X402ErrorReason.duplicateSettlement.rawValue, transaction: nil))
+            let explained = payment.paymentIdentifier.map { id in
+                "Payment identifier \(id) already names a purchase paid with another authorization; this one is not settled "
+                    + "(nothing is charged for it). Send the first payment again to learn its outcome. (\(message))"
+            } ?? message
+            return .conflict(message: explained, receipt: receipt(payment, success: false, reason: X402ErrorReason.duplicateSettlement.rawValue, transaction: nil))
         case .tooManyPending(let count, let message):
             return .tooManyPending(count: count, message: message)
         case .soldOut(let message):
@@ -143,6 +153,12 @@ public struct Checkout: Sendable {
         CheckoutAnswer.Receipt(
             headerName: X402Headers.receipt(version: payment.x402Version),
             response: SettlementResponse(success: success, errorReason: reason, transaction: transaction ?? "",
-                                         network: configuration.network.name(version: payment.x402Version), payer: payment.payer))
+                                         network: configuration.network.name(version: payment.x402Version), payer: payment.payer,
+                                         extensions: Self.echoedIdentifier(payment)))
+    }
+
+    /// The buyer's payment identifier, echoed in his receipt.
+    static func echoedIdentifier(_ payment: PaymentPayload) -> JSONValue? {
+        payment.paymentIdentifier.map { [PaymentIdentifier.key: ["info": ["id": .string($0)]]] }
     }
 }

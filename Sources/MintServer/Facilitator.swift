@@ -37,7 +37,7 @@ public struct Facilitator: Sendable {
         let network = configuration.network
         return ["kinds": [["x402Version": 1, "scheme": "exact", "network": .string(network.v1Name)],
                           ["x402Version": 2, "scheme": "exact", "network": .string(network.caip2)]],
-                "extensions": [], "signers": [:]]
+                "extensions": [.string(PaymentIdentifier.key)], "signers": [:]]
     }
 
     public func verify(body: [UInt8]) async -> VerifyResponse {

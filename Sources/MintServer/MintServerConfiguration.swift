@@ -35,6 +35,8 @@ public struct MintServerConfiguration: Sendable, Equatable {
     /// The mint token a facilitator settle buys for its payer (default: the only one sold in the asset).
     public var facilitatorToken: String?
     public var maxTimeoutSeconds: Int64 = 300
+    /// Whether a version 2 payment must carry a `payment-identifier` (the 402 always declares it).
+    public var paymentIdentifierRequired = false
     public var pricesRefreshSeconds = 5.0
     /// `Retry-After` seconds on a 503.
     public var retryAfterSeconds = 2
@@ -63,6 +65,8 @@ public struct MintServerConfiguration: Sendable, Equatable {
         ("facilitator_prefix", "path prefix of /supported, /verify and /settle (default /facilitator; empty for the root)"),
         ("facilitator_token", "mint token a facilitator settle buys for its payer (default: the only mint token priced in the asset)"),
         ("max_timeout_seconds", "maxTimeoutSeconds offered in 402 challenges (default 300)"),
+        ("payment_identifier_required", "true: refuse (400) a version 2 payment without a payment-identifier id; the 402 says so "
+            + "(default false: the extension is declared and honoured, not required)"),
         ("prices_refresh_seconds", "how long paymentd's price list is cached (default 5)"),
         ("retry_after_seconds", "Retry-After of a 503 when paymentd is unavailable (default 2)"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
@@ -104,6 +108,12 @@ public struct MintServerConfiguration: Sendable, Equatable {
             }
             facilitatorPrefix = value
         case "facilitator_token": facilitatorToken = value.isEmpty ? nil : value
+        case "payment_identifier_required":
+            switch value.lowercased() {
+            case "true", "yes", "on", "1": paymentIdentifierRequired = true
+            case "false", "no", "off", "0": paymentIdentifierRequired = false
+            default: return "payment_identifier_required must be true or false"
+            }
         case "max_timeout_seconds":
             guard let seconds = Int64(value), seconds >= 30 else { return "max_timeout_seconds must be at least 30" }
             maxTimeoutSeconds = seconds

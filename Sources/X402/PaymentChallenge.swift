@@ -13,8 +13,12 @@ public struct PaymentChallenge: Sendable, Hashable {
     /// The same offers twice: with version 1 network names, and with CAIP-2 names.
     public var acceptsV1: [PaymentRequirements]
     public var acceptsV2: [PaymentRequirements]
+    /// Version 2's `extensions`: what the server supports (`payment-identifier`), nil for none.
+    public var extensions: JSONValue?
 
-    public init(error: String, message: String, resource: ResourceInfo, acceptsV1: [PaymentRequirements], acceptsV2: [PaymentRequirements]) {
+    public init(error: String, message: String, resource: ResourceInfo, acceptsV1: [PaymentRequirements], acceptsV2: [PaymentRequirements],
+                extensions: JSONValue? = nil) {
+        self.extensions = extensions
         self.error = error
         self.message = message
         self.resource = resource
@@ -30,8 +34,10 @@ public struct PaymentChallenge: Sendable, Hashable {
 
     /// Version 2's `PaymentRequired` object.
     public var v2Object: JSONValue {
-        ["x402Version": 2, "error": .string(error), "resource": resource.wire,
-         "accepts": .array(acceptsV2.map { $0.wire(version: 2) })]
+        var fields: [String: JSONValue] = ["x402Version": 2, "error": .string(error), "resource": resource.wire,
+                                           "accepts": .array(acceptsV2.map { $0.wire(version: 2) })]
+        if let extensions { fields["extensions"] = extensions }
+        return .object(fields)
     }
 
     /// The value of the `PAYMENT-REQUIRED` header.

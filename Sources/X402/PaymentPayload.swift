@@ -18,8 +18,18 @@ public struct PaymentPayload: Sendable, Hashable {
     public var accepted: PaymentRequirements?
     /// `from`, `to`, `value`, `validAfter`, `validBefore`, `nonce` and the 65-byte `signature`.
     public var authorization: AuthorizationPayload
+    /// Version 2: the resource the buyer paid for and the extensions he sent (echoed from the
+    /// 402, plus his own data such as a payment identifier), as sent.
+    public var resource: JSONValue?
+    public var extensions: JSONValue?
+    /// The `payment-identifier` extension's id, when the buyer sent one.
+    public var paymentIdentifier: String?
 
-    public init(x402Version: Int, scheme: String, network: String, accepted: PaymentRequirements?, authorization: AuthorizationPayload) {
+    public init(x402Version: Int, scheme: String, network: String, accepted: PaymentRequirements?, authorization: AuthorizationPayload,
+                resource: JSONValue? = nil, extensions: JSONValue? = nil, paymentIdentifier: String? = nil) {
+        self.resource = resource
+        self.extensions = extensions
+        self.paymentIdentifier = paymentIdentifier
         self.x402Version = x402Version
         self.scheme = scheme
         self.network = network
@@ -58,6 +68,14 @@ public struct PaymentPayload: Sendable, Hashable {
             scheme = accepted.scheme
             network = accepted.network
         }
+        for key in ["resource", "extensions"] {
+            if let value = value[key], value != .null, value.objectValue == nil {
+                throw X402PayloadError(field: at(key), message: "must be an object")
+            }
+        }
+        resource = version == 2 ? value["resource"].flatMap { $0 == .null ? nil : $0 } : nil
+        extensions = version == 2 ? value["extensions"].flatMap { $0 == .null ? nil : $0 } : nil
+        paymentIdentifier = try PaymentIdentifier.id(in: extensions, path: at("extensions"))
         guard let payload = value["payload"], payload.objectValue != nil else {
             throw X402PayloadError(field: at("payload"), message: "is missing or not an object")
         }
@@ -80,6 +98,8 @@ public struct PaymentPayload: Sendable, Hashable {
             fields["network"] = .string(network)
         } else if let accepted {
             fields["accepted"] = accepted.wire(version: 2)
+            if let resource { fields["resource"] = resource }
+            if let extensions { fields["extensions"] = extensions }
         }
         return .object(fields)
     }
@@ -96,7 +116,15 @@ public struct PaymentPayload: Sendable, Hashable {
     /// same payer and nonce in two tokens are two authorizations (`asset`: the token the purchase
     /// is paid in). Asset and nonce are digested so the key stays within paymentd's 128
     /// characters (114 here).
+    ///
+    /// With a `payment-identifier`, `x402-id:<payer>:<keccak256(id)>` (117 characters): the
+    /// purchase, not the authorization, names the payment, so a re-signed payload under the same
+    /// id is refused (paymentd's `idempotency_key_conflict`) and its authorization never settled.
+    /// It is the payer's: nobody else's id can block his.
     public func idempotencyKey(asset: String) -> String {
+        if let paymentIdentifier {
+            return "x402-id:\(authorization.from.lowercased()):\(Bytes32.keccak256(Array(paymentIdentifier.utf8)).hex)"
+        }
         let authorizationID = Bytes32.keccak256(Array("\(asset.lowercased()):\(authorization.nonce.lowercased())".utf8))
         return "x402:\(authorization.from.lowercased()):\(authorizationID.hex)"
     }

@@ -11,8 +11,11 @@ public struct SettlementResponse: Sendable, Hashable {
     public var transaction: String
     public var network: String
     public var payer: String?
+    /// Extension data for the buyer (the payment identifier echoed), nil for none.
+    public var extensions: JSONValue?
 
-    public init(success: Bool, errorReason: String? = nil, transaction: String, network: String, payer: String?) {
+    public init(success: Bool, errorReason: String? = nil, transaction: String, network: String, payer: String?, extensions: JSONValue? = nil) {
+        self.extensions = extensions
         self.success = success
         self.errorReason = errorReason
         self.transaction = transaction
@@ -24,6 +27,7 @@ public struct SettlementResponse: Sendable, Hashable {
         var fields: [String: JSONValue] = ["success": .bool(success), "transaction": .string(transaction), "network": .string(network)]
         if let errorReason { fields["errorReason"] = .string(errorReason) }
         if let payer { fields["payer"] = .string(payer) }
+        if let extensions { fields["extensions"] = extensions }
         return .object(fields)
     }
 
@@ -37,6 +41,6 @@ public struct SettlementResponse: Sendable, Hashable {
         }
         self.init(success: success, errorReason: value["errorReason"]?.stringValue,
                   transaction: value["transaction"]?.stringValue ?? "", network: value["network"]?.stringValue ?? "",
-                  payer: value["payer"]?.stringValue)
+                  payer: value["payer"]?.stringValue, extensions: value["extensions"])
     }
 }

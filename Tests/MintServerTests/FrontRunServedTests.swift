@@ -15,14 +15,10 @@ final class FrontRunServedTests: XCTestCase {
     func testAPayloadFrontRunToOurReceiverIsServedWithThatTransactionNotAskedToPayAgain() async throws {
         let bed = try await EndToEndBed()
         let server = try await bed.startMintServer()
-        let url = URL(string: server.baseURL + "/api/mint/\(bed.chain.mintToken)")!
+        let (url, body, _, offers) = try await bed.challenge(server)
         let http = HTTPExchange()
-        let body = JSONWriter.bytes(["quantity": 1])
-        let challenge = try await http.send("POST", url, body: body)
-        XCTAssertEqual(challenge.status, 402)
-        let offers = try PaymentChallenge.offers(paymentRequiredHeader: challenge.headers["payment-required"], body: challenge.body)
         let buyer = try bed.buyerKey(3)
-        let payment = try PaymentHeaderBuilder(chainID: bed.chain.chainID).pay(version: 2, accepts: offers.accepts, buyer: buyer)
+        let payment = try PaymentHeaderBuilder(chainID: bed.chain.chainID).pay(version: 2, accepts: offers, buyer: buyer)
         let before = try bed.mintBalance(buyer.address.checksummed)
 
         // Someone relays the buyer's signed authorization first, paying our receiver.

@@ -124,6 +124,54 @@ final class X402WireFormatTests: XCTestCase {
         XCTAssertNoThrow(try PaymentPayload(header: urlSafe, name: "X-PAYMENT"))
     }
 
+    /// x402's payment-identifier: the id names the purchase (one key whatever the authorization),
+    /// scoped to the payer; a malformed one is refused naming the field; resource and extensions
+    /// travel with a version 2 payload.
+    func testAPaymentIdentifierNamesThePurchaseAndAMalformedOneIsRefused() throws {
+        let buyer = try PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
+        var offer = requirements
+        offer.network = "eip155:84532"
+        offer.resource = nil
+        let builder = PaymentHeaderBuilder(chainID: 84532)
+        func identified(_ id: JSONValue) throws -> JSONValue {
+            var wire = try builder.pay(version: 2, accepts: [offer], buyer: buyer).payload.wire.objectValue!
+            wire["resource"] = ["url": "http://x/api/mint/0xabc"]
+            wire["extensions"] = [PaymentIdentifier.key: ["info": ["required": false, "id": id], "schema": [:]]]
+            return .object(wire)
+        }
+        let first = try PaymentPayload(wire: try identified("purchase-0001-identifier"), path: "")
+        let resigned = try PaymentPayload(wire: try identified("purchase-0001-identifier"), path: "")
+        XCTAssertNotEqual(first.authorization.nonce, resigned.authorization.nonce)
+        XCTAssertEqual(first.paymentIdentifier, "purchase-0001-identifier")
+        XCTAssertEqual(first.idempotencyKey(asset: offer.asset), resigned.idempotencyKey(asset: offer.asset), "one id, one purchase")
+        XCTAssertTrue(first.idempotencyKey(asset: offer.asset).hasPrefix("x402-id:\(buyer.address.checksummed.lowercased()):0x"))
+        XCTAssertLessThanOrEqual(first.idempotencyKey(asset: offer.asset).count, 128)
+        let other = try PrivateKey(hex: "0x" + String(repeating: "22", count: 32))
+        var theirs = try builder.pay(version: 2, accepts: [offer], buyer: other).payload
+        theirs.paymentIdentifier = "purchase-0001-identifier"
+        XCTAssertNotEqual(theirs.idempotencyKey(asset: offer.asset), first.idempotencyKey(asset: offer.asset), "another payer's id is his own")
+        XCTAssertEqual(try PaymentPayload(header: first.headerValue, name: "PAYMENT-SIGNATURE"), first, "resource and extensions round-trip")
+        XCTAssertEqual(first.resource?["url"], "http://x/api/mint/0xabc")
+
+        for (id, why) in [("short", "16 to 128"), (String(repeating: "a", count: 129), "16 to 128"), ("has spaces in it, sixteen+", "letters")] {
+            XCTAssertThrowsError(try PaymentPayload(wire: try identified(.string(id)), path: "")) { error in
+                let problem = error as? X402PayloadError
+                XCTAssertEqual(problem?.field, "extensions.payment-identifier.info.id")
+                XCTAssertTrue(problem?.message.contains(why) ?? false, String(describing: problem))
+            }
+        }
+        XCTAssertThrowsError(try PaymentPayload(wire: try identified(7), path: ""))
+        var notAnObject = try identified("purchase-0001-identifier").objectValue!
+        notAnObject["extensions"] = "payment-identifier"
+        XCTAssertThrowsError(try PaymentPayload(wire: .object(notAnObject), path: "")) { error in
+            XCTAssertEqual((error as? X402PayloadError)?.field, "extensions")
+        }
+        // The 402 declares it, with the SDK's schema.
+        let declaration = PaymentIdentifier.declaration(required: true)
+        XCTAssertEqual(declaration["info"], ["required": true])
+        XCTAssertEqual(declaration["schema"]?["properties"]?["id"]?["pattern"], "^[a-zA-Z0-9_-]+$")
+    }
+
     func testReceiptsAlwaysCarryTransactionAndNetwork() throws {
         let pending = SettlementResponse(success: false, errorReason: "settlement_pending", transaction: "", network: "eip155:8453", payer: "0xabc")
         XCTAssertEqual(pending.wire, ["success": false, "errorReason": "settlement_pending", "transaction": "", "network": "eip155:8453", "payer": "0xabc"])

@@ -4,6 +4,8 @@ import JSON
 import LineProtocolClient
 import PaymentModel
 import TestHarness
+import X402
+import X402Buyer
 import XCTest
 
 /// A real world for mint-server: the devchain (1 s blocks), a database of its own, the real
@@ -47,6 +49,18 @@ final class EndToEndBed: Sendable {
                         "settle_deadline_seconds": "30", "log_level": "info"]
         settings.merge(extra) { $1 }
         return try await MintServerProcess.start(directory: workspace.directory, name: name, settings: settings)
+    }
+
+    /// What a buyer first gets from `server`'s mint route for one item: the route, the request
+    /// body, the 402 (asserted) and its offers.
+    func challenge(_ server: MintServerProcess, file: StaticString = #filePath, line: UInt = #line) async throws
+        -> (url: URL, body: [UInt8], answer: HTTPExchange.Answer, offers: [PaymentRequirements]) {
+        let url = URL(string: server.baseURL + "/api/mint/\(chain.mintToken)")!
+        let body = JSONWriter.bytes(["quantity": 1])
+        let answer = try await HTTPExchange().send("POST", url, body: body)
+        XCTAssertEqual(answer.status, 402, file: file, line: line)
+        let offers = try PaymentChallenge.offers(paymentRequiredHeader: answer.headers["payment-required"], body: answer.body)
+        return (url, body, answer, offers.accepts)
     }
 
     /// A file holding buyer `index`'s key (mode 0600).
