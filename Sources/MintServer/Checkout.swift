@@ -93,7 +93,7 @@ public struct Checkout: Sendable {
         }
         switch await submitter.submit(payment, purchase: purchase, recipient: request.recipient ?? payment.payer) {
         case .accepted(let result):
-            return await answer(result, payment: payment, purchase: purchase, resource: resource, mode: configuration.answerMode(for: route))
+            return await answer(result, payment: payment, purchase: purchase, resource: resource, mode: configuration.answerMode(for: route, version: payment.x402Version))
         case .refused(let rejection):
             return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
                                     receipt: receipt(payment, success: false, reason: rejection.reason, transaction: nil))
@@ -125,13 +125,23 @@ public struct Checkout: Sendable {
             // A buyer sending a payment again that has already finished: say how it ended.
             outcome = await waiter.outcome(of: result.paymentID, within: .zero)
         case (.async, false):
-            outcome = .pending(nil)
+            // A retry of a payment under way: its transaction may be known by now.
+            outcome = result.duplicate ? await waiter.outcome(of: result.paymentID, within: .zero) : .pending(nil)
         }
+        let statusURL = resource.url.hasPrefix("http") ? Self.origin(of: resource.url) + "/api/payment/\(result.paymentID)"
+            : "/api/payment/\(result.paymentID)"
         func state(_ snapshot: PaymentSnapshot?, success: Bool, reason: X402ErrorReason?) -> CheckoutAnswer.PurchaseState {
-            CheckoutAnswer.PurchaseState(
-                paymentID: result.paymentID, status: snapshot?.status ?? result.status, quantity: purchase.quantity, payer: payment.payer,
+            let status = snapshot?.status ?? result.status
+            // Where to follow it, in the receipt too: a client that reads only the receipt sees a
+            // payment under way, not an unpaid one.
+            let following: JSONValue = ["info": ["paymentId": .string(result.paymentID), "statusUrl": .string(statusURL),
+                                                 "state": .string(status.rawValue), "transaction": snapshot?.txHash.map(JSONValue.string) ?? .null]]
+            return CheckoutAnswer.PurchaseState(
+                paymentID: result.paymentID, status: status, quantity: purchase.quantity, payer: payment.payer,
                 txHash: snapshot?.txHash, duplicate: result.duplicate,
-                receipt: receipt(payment, success: success, reason: reason?.rawValue, transaction: snapshot?.txHash))
+                receipt: receipt(payment, success: success, reason: reason?.rawValue, transaction: snapshot?.txHash,
+                                 extra: [Self.statusExtension: following]),
+                statusURL: statusURL)
         }
         switch outcome {
         case .completed(let snapshot):
@@ -149,12 +159,25 @@ public struct Checkout: Sendable {
         }
     }
 
-    private func receipt(_ payment: PaymentPayload, success: Bool, reason: String?, transaction: String?) -> CheckoutAnswer.Receipt {
-        CheckoutAnswer.Receipt(
+    /// The receipt extension naming where a queued payment is followed.
+    static let statusExtension = "payment-status"
+
+    /// `scheme://host[:port]` of `url`.
+    static func origin(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "" }
+        let rest = url[schemeEnd.upperBound...]
+        return String(url[..<schemeEnd.upperBound]) + String(rest.prefix { $0 != "/" })
+    }
+
+    private func receipt(_ payment: PaymentPayload, success: Bool, reason: String?, transaction: String?,
+                         extra: [String: JSONValue] = [:]) -> CheckoutAnswer.Receipt {
+        var extensions = Self.echoedIdentifier(payment)?.objectValue ?? [:]
+        extensions.merge(extra) { $1 }
+        return CheckoutAnswer.Receipt(
             headerName: X402Headers.receipt(version: payment.x402Version),
             response: SettlementResponse(success: success, errorReason: reason, transaction: transaction ?? "",
                                          network: configuration.network.name(version: payment.x402Version), payer: payment.payer,
-                                         extensions: Self.echoedIdentifier(payment)))
+                                         extensions: extensions.isEmpty ? nil : .object(extensions)))
     }
 
     /// The buyer's payment identifier, echoed in his receipt.

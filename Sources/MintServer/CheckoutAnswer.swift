@@ -39,5 +39,7 @@ public enum CheckoutAnswer: Sendable, Equatable {
         public var txHash: String?
         public var duplicate: Bool
         public var receipt: Receipt
+        /// Where its status is read (`GET /api/payment/:id`), absolute.
+        public var statusURL: String
     }
 }

@@ -37,7 +37,8 @@ enum HTTPAnswer {
         case .accepted(let state):
             return json(.accepted, purchase(state, message: "Payment queued: tokens are minted once it settles on chain. "
                 + "Follow it at statusUrl.", status: "payment_pending"),
-                        headers: [(state.receipt.headerName, state.receipt.response.headerValue)])
+                        headers: [(state.receipt.headerName, state.receipt.response.headerValue), ("Location", state.statusURL),
+                                  ("Retry-After", String(retryAfterSeconds))])
         case .settled(let state):
             return json(.ok, purchase(state, message: "Payment settled on chain; the tokens are being minted.", status: "completed"),
                         headers: [(state.receipt.headerName, state.receipt.response.headerValue)])

@@ -22,8 +22,11 @@ public struct MintServerConfiguration: Sendable, Equatable {
     public var domainVersion = "2"
     /// Scheme, host and port buyers reach this server at; `resource` URLs start with it.
     public var publicURL: String?
-    public var mintAnswerMode = AnswerMode.async
-    public var batchMintAnswerMode = AnswerMode.async
+    /// Each route's answer mode; nil (the default): `settle` for x402 version 2 clients, so the
+    /// SDK's buyers get a 200 with a real receipt when the chain is quick, and the seed's
+    /// `async` for version 1 clients.
+    public var mintAnswerMode: AnswerMode?
+    public var batchMintAnswerMode: AnswerMode?
     /// How long `settle` mode and the facilitator's `/settle` wait for completion.
     public var settleDeadlineSeconds = 20.0
     /// How long the facilitator's `/settle` goes on waiting, past `settleDeadlineSeconds`, for a
@@ -55,7 +58,8 @@ public struct MintServerConfiguration: Sendable, Equatable {
         ("eip712_name", "the payment token's EIP-712 domain name, sent as extra.name (default \"USD Coin\"; \"USDC\" on Base Sepolia)"),
         ("eip712_version", "the payment token's EIP-712 domain version, sent as extra.version (default \"2\")"),
         ("public_url", "scheme://host[:port] buyers reach this server at, for resource URLs (default http://<listen>)"),
-        ("answer_mode", "async (202 at once, default) or settle (wait for completion up to settle_deadline_seconds) for every resource route"),
+        ("answer_mode", "async (202 at once) or settle (wait for completion up to settle_deadline_seconds) for every resource route "
+            + "(default: settle for x402 v2 clients, async for v1 clients, as the seed answered them)"),
         ("mint_answer_mode", "answer mode of POST /api/mint/:address (default: answer_mode)"),
         ("batch_mint_answer_mode", "answer mode of POST /api/x402-batch-mint (default: answer_mode)"),
         ("settle_deadline_seconds", "how long settle mode and the facilitator's /settle wait for completion (default 20)"),
@@ -68,7 +72,7 @@ public struct MintServerConfiguration: Sendable, Equatable {
         ("payment_identifier_required", "true: refuse (400) a version 2 payment without a payment-identifier id; the 402 says so "
             + "(default false: the extension is declared and honoured, not required)"),
         ("prices_refresh_seconds", "how long paymentd's price list is cached (default 5)"),
-        ("retry_after_seconds", "Retry-After of a 503 when paymentd is unavailable (default 2)"),
+        ("retry_after_seconds", "Retry-After of a 503 when paymentd is unavailable, and of a 202 (when to look at the payment again; default 2)"),
         ("log_level", "trace, debug, info, notice, warning, error or critical"),
     ]
 
@@ -178,10 +182,12 @@ public struct MintServerConfiguration: Sendable, Equatable {
         return "http://\(host):\(listenPort)"
     }
 
-    public func answerMode(for route: ResourceRoute) -> AnswerMode {
-        switch route {
+    /// How `route` answers a payment of x402 `version`.
+    public func answerMode(for route: ResourceRoute, version: Int) -> AnswerMode {
+        let configured = switch route {
         case .mint: mintAnswerMode
         case .batchMint: batchMintAnswerMode
         }
+        return configured ?? (version == 2 ? .settle : .async)
     }
 }

@@ -39,7 +39,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         _ = try await client.updateSetting(key: "max_pending_per_payer", value: "1000000")
         let server = try await MintServerProcess.start(directory: workspace.directory, settings: [
             "socket_path": workspace.socketPath, "chain_id": String(chain.chainID), "network": "devchain", "pay_to": chain.receiver,
-            "eip712_name": chain.usdcName, "eip712_version": chain.usdcVersion, "log_level": "notice"])
+            "eip712_name": chain.usdcName, "eip712_version": chain.usdcVersion, "log_level": "notice",
+            // The paid path's own cost, not the chain's: answered at once, as before v2 settled by default.
+            "answer_mode": "async"])
         let url = server.baseURL + "/api/mint/\(chain.mintToken)"
 
         print("\n== unpaid: 402 challenges (wrk, \(connections) connections, \(seconds) s)")

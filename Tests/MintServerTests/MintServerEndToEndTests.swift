@@ -104,7 +104,8 @@ final class MintServerEndToEndTests: XCTestCase {
 
     func testBadPaymentsGetTheirStatusAndMessageAndARetryGetsTheSamePayment() async throws {
         let bed = try await EndToEndBed()
-        let server = try await bed.startMintServer()
+        // Answered at once (v2 clients are answered in settle mode by default).
+        let server = try await bed.startMintServer(["answer_mode": "async"])
         let url = URL(string: server.baseURL + "/api/mint/\(bed.chain.mintToken)")!
         let http = HTTPExchange()
         let body = JSONWriter.bytes(["quantity": 1])
@@ -169,7 +170,8 @@ final class MintServerEndToEndTests: XCTestCase {
 
     func testTheSwiftBuyerToolPaysAndFollowsEveryPurchaseToCompletion() async throws {
         let bed = try await EndToEndBed()
-        let server = try await bed.startMintServer()
+        // Every purchase answered 202 and followed (v2 clients are answered in settle mode by default).
+        let server = try await bed.startMintServer(["answer_mode": "async"])
         let keys = try bed.workspace.writeSecret(bed.chain.buyers[6...7].map(\.privateKey).joined(separator: "\n") + "\n", named: "buyers.keys")
         let tool = try PaymentdProcess.binaryPath(named: "x402-buy")
         for version in ["1", "2"] {
