@@ -177,10 +177,15 @@ public actor InMemoryPaymentService: PaymentService {
         return payment
     }
 
+    /// What the product has left to sell, as `prices` reports it (nil: no limit known).
+    public private(set) var availableItems: Int64?
+
+    public func setAvailableItems(_ items: Int64?) { availableItems = items }
+
     /// One product, in the tokens `prices.jsonl` binds.
     public func prices() async throws(PaymentError) -> [Price] {
         [Price(type: .mint, token: "0x4444444444444444444444444444444444444444", paymentToken: "0x3333333333333333333333333333333333333333",
-               unitPrice: "1000", maxQuantity: 10, source: .configuration)]
+               unitPrice: "1000", maxQuantity: 10, source: .configuration, availableItems: availableItems)]
     }
 
     public func settings() async throws(PaymentError) -> [Setting] {

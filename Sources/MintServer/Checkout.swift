@@ -73,7 +73,16 @@ public struct Checkout: Sendable {
         let resource = ResourceInfo(url: base + path,
                                     description: "Mint \(purchase.quantity) × \(price.token ?? "token") for \(purchase.amountText) atomic units of \(price.paymentToken)",
                                     mimeType: "application/json")
-        guard let header else { return .paymentRequired(challenges.challenge(for: purchase, resource: resource), receipt: nil) }
+        guard let header else {
+            // Not offered when it cannot be served: a 402 would have the buyer sign for nothing.
+            // (With a payment sent, paymentd's enqueue decides, on the current count.)
+            if let available = price.availableItems, available < Int64(purchase.quantity) {
+                return .soldOut(message: "\(price.token ?? "This product") is sold out for this purchase: \(purchase.quantity) items asked, "
+                    + "\(available) left once the purchases already paid for are served. Nothing was charged; do not sign a payment for it.",
+                                receipt: nil)
+            }
+            return .paymentRequired(challenges.challenge(for: purchase, resource: resource), receipt: nil)
+        }
 
         let payment: PaymentPayload
         do throws(X402PayloadError) {

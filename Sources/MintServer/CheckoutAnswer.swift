@@ -17,8 +17,9 @@ public enum CheckoutAnswer: Sendable, Equatable {
     /// 409: the authorization is already settling as another payment.
     case conflict(message: String, receipt: Receipt)
     /// 409 `sold_out`: the product cannot serve the purchase; nothing was charged, and paying
-    /// again would not help (not a 402, which invites a new payment).
-    case soldOut(message: String, receipt: Receipt)
+    /// again would not help (not a 402, which invites a new payment). No receipt when no
+    /// payment was sent (a sold-out product is not offered).
+    case soldOut(message: String, receipt: Receipt?)
     /// 429: the payer has too many unsettled payments.
     case tooManyPending(count: Int?, message: String)
     /// 503: paymentd is unreachable or cannot act now; retry (the same payment).

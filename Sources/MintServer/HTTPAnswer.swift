@@ -47,7 +47,7 @@ enum HTTPAnswer {
                               headers: [(receipt.headerName, receipt.response.headerValue)])
         case .soldOut(let message, let receipt):
             return self.error(.conflict, X402ErrorReason.soldOut.rawValue, message,
-                              headers: [(receipt.headerName, receipt.response.headerValue)])
+                              headers: receipt.map { [($0.headerName, $0.response.headerValue)] } ?? [])
         case .tooManyPending(let count, let message):
             return self.error(.tooManyRequests, "Too many pending payments", message,
                               extra: ["pendingCount": count.map { .int(Int64($0)) } ?? .null])

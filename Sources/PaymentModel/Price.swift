@@ -22,8 +22,14 @@ public struct Price: Sendable, Hashable {
     /// The most items one payment may buy (always 1 for `deploy`).
     public var maxQuantity: Int
     public var source: Source
+    /// Items the mint token can still serve once every unsettled purchase is counted (what
+    /// enqueue reserves against, `reserve_supply`); nil when no limit is known. A client stops
+    /// offering the product when it is below the quantity asked.
+    public var availableItems: Int64?
 
-    public init(type: PaymentType, token: String?, paymentToken: String, unitPrice: String, maxQuantity: Int, source: Source) {
+    public init(type: PaymentType, token: String?, paymentToken: String, unitPrice: String, maxQuantity: Int, source: Source,
+                availableItems: Int64? = nil) {
+        self.availableItems = availableItems
         self.type = type
         self.token = token
         self.paymentToken = paymentToken

@@ -91,6 +91,14 @@ extension PaymentQueue {
         try conn.query("""
             SELECT count(pg_advisory_xact_lock(1, hashtext(t))) FROM (SELECT t FROM unnest($1::text[]) AS t ORDER BY t) AS sorted
             """, [PostgresArrayLiteral.encode(tokens)])
+        return try availableItems(supplies, on: conn)
+    }
+
+    /// Per token (lowercase hex) with a supply read: its items less every unsettled purchase of
+    /// it (see above), without locks: what `prices` reports, a moment's view.
+    public static func availableItems(_ supplies: [String: ItemSupply], on conn: PostgresConnection) throws -> [String: Int64] {
+        guard !supplies.isEmpty else { return [:] }
+        let tokens = supplies.keys.sorted()
         let rows = try conn.query("""
             SELECT u.token,
                    (SELECT coalesce(sum(CASE WHEN p.metadata->>'quantity' ~ '^[0-9]{1,9}$' THEN (p.metadata->>'quantity')::bigint ELSE 1 END), 0)

@@ -1,3 +1,4 @@
+import Ethereum
 import PaymentModel
 import PaymentStore
 
@@ -33,7 +34,27 @@ extension SettlementEngine {
         }
     }
 
+    /// The price list, each mint product with what its token can still serve
+    /// (`availableItems`, when supply is reserved and the token says): mint-server stops
+    /// offering a product that cannot serve a purchase. A supply that cannot be read now leaves
+    /// the number out; enqueue decides anyway.
     public func prices() async throws(PaymentError) -> [Price] {
-        livePrices.current.prices
+        var prices = livePrices.current.prices
+        guard settings.current.reserveSupply else { return prices }
+        let tokens = prices.compactMap { price in price.type == .mint ? price.token.flatMap { try? Address(hex: $0) } : nil }
+        guard !tokens.isEmpty else { return prices }
+        do {
+            let head = try await requestChain.blockNumber()
+            let supplies = try await supplyReader.supplies(of: tokens, at: head)
+            let keyed = Dictionary(uniqueKeysWithValues: supplies.map { ($0.key.lowercaseHex, $0.value) })
+            let available = try await requests.next.withConnection { conn in try PaymentQueue.availableItems(keyed, on: conn) }
+            for index in prices.indices {
+                guard let token = prices[index].token.flatMap({ try? Address(hex: $0) })?.lowercaseHex else { continue }
+                prices[index].availableItems = available[token].map { max(0, $0) }
+            }
+        } catch {
+            logger.warning("prices: what mint tokens have left could not be read; listed without it", metadata: ["error": "\(error)"])
+        }
+        return prices
     }
 }

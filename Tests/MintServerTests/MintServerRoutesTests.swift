@@ -41,6 +41,25 @@ final class MintServerRoutesTests: XCTestCase {
         XCTAssertEqual(offer["extra"]?["version"], "2")
     }
 
+    /// Issue 16, scenario 7: a product whose token cannot serve the purchase is not offered (a
+    /// 402 would have the buyer sign for nothing); a payment sent anyway is paymentd's to judge.
+    func testASoldOutProductIsNotOfferedButAnsweredSoldOut() async throws {
+        let server = try await InMemoryMintServer.start { XCTAssertNil($0.apply(key: "prices_refresh_seconds", value: "0")) }
+        let path = "/api/mint/\(InMemoryMintServer.token)"
+        await server.service.setAvailableItems(2)
+        let two = try await server.send("POST", path, json: ["quantity": 2])
+        XCTAssertEqual(two.status, 402, "two left, two asked: offered")
+        let three = try await server.send("POST", path, json: ["quantity": 3])
+        XCTAssertEqual(three.status, 409, three.bodyText)
+        XCTAssertEqual(try StrictJSONParser.parse(three.body)["error"], "sold_out")
+        XCTAssertTrue(three.bodyText.contains("2 left"), three.bodyText)
+        XCTAssertNil(three.headers["payment-required"], "nothing to pay")
+        await server.service.setAvailableItems(0)
+        let none = try await server.send("POST", path, json: ["quantity": 1])
+        XCTAssertEqual(none.status, 409, none.bodyText)
+        await server.stop()
+    }
+
     func testQuantityMustBeOneToTenAndTheTokenMustBeSold() async throws {
         let server = try await InMemoryMintServer.start()
         for quantity in [JSONValue.int(0), .int(11), .string("many"), .double(2.5)] {

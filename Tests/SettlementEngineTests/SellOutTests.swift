@@ -18,6 +18,8 @@ final class SellOutTests: XCTestCase {
         let testbed = try await EngineTestbed(settings: ["mint_batch_size": "50"], chain: chain)
         try await testbed.engine.reloadSettings()
         let receiverBefore = try await testbed.usdcBalance(testbed.configuration.receiver)
+        let offered = try await testbed.engine.prices().first { $0.type == .mint }
+        XCTAssertEqual(offered?.availableItems, 3, "prices says what the token can still serve")
         var queued: [String] = []
         var refusals: [String?] = []
         for buyer in 0..<3 {
@@ -27,6 +29,8 @@ final class SellOutTests: XCTestCase {
             refusals.append(await testbed.refusalCode(try testbed.request(buyer: try testbed.buyerKey(buyer), idempotencyKey: "reserve-\(buyer)")))
         }
         XCTAssertEqual(refusals, ["sold_out", "sold_out", "sold_out"])
+        let soldOut = try await testbed.engine.prices().first { $0.type == .mint }
+        XCTAssertEqual(soldOut?.availableItems, 0, "three unsettled purchases hold the three items")
         XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 3, "nothing queued for the refused")
         try await testbed.start()
         defer { Task { await testbed.stop() } }
