@@ -82,6 +82,19 @@ final class PayctlGuideCommandsTests: XCTestCase {
         XCTAssertEqual(retryMint.status, 1, retryMint.description)
         XCTAssertTrue(retryMint.stderr.hasPrefix("payctl: invalid_transition: "), retryMint.stderr)
         XCTAssertTrue(retryMint.stderr.contains("no failed mint job"), retryMint.stderr)
+
+        // Nor is it owed a refund: not listed, and a refund is refused before the chain is asked.
+        let owed = try await bed.run("payctl", ["list", "--refund-due"] + socket)
+        XCTAssertEqual(owed.status, 0, owed.description)
+        XCTAssertFalse(owed.stdout.contains(payment.paymentID), owed.stdout)
+        let settled = try await client.status(paymentID: payment.paymentID)
+        let settledBy = try XCTUnwrap(settled.txHash)
+        let refund = try await bed.run("payctl", ["refund", payment.paymentID, settledBy] + socket)
+        XCTAssertEqual(refund.status, 1, refund.description)
+        XCTAssertTrue(refund.stderr.hasPrefix("payctl: refund_not_due: "), refund.stderr)
+        let badHash = try await bed.run("payctl", ["refund", payment.paymentID, "0x12"] + socket)
+        XCTAssertNotEqual(badHash.status, 0)
+        XCTAssertTrue(badHash.stderr.contains("64 hex digits"), badHash.stderr)
         await client.close()
     }
 }

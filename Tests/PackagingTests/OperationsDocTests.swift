@@ -57,6 +57,8 @@ final class OperationsDocTests: XCTestCase {
          .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["list", "--status", "sent", "--older-than", "60s"] + socket"#])),
         ("payctl retry ID", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["retry", payment.paymentID] + socket"#])),
         ("payctl retry-mint ID", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["retry-mint", payment.paymentID] + socket"#])),
+        ("payctl list --refund-due", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["list", "--refund-due"] + socket"#])),
+        ("payctl refund ID", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["refund", payment.paymentID, settledBy] + socket"#])),
         ("payctl watch", .ran(file: "Tests/OperatorProgramsTests/PayctlOutputTests.swift", fragments: [#"["watch", "--socket", bed.socketPath]"#])),
         ("payctl settings get", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"["settings", "get"] + socket"#])),
         ("payctl settings set payment_batch_size 50", .ran(file: "Tests/OperatorProgramsTests/PayctlGuideCommandsTests.swift", fragments: [#"("payment_batch_size", "50")"#, #"["settings", "set", key, value]"#])),

@@ -3,6 +3,7 @@ import Foundation
 import PaymentModel
 import PaymentStore
 @testable import SettlementEngine
+import TestHarness
 import XCTest
 
 /// The engine holds the price list and enqueue enforces it whoever the caller is (DESIGN
@@ -40,10 +41,17 @@ final class PricingTests: XCTestCase {
 
         let priced = try await testbed.engine.enqueue(try testbed.request(buyer: buyer, quantity: 5))
         XCTAssertEqual(priced.status, .pending)
+        // What the token can still serve: its remaining supply in items, less the five just queued.
+        try await testbed.drainPool()
+        func word(_ data: [UInt8]) async throws -> UInt256 {
+            guard case .returned(let bytes) = try await testbed.rpc.call(to: testbed.mintToken, data: data) else { throw HarnessError("reverted") }
+            return try ABI.decodeUInt256(bytes)
+        }
+        let items = try await word(MintContractCalldata.remainingSupply()) / (try await word(MintContractCalldata.mintAmount()))
         let prices = try await testbed.engine.prices()
         XCTAssertEqual(prices, [Price(type: .mint, token: testbed.mintToken.checksummed, paymentToken: testbed.usdc.checksummed,
                                       unitPrice: String(EngineTestbed.unitPrice), maxQuantity: EngineTestbed.maxQuantity,
-                                      source: .configuration)])
+                                      source: .configuration, availableItems: Int64(items.uint64Value ?? 0) - 5)])
     }
 
     /// Pins: a row in `paymentd_prices` replaces the configured price once settings reload.
