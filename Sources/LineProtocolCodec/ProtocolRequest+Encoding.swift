@@ -21,6 +21,7 @@ extension ProtocolRequest {
             if let olderThan = filter.olderThanSeconds { fields["older_than_seconds"] = .double(olderThan) }
             if filter.settlementLost { fields["settlement_lost"] = true }
             if filter.refundDue { fields["refund_due"] = true }
+            if let nonce = filter.nonce { fields["nonce"] = .string(nonce) }
             fields["limit"] = .int(Int64(filter.limit))
         case .settingsGet:
             fields["action"] = "get"

@@ -84,8 +84,12 @@ extension ProtocolRequest {
         }
         let lost = try arguments.optionalBool("settlement_lost") ?? false
         let refundDue = try arguments.optionalBool("refund_due") ?? false
+        let nonce = try arguments.optionalString("nonce")
+        if let nonce, !(nonce.utf8.count == 66 && nonce.hasPrefix("0x") && nonce.dropFirst(2).allSatisfy(\.isHexDigit)) {
+            throw arguments.error("nonce", "must be an EIP-3009 nonce: 0x and 64 hex digits")
+        }
         return PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan, settlementLost: lost, refundDue: refundDue,
-                                 limit: Int(limit))
+                                 nonce: nonce, limit: Int(limit))
     }
 
     private enum SettingsAction: String, CaseIterable {

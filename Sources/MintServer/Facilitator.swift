@@ -110,6 +110,26 @@ public struct Facilitator: Sendable {
         }
     }
 
+    /// What became of the authorization `nonce` of `payer` (`GET <prefix>/settlement/<payer>/<nonce>`):
+    /// a settle answer for its payment with `paymentId` and `status` beside it, so a resource
+    /// server that lost a `/settle` answer can look instead of settling again. Nil when no
+    /// payment holds that authorization; a paymentd that cannot be asked throws.
+    public func settlement(payer: String, nonce: String) async throws(PaymentdClientError) -> JSONValue? {
+        let payments = try await submitter.client.list(PaymentListFilter(payer: payer, nonce: nonce, limit: 10))
+        guard let payment = payments.first else { return nil }
+        let reason: X402ErrorReason? = switch payment.status {
+        case .completed: nil
+        case .failed, .confirmationFailed: .transactionFailed
+        case .pending, .processing, .sent: .settlementPending
+        }
+        var answer = SettlementResponse(success: reason == nil, errorReason: reason?.rawValue, transaction: payment.txHash ?? "",
+                                        network: configuration.network.caip2, payer: payment.payer).wire.objectValue ?? [:]
+        answer["paymentId"] = .string(payment.paymentID)
+        answer["status"] = .string(payment.status.rawValue)
+        answer["statusUrl"] = .string("/api/payment/\(payment.paymentID)")
+        return .object(answer)
+    }
+
     /// The purchase `request` pays for, or why it pays for nothing.
     private func purchase(for request: FacilitatorRequest) async -> Result<Purchase, X402Rejection> {
         if let rejection = verifier.rejection(of: request.paymentPayload, for: request.paymentRequirements) {

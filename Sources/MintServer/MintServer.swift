@@ -24,7 +24,7 @@ public struct MintServer: Sendable {
         routes = MintServerRoutes(
             checkout: Checkout(configuration: configuration, prices: prices, submitter: submitter, waiter: waiter),
             facilitator: Facilitator(configuration: configuration, prices: prices, submitter: submitter, waiter: waiter),
-            client: client, configuration: configuration)
+            client: client, events: PaymentEventStream(client: client, signals: signals), configuration: configuration)
     }
 
     /// The HTTP application; `onServerRunning` learns the bound port (for `listen = …:0`).

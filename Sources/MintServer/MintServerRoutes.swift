@@ -11,18 +11,21 @@ import X402
 /// The seed's routes: `POST /api/mint/:address`, `POST /api/x402-batch-mint`,
 /// `GET /api/payment/:paymentId`, `GET /api/payment-stats` and `GET /api/payment/stats` (a
 /// constant path segment wins over a parameter in this router, so "stats" is never taken for a
-/// payment id, the seed's route-order bug), `GET /health`; and the facilitator's `/supported`,
-/// `/verify`, `/settle` under the configured prefix.
+/// payment id, the seed's route-order bug), `GET /health`; paymentd's own
+/// `GET /api/payment/:paymentId/events` (Server-Sent Events); and the facilitator's
+/// `/supported`, `/verify`, `/settle` under the configured prefix.
 public struct MintServerRoutes: Sendable {
     let checkout: Checkout
     let facilitator: Facilitator
     let client: PaymentdClient
+    let events: PaymentEventStream
     let retryAfterSeconds: Int
     let facilitatorPrefix: String
     /// The largest request body read (a purchase or a facilitator request is far smaller).
     static let maximumBodyBytes = 64 * 1024
 
-    public init(checkout: Checkout, facilitator: Facilitator, client: PaymentdClient, configuration: MintServerConfiguration) {
+    init(checkout: Checkout, facilitator: Facilitator, client: PaymentdClient, events: PaymentEventStream, configuration: MintServerConfiguration) {
+        self.events = events
         self.checkout = checkout
         self.facilitator = facilitator
         self.client = client
@@ -44,6 +47,9 @@ public struct MintServerRoutes: Sendable {
         router.get("/api/payment/:paymentId") { _, context in
             await payment(context.parameters.get("paymentId") ?? "")
         }
+        router.get("/api/payment/:paymentId/events") { _, context in
+            await paymentEvents(context.parameters.get("paymentId") ?? "")
+        }
         router.get("/health") { _, _ in await health() }
         let facilitatorRoutes = router.group(RouterPath(facilitatorPrefix))
         facilitatorRoutes.get("supported") { _, _ in HTTPAnswer.json(.ok, facilitator.supported) }
@@ -52,6 +58,9 @@ public struct MintServerRoutes: Sendable {
         }
         facilitatorRoutes.post("settle") { request, context in
             HTTPAnswer.json(.ok, await facilitator.settle(body: try await body(request, context)).wire)
+        }
+        facilitatorRoutes.get("settlement/:payer/:nonce") { _, context in
+            await settlement(payer: context.parameters.get("payer") ?? "", nonce: context.parameters.get("nonce") ?? "")
         }
         return router
     }
@@ -67,10 +76,52 @@ public struct MintServerRoutes: Sendable {
         do throws(PaymentdClientError) {
             return HTTPAnswer.json(.ok, SeedViews.payment(try await client.status(paymentID: id)))
         } catch {
-            // The daemon refuses a malformed id as invalid_arguments: no payment has it either.
-            if case .remote(let wire) = error, ["not_found", "invalid_arguments", "invalid_request"].contains(wire.code) {
-                return HTTPAnswer.error(.notFound, "Payment not found", "No payment has id \(id).")
+            return paymentLookupFailed(id, error)
+        }
+    }
+
+    /// The payment's changes as Server-Sent Events (`PaymentEventStream`); 404 and 503 as for
+    /// its status, before the stream starts.
+    private func paymentEvents(_ id: String) async -> Response {
+        let first: PaymentSnapshot
+        do throws(PaymentdClientError) {
+            first = try await client.status(paymentID: id)
+        } catch {
+            return paymentLookupFailed(id, error)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        let events = self.events
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await events.run(paymentID: first.paymentID, first: first) { text in
+                try await writer.write(ByteBuffer(string: text))
             }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func paymentLookupFailed(_ id: String, _ error: PaymentdClientError) -> Response {
+        // The daemon refuses a malformed id as invalid_arguments: no payment has it either.
+        if case .remote(let wire) = error, ["not_found", "invalid_arguments", "invalid_request"].contains(wire.code) {
+            return HTTPAnswer.error(.notFound, "Payment not found", "No payment has id \(id).")
+        }
+        return unavailable(error)
+    }
+
+    private func settlement(payer: String, nonce: String) async -> Response {
+        guard payer.utf8.count == 42, payer.hasPrefix("0x"), payer.dropFirst(2).allSatisfy(\.isHexDigit) else {
+            return HTTPAnswer.error(.badRequest, X402ErrorReason.invalidPayload.rawValue, "\(payer) is not an address (0x and 40 hex digits).")
+        }
+        guard nonce.utf8.count == 66, nonce.hasPrefix("0x"), nonce.dropFirst(2).allSatisfy(\.isHexDigit) else {
+            return HTTPAnswer.error(.badRequest, X402ErrorReason.invalidPayload.rawValue, "\(nonce) is not an EIP-3009 nonce (0x and 64 hex digits).")
+        }
+        do throws(PaymentdClientError) {
+            guard let answer = try await facilitator.settlement(payer: payer, nonce: nonce) else {
+                return HTTPAnswer.error(.notFound, "Settlement not found", "No payment holds authorization \(nonce) of \(payer): it was never settled here.")
+            }
+            return HTTPAnswer.json(.ok, answer)
+        } catch {
             return unavailable(error)
         }
     }

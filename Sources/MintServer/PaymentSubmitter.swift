@@ -9,7 +9,7 @@ import X402
 /// same payment arriving at a resource route all name one payment; and sorts the daemon's
 /// answer into a `Submission`.
 public struct PaymentSubmitter: Sendable {
-    private let client: PaymentdClient
+    let client: PaymentdClient
 
     public init(client: PaymentdClient) {
         self.client = client

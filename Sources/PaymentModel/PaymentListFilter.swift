@@ -8,12 +8,15 @@ public struct PaymentListFilter: Sendable, Hashable {
     public var settlementLost: Bool
     /// Only paid payments with a mint that cannot be made and no refund recorded.
     public var refundDue: Bool
+    /// Only the payment of this EIP-3009 authorization nonce (0x-hex; with `payer`, one payment per token).
+    public var nonce: String?
     /// At most this many, newest first.
     public var limit: Int
 
     public init(status: PaymentStatus? = nil, payer: String? = nil, olderThanSeconds: Double? = nil, settlementLost: Bool = false,
-                refundDue: Bool = false, limit: Int = 50) {
+                refundDue: Bool = false, nonce: String? = nil, limit: Int = 50) {
         self.refundDue = refundDue
+        self.nonce = nonce
         self.status = status
         self.payer = payer
         self.olderThanSeconds = olderThanSeconds

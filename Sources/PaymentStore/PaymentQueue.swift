@@ -34,16 +34,17 @@ public enum PaymentQueue {
     /// completed payments whose settlement a reorg took and nothing could restore; `refundDue`:
     /// only paid payments with a mint that cannot be made and no refund recorded.
     public static func list(status: PaymentStatus?, payer: String?, olderThanSeconds: Double? = nil, settlementLost: Bool = false,
-                            refundDue: Bool = false, limit: Int, on conn: PostgresConnection) throws(StoreError) -> RowBatch<PaymentRow> {
+                            refundDue: Bool = false, nonce: String? = nil, limit: Int, on conn: PostgresConnection) throws(StoreError) -> RowBatch<PaymentRow> {
         try StoreError.wrap {
             let rows = try conn.query("""
                 \(select) WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lower(payer) = lower($2))
                   AND ($4::float8 IS NULL OR created_at <= now() - make_interval(secs => $4::float8))
                   AND (NOT $5::bool OR settlement_lost IS NOT NULL)
                   AND (NOT $6::bool OR \(refundDueCondition("payment_queue")))
+                  AND ($7::text IS NULL OR auth_nonce = lower($7))
                 ORDER BY created_at DESC LIMIT $3
                 """, [status?.rawValue, payer, String(limit), olderThanSeconds.map { String($0) }, settlementLost ? "true" : "false",
-                      refundDue ? "true" : "false"])
+                      refundDue ? "true" : "false", nonce])
             return try RowBatch.read(rows.rows, PaymentRow.init(row:))
         }
     }

@@ -202,7 +202,8 @@ public final class SettlementEngine: PaymentService {
         let batch = try await database(.read) {
             try await requests.next.withConnection { conn in
                 let rows = try PaymentQueue.list(status: filter.status, payer: filter.payer, olderThanSeconds: filter.olderThanSeconds,
-                                                 settlementLost: filter.settlementLost, refundDue: filter.refundDue, limit: limit, on: conn)
+                                                 settlementLost: filter.settlementLost, refundDue: filter.refundDue,
+                                                 nonce: filter.nonce, limit: limit, on: conn)
                 // What is owed needs the mints; read them for the (few) payments that owe.
                 let mints = filter.refundDue ? try rows.rows.map { try MintQueue.jobs(paymentID: $0.id, on: conn) } : []
                 return (rows, mints)

@@ -48,12 +48,39 @@ final class PendingAnswerTests: XCTestCase {
         let status = try await http.send("GET", URL(string: statusURL)!)
         XCTAssertEqual(status.status, 200, status.bodyText)
 
+        // Its changes as Server-Sent Events, until it is done (the body ends with the stream).
+        let events = try await http.send("GET", URL(string: statusURL + "/events")!)
+        XCTAssertEqual(events.status, 200, events.bodyText)
+        XCTAssertEqual(events.headers["content-type"], "text/event-stream; charset=utf-8")
+        let frames = events.bodyText.components(separatedBy: "\n\n").filter { $0.hasPrefix("event: ") }
+        XCTAssertEqual(frames.last?.hasPrefix("event: end\ndata: "), true, events.bodyText)
+        let last = try XCTUnwrap(frames.dropLast().last, events.bodyText)
+        XCTAssertTrue(last.hasPrefix("event: payment\ndata: "), last)
+        let final = try StrictJSONParser.parse(String(last.dropFirst("event: payment\ndata: ".count)))
+        XCTAssertEqual(final["status"], "completed", "\(final)")
+        XCTAssertEqual(final["mints"]?.arrayValue?.compactMap { $0["status"]?.stringValue }, ["completed"], "\(final)")
+        let missing = try await http.send("GET", URL(string: server.baseURL + "/api/payment/00000000-0000-4000-8000-0000000000aa/events")!)
+        XCTAssertEqual(missing.status, 404, missing.bodyText)
+
         // Sent again once signed: the receipt names the transaction.
         let signed = try await bed.waitUntilMinted(id)
         let again = try await http.send("POST", url, headers: [payment.headerName: payment.headerValue], body: body)
         XCTAssertTrue(again.status == 200 || again.status == 202, again.bodyText)
         let receiptAgain = try SettlementResponse(header: try XCTUnwrap(again.headers["payment-response"]), name: "PAYMENT-RESPONSE")
         XCTAssertEqual(receiptAgain.transaction, signed.txHash)
+
+        // The facilitator's lookup by authorization: the same settlement, or 404 / 400.
+        let lookupBase = server.baseURL + "/facilitator/settlement/" + payment.payload.authorization.from + "/"
+        let lookup = try await http.send("GET", URL(string: lookupBase + payment.payload.authorization.nonce)!)
+        XCTAssertEqual(lookup.status, 200, lookup.bodyText)
+        let found = try StrictJSONParser.parse(lookup.body)
+        XCTAssertEqual(found["success"], true, "\(found)")
+        XCTAssertEqual(found["transaction"]?.stringValue, signed.txHash)
+        XCTAssertEqual(found["paymentId"]?.stringValue, id)
+        let unknown = try await http.send("GET", URL(string: lookupBase + "0x" + String(repeating: "0", count: 64))!)
+        XCTAssertEqual(unknown.status, 404, unknown.bodyText)
+        let malformed = try await http.send("GET", URL(string: lookupBase + "0x12")!)
+        XCTAssertEqual(malformed.status, 400, malformed.bodyText)
         let exitStatus = await server.terminate()
         XCTAssertEqual(exitStatus, 0)
         await bed.shutDown()
