@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import LineProtocolClient
 import PaymentModel
@@ -100,7 +101,19 @@ public struct Checkout: Sendable {
             return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
                                     receipt: receipt(payment, success: false, reason: rejection.reason, transaction: nil))
         }
-        switch await submitter.submit(payment, purchase: purchase, recipient: request.recipient ?? payment.payer) {
+        let recipient = request.recipient ?? payment.payer
+        var purchaseKey: String?
+        if configuration.purchaseKeyWindowSeconds > 0, payment.paymentIdentifier == nil {
+            let key = PurchaseKey.of(payer: payment.payer, route: route, token: price.token, quantity: purchase.quantity, recipient: recipient)
+            let keys = PurchaseKey(client: submitter.client, window: configuration.purchaseKeyWindowSeconds)
+            if let earlier = await keys.earlier(key: key, payer: payment.payer, now: Date().timeIntervalSince1970) {
+                // The same purchase, paid moments ago: its answer, and this authorization is never settled.
+                return await answer(EnqueueResult(paymentID: earlier.paymentID, status: earlier.status, duplicate: true), payment: payment,
+                                    purchase: purchase, resource: resource, mode: configuration.answerMode(for: route, version: payment.x402Version))
+            }
+            purchaseKey = key
+        }
+        switch await submitter.submit(payment, purchase: purchase, recipient: recipient, purchaseKey: purchaseKey) {
         case .accepted(let result):
             return await answer(result, payment: payment, purchase: purchase, resource: resource, mode: configuration.answerMode(for: route, version: payment.x402Version))
         case .refused(let rejection):

@@ -40,6 +40,9 @@ public struct MintServerConfiguration: Sendable, Equatable {
     public var maxTimeoutSeconds: Int64 = 300
     /// Whether a version 2 payment must carry a `payment-identifier` (the 402 always declares it).
     public var paymentIdentifierRequired = false
+    /// Seconds within which a second authorization for the same purchase (payer, route, body)
+    /// without a payment identifier is answered with the first payment; 0: off.
+    public var purchaseKeyWindowSeconds = 0.0
     public var pricesRefreshSeconds = 5.0
     /// `Retry-After` seconds on a 503.
     public var retryAfterSeconds = 2
@@ -69,6 +72,9 @@ public struct MintServerConfiguration: Sendable, Equatable {
         ("facilitator_prefix", "path prefix of /supported, /verify and /settle (default /facilitator; empty for the root)"),
         ("facilitator_token", "mint token a facilitator settle buys for its payer (default: the only mint token priced in the asset)"),
         ("max_timeout_seconds", "maxTimeoutSeconds offered in 402 challenges (default 300)"),
+        ("purchase_key_window_seconds", "for clients that send no payment-identifier: a second authorization for the same purchase "
+            + "(payer, route, token, quantity, recipient) within this many seconds is answered with the first payment and never "
+            + "settled (default 0: off; see the README for what it trades)"),
         ("payment_identifier_required", "true: refuse (400) a version 2 payment without a payment-identifier id; the 402 says so "
             + "(default false: the extension is declared and honoured, not required)"),
         ("prices_refresh_seconds", "how long paymentd's price list is cached (default 5)"),
@@ -112,6 +118,9 @@ public struct MintServerConfiguration: Sendable, Equatable {
             }
             facilitatorPrefix = value
         case "facilitator_token": facilitatorToken = value.isEmpty ? nil : value
+        case "purchase_key_window_seconds":
+            guard let seconds = Double(value), seconds >= 0, seconds <= 86_400 else { return "purchase_key_window_seconds must be 0 to 86400" }
+            purchaseKeyWindowSeconds = seconds
         case "payment_identifier_required":
             switch value.lowercased() {
             case "true", "yes", "on", "1": paymentIdentifierRequired = true

@@ -17,12 +17,15 @@ public struct PaymentSubmitter: Sendable {
 
     /// Enqueues `purchase`, paid by `payment`, minting to `recipient`; `signFirst`: signed ahead of
     /// the queue, because the caller answers with the transaction hash.
-    public func submit(_ payment: PaymentPayload, purchase: Purchase, recipient: String, signFirst: Bool = false) async -> Submission {
+    public func submit(_ payment: PaymentPayload, purchase: Purchase, recipient: String, signFirst: Bool = false,
+                       purchaseKey: String? = nil) async -> Submission {
+        var metadata: [String: JSONValue] = ["quantity": .int(Int64(purchase.quantity)), "recipient": .string(recipient),
+                                             "x402Version": .int(Int64(payment.x402Version)), "network": .string(payment.network)]
+        if let purchaseKey { metadata["purchaseKey"] = .string(purchaseKey) }
         let request = PaymentRequest(
             type: purchase.price.type, token: purchase.price.token, paymentToken: purchase.price.paymentToken,
             amount: purchase.amountText, authorization: payment.authorization,
-            metadata: ["quantity": .int(Int64(purchase.quantity)), "recipient": .string(recipient),
-                       "x402Version": .int(Int64(payment.x402Version)), "network": .string(payment.network)],
+            metadata: .object(metadata),
             idempotencyKey: payment.idempotencyKey(asset: purchase.price.paymentToken), signFirst: signFirst)
         do throws(PaymentdClientError) {
             return .accepted(try await client.enqueue(request))

@@ -78,6 +78,47 @@ final class PaymentIdentifierTests: XCTestCase {
         await bed.shutDown()
     }
 
+    /// The server-side purchase key, for clients that send no id: within the window a second
+    /// authorization for the same purchase gets the first payment; another purchase is its own.
+    func testWithAPurchaseKeyWindowASecondAuthorizationForTheSamePurchaseGetsTheFirstPayment() async throws {
+        let bed = try await EndToEndBed()
+        let server = try await bed.startMintServer(["purchase_key_window_seconds": "60", "answer_mode": "async"])
+        let (url, body, _, offers) = try await bed.challenge(server)
+        let http = HTTPExchange()
+        let builder = PaymentHeaderBuilder(chainID: bed.chain.chainID)
+        let buyer = try bed.buyerKey(7)
+        let first = try builder.pay(version: 2, accepts: offers, buyer: buyer)
+        let resigned = try builder.pay(version: 2, accepts: offers, buyer: buyer)
+        XCTAssertNotEqual(first.payload.authorization.nonce, resigned.payload.authorization.nonce)
+        let one = try await http.send("POST", url, headers: [first.headerName: first.headerValue], body: body)
+        XCTAssertEqual(one.status, 202, one.bodyText)
+        let paymentID = try XCTUnwrap(try StrictJSONParser.parse(one.body)["paymentQueueId"]?.stringValue)
+        let two = try await http.send("POST", url, headers: [resigned.headerName: resigned.headerValue], body: body)
+        XCTAssertTrue(two.status == 200 || two.status == 202, two.bodyText)
+        XCTAssertEqual(try StrictJSONParser.parse(two.body)["paymentQueueId"]?.stringValue, paymentID, "the same purchase: the first payment")
+        XCTAssertEqual(try StrictJSONParser.parse(two.body)["duplicate"], true)
+
+        // Another purchase (two items) by the same buyer is a payment of its own.
+        let twoItems = JSONWriter.bytes(["quantity": 2])
+        let bigger = try await http.send("POST", url, body: twoItems)
+        let biggerOffers = try PaymentChallenge.offers(paymentRequiredHeader: bigger.headers["payment-required"], body: bigger.body).accepts
+        let other = try builder.pay(version: 2, accepts: biggerOffers, buyer: buyer)
+        let three = try await http.send("POST", url, headers: [other.headerName: other.headerValue], body: twoItems)
+        XCTAssertEqual(three.status, 202, three.bodyText)
+        let otherID = try XCTUnwrap(try StrictJSONParser.parse(three.body)["paymentQueueId"]?.stringValue)
+        XCTAssertNotEqual(otherID, paymentID)
+
+        _ = try await bed.waitUntilMinted(paymentID)
+        _ = try await bed.waitUntilMinted(otherID)
+        let payments = try await bed.client.list(PaymentListFilter(payer: buyer.address.checksummed, limit: 10))
+        XCTAssertEqual(Set(payments.map(\.paymentID)), [paymentID, otherID])
+        XCTAssertFalse(try authorizationUsed(payer: buyer.address.checksummed, nonce: resigned.payload.authorization.nonce, bed: bed),
+                       "the second authorization for the first purchase was never settled")
+        let exitStatus = await server.terminate()
+        XCTAssertEqual(exitStatus, 0)
+        await bed.shutDown()
+    }
+
     private func usdcBalance(_ account: String, bed: EndToEndBed) throws -> UInt256 {
         let data = USDCCalldata.balanceOf(try Address(hex: account))
         let result = try bed.chain.control("eth_call", [["to": .string(bed.chain.usdc), "data": .string(Hex.encode(data))], "latest"])
