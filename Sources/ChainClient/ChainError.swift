@@ -33,6 +33,18 @@ extension RPCErrorObject {
     }
 }
 
+extension RPCErrorObject {
+    /// Whether the node refused an `eth_getLogs` for spanning too many blocks (or returning too
+    /// many logs): hosted providers answer -32005 or -32602 with sentences such as "query
+    /// exceeds max block range 2000", "block range too large", "query returned more than 10000
+    /// results". A rate limit or spent credits is not one: asking for fewer blocks would not help.
+    public var isLogRangeRefusal: Bool {
+        let lower = message.lowercased()
+        if ["rate", "request count", "credit", "daily", "per second", "capacity"].contains(where: lower.contains) { return false }
+        return ["range", "too many", "more than", "exceed", "too large", "limit"].contains(where: lower.contains)
+    }
+}
+
 /// Why a chain request failed.
 ///
 /// Three different situations call for three different reactions: the node could not be

@@ -6,6 +6,7 @@ import PaymentStore
 /// the transaction that used them (`FrontRunLookup`). Then `AuthorizationFate` judges each.
 struct AuthorizationFateReader: Sendable {
     let chain: EthereumRPC
+    let range: LogRange
 
     /// The fate of each row's authorization as of `blocks` (rows whose authorization cannot be
     /// read are absent: they can never be relayed, by us or anyone using their stored form).
@@ -18,7 +19,7 @@ struct AuthorizationFateReader: Sendable {
                                                              block: .number(blocks.head.number))
             for ((row, _), state) in zip(group, states) { used[row.id] = state }
         }
-        let uses = try await FrontRunLookup(chain: chain).uses(for: readable.map(\.0).filter { used[$0.id] == true }, head: blocks.head.number)
+        let uses = try await FrontRunLookup(chain: chain, range: range, configuredRange: settings.logRangeBlocks).uses(for: readable.map(\.0).filter { used[$0.id] == true }, head: blocks.head.number)
         var fates: [String: AuthorizationFate] = [:]
         for (row, transfer) in readable {
             var facts = blocks.facts(used: used[row.id] ?? false, use: uses[row.id], validBefore: transfer.validBefore.uint64Value ?? .max,

@@ -14,6 +14,8 @@ public struct EngineSettings: Sendable, Equatable {
     public var minValiditySeconds = 30
     public var priorityFeeWei = UInt256(10_000_000)
     public var maxFeePerGasWei = UInt256(500_000_000_000)
+    /// Most blocks one `eth_getLogs` spans (providers cap it; lowered further when one refuses).
+    public var logRangeBlocks: UInt64 = 10_000
     public var transferGasLimit: UInt64 = 150_000
     public var maxInFlightPerSigner = 500
     public var simulateBeforeSend = true
@@ -123,6 +125,14 @@ public struct EngineSettings: Sendable, Equatable {
         integer("revert_retries", 0...20,
                 "Times a payment whose own transaction reverted is signed again (after a backoff, with more gas if it ran out) while its authorization is unused; each retry costs gas. After that it is watched until the authorization expires",
                 \.revertRetries),
+        Key(name: "log_range_blocks",
+            description: "Most blocks one eth_getLogs spans when searching for a used authorization (set it to your provider's cap; a refusal as too large halves it until restart)") { settings, text in
+            guard let n = UInt64(text.trimmingCharacters(in: .whitespaces)), (1...1_000_000).contains(n) else {
+                return "must be an integer from 1 to 1000000"
+            }
+            settings.logRangeBlocks = n
+            return nil
+        },
         integer("max_in_flight_per_signer", 1...10_000, "Most unconfirmed transactions one signer may have at once", \.maxInFlightPerSigner),
         Key(name: "simulate_before_send", description: "Simulate each transferWithAuthorization with eth_call before signing it") { settings, text in
             switch text.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -34,7 +34,7 @@ struct FailureWatch: Sendable {
         if let last = memory, last.head == blocks.head.number { return }
         // Noted before asking: a look that fails is made again at the next head, not every tick.
         memory = (.now, blocks.head.number)
-        let fates = try await AuthorizationFateReader(chain: chain).fates(of: batch.rows, at: blocks, settings: settings)
+        let fates = try await AuthorizationFateReader(chain: chain, range: engine.logRange).fates(of: batch.rows, at: blocks, settings: settings)
 
         // Rows whose authorization cannot be read have no fate: nothing can relay them.
         let decisions = batch.rows.map { row in (row, FailureWatchPlanner.decide(row, fate: fates[row.id])) }

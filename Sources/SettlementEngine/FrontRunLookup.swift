@@ -20,13 +20,14 @@ enum AuthorizationUse: Sendable, Hashable {
 /// way, the payment is paid (DESIGN invariant 4), by that transaction's settlement pair.
 ///
 /// The search starts at the block the payment was enqueued at (its authorization was unused
-/// then), however long ago, in chunks of `logRangeBlocks` because providers cap `eth_getLogs`
+/// then), however long ago, in chunks of `log_range_blocks` because providers cap `eth_getLogs`
 /// ranges. Rows from before that block was recorded fall back to the last
 /// `fallbackLookbackBlocks`.
 struct FrontRunLookup: Sendable {
     let chain: EthereumRPC
-    /// Most blocks per `eth_getLogs` (providers refuse wider ranges).
-    static let logRangeBlocks: UInt64 = 10_000
+    /// Most blocks per `eth_getLogs` (`log_range_blocks`, lowered when the provider refuses more).
+    let range: LogRange
+    let configuredRange: UInt64
     /// How far back to search for rows that have no `enqueued_block`.
     static let fallbackLookbackBlocks: UInt64 = 10_000
     /// Searched below `enqueued_block` as well: the head and the authorization's state were read
@@ -65,10 +66,19 @@ struct FrontRunLookup: Sendable {
             let wanted = group.map { (authorizer: $0.transfer.from, nonce: $0.transfer.nonce) }
             var logs: [LogEntry] = []
             var from = min(start, head)
+            var span = range.blocks(configured: configuredRange)
             while true {
-                let to = min(head, from + Self.logRangeBlocks - 1)
-                logs += try await chain.authorizationUsedLogs(token: token, wanted, fromBlock: from, toBlock: .number(to),
-                                                              events: [EventTopic.authorizationUsed, EventTopic.authorizationCanceled])
+                let to = min(head, from + span - 1)
+                switch await usedLogs(token: token, wanted, from: from, to: to) {
+                case .success(let found):
+                    logs += found
+                case .failure(let error):
+                    // Too many blocks for this provider: the same blocks again, in a smaller span.
+                    guard case .rpc(_, let refusal) = error, refusal.isLogRangeRefusal,
+                          let smaller = range.refused(span: to - from + 1, error: refusal.description) else { throw error }
+                    span = smaller
+                    continue
+                }
                 if to >= head { break }
                 from = to + 1
             }
@@ -89,6 +99,15 @@ struct FrontRunLookup: Sendable {
             }
         }
         return found
+    }
+
+    private func usedLogs(token: Address, _ wanted: [(authorizer: Address, nonce: Bytes32)], from: UInt64, to: UInt64) async -> Result<[LogEntry], ChainError> {
+        do throws(ChainError) {
+            return .success(try await chain.authorizationUsedLogs(token: token, wanted, fromBlock: from, toBlock: .number(to),
+                                                                  events: [EventTopic.authorizationUsed, EventTopic.authorizationCanceled]))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Where a search with no recorded enqueue block starts: `fallbackLookbackBlocks` below `head`.

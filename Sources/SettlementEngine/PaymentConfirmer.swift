@@ -122,7 +122,7 @@ struct PaymentConfirmer: Sendable {
         // within the logs searched up to that head.
         facts.authorizationUsed = await authorizationStates(open, at: head.number)
         do {
-            facts.uses = try await FrontRunLookup(chain: chain).uses(for: open.filter { facts.authorizationUsed[$0.id] == true }, head: head.number)
+            facts.uses = try await FrontRunLookup(chain: chain, range: engine.logRange, configuredRange: engine.currentSettings.logRangeBlocks).uses(for: open.filter { facts.authorizationUsed[$0.id] == true }, head: head.number)
         } catch {
             logger.error("cannot look up who used these authorizations this tick", metadata: ["error": "\(error)"])
             for row in open where facts.authorizationUsed[row.id] == true { facts.authorizationUsed[row.id] = nil }

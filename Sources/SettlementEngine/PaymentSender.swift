@@ -143,7 +143,7 @@ struct PaymentSender: Sendable {
         do {
             // A pair `confirmations_required` deep is the proof (the reorg watcher re-checks it until final).
             head = try await chain.blockNumber()
-            uses = try await FrontRunLookup(chain: chain).uses(for: used.map(\.row), head: head)
+            uses = try await FrontRunLookup(chain: chain, range: engine.logRange, configuredRange: engine.currentSettings.logRangeBlocks).uses(for: used.map(\.row), head: head)
         } catch {
             // Leave them pending for another look; the rest of the batch goes on.
             logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])

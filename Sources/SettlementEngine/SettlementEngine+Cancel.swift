@@ -31,7 +31,7 @@ extension SettlementEngine {
                 guard let blocks = try await FinalBlock.read(requestChain, finality: current.finality) else {
                     throw ChainError.malformedResponse(method: "eth_getBlockByNumber", "the node has no head block yet")
                 }
-                fate = try await AuthorizationFateReader(chain: requestChain).fates(of: [row], at: blocks, settings: current)[id]
+                fate = try await AuthorizationFateReader(chain: requestChain, range: logRange).fates(of: [row], at: blocks, settings: current)[id]
             } catch {
                 throw .unavailable(code: "rpc_unavailable", message: "Not cancelled: cannot ask the chain whether the payment can still settle: \(error)")
             }

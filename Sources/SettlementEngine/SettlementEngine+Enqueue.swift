@@ -153,7 +153,8 @@ extension SettlementEngine {
             FrontRunLookup.Query(id: FrontRunLookup.key($0.transfer.from, $0.transfer.nonce), token: $0.token.address, transfer: $0.transfer, from: from)
         }
         var paid: [String: UInt64] = [:]
-        for (key, use) in try await FrontRunLookup(chain: requestChain).uses(of: queries, head: head) {
+        for (key, use) in try await FrontRunLookup(chain: requestChain, range: logRange, configuredRange: settings.current.logRangeBlocks)
+            .uses(of: queries, head: head) {
             if case .paid(let pair) = use { paid[key] = pair.blockNumber > 0 ? pair.blockNumber - 1 : 0 }
         }
         return paid

@@ -42,6 +42,8 @@ public final class SettlementEngine: PaymentService {
     let signerBalances = SignerBalances()
     /// What mint tokens have left to sell, for enqueue's supply reservation.
     let supplyReader: SupplyReader
+    /// The `eth_getLogs` span the provider accepts (front-run and authorization-use searches).
+    let logRange: LogRange
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
@@ -67,6 +69,7 @@ public final class SettlementEngine: PaymentService {
         requests = SessionPool(conninfo: conninfo, size: 4, name: "requests")
         requestChain = EthereumRPC(endpoints: rpcEndpoints, timeoutMilliseconds: 10_000, connections: 2, name: "rpc-requests")
         supplyReader = SupplyReader(chain: requestChain)
+        logRange = LogRange(logger: logger)
         offline = AuthorizationCheck(configuration: configuration)
         unreadableRows = UnreadableRowReporter(logger: logger)
         leases = LeaseKeeper(conninfo: conninfo, instanceName: configuration.instanceName)

@@ -51,6 +51,34 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 1)
     }
 
+    /// Issue 16, found by reading: the search's span was a constant 10,000 blocks, and providers
+    /// cap `eth_getLogs` lower; on such a provider the front-run payment's enqueue failed (the
+    /// buyer, who had paid, was told to retry or pay again). A refused span is halved.
+    func testOnAProviderCappingGetLogsTheFrontRunPaymentIsStillFoundAndCompleted() async throws {
+        let testbed = try await EngineTestbed()
+        try await testbed.drainPool()
+        let chain = testbed.chain
+        addTeardownBlock { _ = try? chain.resetFaults() }
+        let buyer = try testbed.buyerKey(4)
+        let request = try testbed.request(buyer: buyer, idempotencyKey: "front-run-capped")
+        let frontRun = try await FrontRunner(testbed: testbed).relay(request)
+        // The provider takes at most 64 blocks per eth_getLogs; the setting says 10,000, and the
+        // search spans more than 64 blocks.
+        try chain.control("anvil_mine", [200])
+        try chain.control("devchain_setMaxLogRange", [64])
+        try await testbed.engine.reloadSettings()
+        let queued = try await testbed.engine.enqueue(request)
+        try testbed.chain.resetFaults()
+        try await testbed.start()
+        addTeardownBlock { await testbed.stop() }
+        try await testbed.wait("the payment completed by the front-runner's transaction") {
+            try await testbed.engine.status(paymentID: queued.paymentID).status == .completed
+        }
+        let snapshot = try await testbed.engine.status(paymentID: queued.paymentID)
+        XCTAssertEqual(snapshot.txHash, frontRun.hex)
+        XCTAssertLessThanOrEqual(testbed.engine.logRange.blocks(configured: 10_000), 64, "the provider's cap was learned")
+    }
+
     func testAnAuthorizationWhoseNonceThePayerSpentElsewhereIsRefused() async throws {
         let testbed = try await EngineTestbed()
         let buyer = try testbed.buyerKey(6)

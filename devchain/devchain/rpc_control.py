@@ -32,6 +32,7 @@ class ControlMethods:
             "anvil_dropTransaction": self.drop_transaction,
             "anvil_dropAllTransactions": self.drop_all_transactions,
             "devchain_setMinPriorityFee": self.set_min_priority_fee,
+            "devchain_setMaxLogRange": self.set_max_log_range,
             # chain history
             "anvil_reorg": self.anvil_reorg,
             "devchain_reorg": self.devchain_reorg,
@@ -93,6 +94,11 @@ class ControlMethods:
 
     def drop_all_transactions(self):
         self.node.pool.drop_all()
+        return None
+
+    def set_max_log_range(self, blocks):
+        """Refuse eth_getLogs over more than `blocks` blocks, as hosted providers do (0: no cap)."""
+        self.node.max_log_range = _int(blocks, "blocks")
         return None
 
     def set_min_priority_fee(self, wei):

@@ -191,6 +191,10 @@ class EthMethods:
             high = self._block(criteria.get("toBlock", "latest"), required=True).number
             if low > high:
                 raise invalid_params("invalid block range params")
+            cap = self.node.max_log_range
+            if cap and high - low + 1 > cap:
+                # The shape hosted providers answer with (code -32005, a sentence naming the cap).
+                raise RpcError(-32005, f"query exceeds max block range {cap}: eth_getLogs is limited to a {cap} block range")
         wanted = criteria.get("address") or []
         if isinstance(wanted, str):
             wanted = [wanted]

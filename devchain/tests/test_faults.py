@@ -315,3 +315,18 @@ def test_fail_next_requests_can_target_methods(chain):
     assert err.value.code == -32603
     assert int(chain.rpc.call("eth_estimateGas", call), 16) > 0
     assert chain.rpc.call("devchain_status")["failMethods"] == ["eth_estimateGas"]
+
+
+def test_max_log_range_refuses_wider_get_logs_like_a_hosted_provider(chain):
+    chain.mine(5)
+    head = int(chain.rpc.call("eth_blockNumber"), 16)
+    chain.rpc.call("devchain_setMaxLogRange", "0x3")
+    try:
+        assert chain.rpc.call("eth_getLogs", {"fromBlock": hex(head - 2), "toBlock": hex(head)}) == []
+        with pytest.raises(RpcFailure) as refused:
+            chain.rpc.call("eth_getLogs", {"fromBlock": hex(head - 3), "toBlock": hex(head)})
+        assert refused.value.code == -32005
+        assert "max block range 3" in refused.value.message
+    finally:
+        chain.rpc.call("devchain_setMaxLogRange", "0x0")
+    assert chain.rpc.call("eth_getLogs", {"fromBlock": "0x0", "toBlock": hex(head)}) is not None
