@@ -33,13 +33,7 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         let refusal = await testbed.refusalCode(otherKey)
         XCTAssertEqual(refusal, "duplicate_authorization", "one authorization was queued twice")
 
-        try await testbed.start()
-        addTeardownBlock { await testbed.stop() }
-        try await testbed.wait("the payment completed by the front-runner's transaction") {
-            try await testbed.engine.status(paymentID: queued.paymentID).status == .completed
-        }
-        let snapshot = try await testbed.engine.status(paymentID: queued.paymentID)
-        XCTAssertEqual(snapshot.txHash, frontRun.hex)
+        let snapshot = try await completedByFrontRunner(queued.paymentID, frontRun, testbed)
         XCTAssertEqual(snapshot.result?["settled_by"]?.stringValue, "other_transaction")
         let mintAmount = UInt256(decimal: testbed.chain.mintAmount)!
         try await testbed.wait("both items minted") {
@@ -69,13 +63,7 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         try await testbed.engine.reloadSettings()
         let queued = try await testbed.engine.enqueue(request)
         try testbed.chain.resetFaults()
-        try await testbed.start()
-        addTeardownBlock { await testbed.stop() }
-        try await testbed.wait("the payment completed by the front-runner's transaction") {
-            try await testbed.engine.status(paymentID: queued.paymentID).status == .completed
-        }
-        let snapshot = try await testbed.engine.status(paymentID: queued.paymentID)
-        XCTAssertEqual(snapshot.txHash, frontRun.hex)
+        let snapshot = try await completedByFrontRunner(queued.paymentID, frontRun, testbed)
         XCTAssertLessThanOrEqual(testbed.engine.logRange.blocks(configured: 10_000), 64, "the provider's cap was learned")
     }
 
@@ -90,5 +78,18 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         let refusal = await testbed.refusalCode(request)
         XCTAssertEqual(refusal, "authorization_already_used", "an authorization spent elsewhere was queued")
         XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM payment_queue").first!.int64("n"), 0)
+    }
+
+    /// Starts the loops and waits until `paymentID` is completed by `frontRun`; returns it.
+    private func completedByFrontRunner(_ paymentID: String, _ frontRun: Bytes32, _ testbed: EngineTestbed,
+                                        file: StaticString = #filePath, line: UInt = #line) async throws -> PaymentSnapshot {
+        try await testbed.start()
+        addTeardownBlock { await testbed.stop() }
+        try await testbed.wait("the payment completed by the front-runner's transaction") {
+            try await testbed.engine.status(paymentID: paymentID).status == .completed
+        }
+        let snapshot = try await testbed.engine.status(paymentID: paymentID)
+        XCTAssertEqual(snapshot.txHash, frontRun.hex, file: file, line: line)
+        return snapshot
     }
 }
