@@ -264,6 +264,17 @@ public enum MintQueue {
         }
     }
 
+    /// The distinct (block, hash) pairs of batches already final from `block` on (newest first).
+    public static func finalizedBlocks(from block: UInt64, limit: Int = 5_000, on conn: PostgresConnection) throws(StoreError) -> [RecordedBlock] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT DISTINCT confirmed_block, confirmed_block_hash FROM mint_batches
+                WHERE finalized AND confirmed_block >= $1 AND status IN ('completed', 'reverted')
+                ORDER BY confirmed_block DESC LIMIT $2
+                """, [String(block), String(limit)]).rows.map { try RecordedBlock(row: $0, table: "mint_batches") }
+        }
+    }
+
     public static func finalize(_ blocks: [RecordedBlock], on conn: PostgresConnection) throws(StoreError) {
         guard !blocks.isEmpty else { return }
         try StoreError.wrap {

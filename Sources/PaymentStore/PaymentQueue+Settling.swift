@@ -103,6 +103,18 @@ extension PaymentQueue {
         }
     }
 
+    /// The distinct (block, hash) pairs already final from `block` on (newest first, at most
+    /// `limit`): what the reorg watcher checks again when a reorg reached below finality.
+    public static func finalizedBlocks(from block: UInt64, limit: Int = 5_000, on conn: PostgresConnection) throws(StoreError) -> [RecordedBlock] {
+        try StoreError.wrap {
+            try conn.query("""
+                SELECT DISTINCT confirmed_block, confirmed_block_hash FROM payment_queue
+                WHERE finalized AND confirmed_block >= $1 AND status IN ('completed', 'confirmation_failed')
+                ORDER BY confirmed_block DESC LIMIT $2
+                """, [String(block), String(limit)]).rows.map { try RecordedBlock(row: $0, table: "payment_queue") }
+        }
+    }
+
     /// The settlements (and reverted receipts) in these blocks are final: no more re-checks.
     public static func finalize(_ blocks: [RecordedBlock], on conn: PostgresConnection) throws(StoreError) {
         guard !blocks.isEmpty else { return }

@@ -14,6 +14,9 @@ import Postgres
 /// below the finality boundary (`finality_depth` blocks deep, or the node's `finalized` block)
 /// is marked final; a block that is gone hands its payments to the confirmer for restoring
 /// (completed) or re-checking (failed by a reverted receipt), and reopens its mint batches.
+/// A reorg that replaced blocks at or below the finality boundary broke the chain's finality:
+/// that is logged as critical, and the recorded blocks already final from the replaced height
+/// on are compared again like the others, so what the reorg removed is restored too.
 struct ReorgWatcher: Sendable {
     let engine: SettlementEngine
     let database: PostgresSession
@@ -25,7 +28,7 @@ struct ReorgWatcher: Sendable {
         let (payments, batches) = try await database.withConnection { conn in
             (try PaymentQueue.unfinalizedBlocks(on: conn), try MintQueue.unfinalizedBlocks(on: conn))
         }
-        let recorded = Set(payments + batches)
+        var recorded = Set(payments + batches)
         guard !recorded.isEmpty, let head = try await chain.block(.latest) else { return }
         let boundary: UInt64
         switch settings.finality {
@@ -37,6 +40,16 @@ struct ReorgWatcher: Sendable {
         let capacity = max(64, head.number - min(boundary, head.number) + 16)
         if canonical == nil || canonical!.capacity < capacity { canonical = CanonicalChain(capacity: capacity) }
         guard case .current(let replacedFrom) = try await refresh(&canonical!, head: head) else { return }
+        if let replacedFrom, replacedFrom <= boundary {
+            let once = try await database.withConnection { conn in
+                (try PaymentQueue.finalizedBlocks(from: replacedFrom, on: conn), try MintQueue.finalizedBlocks(from: replacedFrom, on: conn))
+            }
+            recorded.formUnion(once.0 + once.1)
+            logger.critical("a reorg replaced blocks at or below the finality boundary: the chain broke its finality; checking the final settlements and mint batches from there again",
+                            metadata: ["replaced_from": "\(replacedFrom)", "boundary": "\(boundary)", "head": "\(head.number)",
+                                       "final_blocks_checked": "\(once.0.count + once.1.count)",
+                                       "hint": "raise finality_depth, or use finalized where the node has it"])
+        }
 
         var final: [RecordedBlock] = []
         var gone: [RecordedBlock] = []

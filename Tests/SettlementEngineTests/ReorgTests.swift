@@ -106,6 +106,41 @@ final class ReorgTests: XCTestCase {
         XCTAssertEqual(restored, 0, "restored payments carry no stale reorg message")
     }
 
+    /// Found by reading (issue 16): a reorg deeper than `finality_depth` went unnoticed, since
+    /// blocks once final were never compared again: settlements it removed stayed completed
+    /// with nobody paid, and mints it removed were never made again. When a reorg replaces
+    /// blocks at or below the finality boundary, the final blocks from there on are checked again
+    /// (and a critical line says the chain broke its finality).
+    func testAReorgDeeperThanFinalityIsNoticedAndWhatItRemovedIsRestored() async throws {
+        let testbed = try await testbed(["finality_depth": "2"])
+        let before = try await balances(testbed)
+        try await testbed.start()
+        let wave = try await enqueue(testbed, count: 6)
+        let jobs = wave.items.values.reduce(0, +)
+        try await settledAndMinted(testbed, payments: 6, jobs: jobs)
+        try await testbed.wait("every settlement and mint batch final") {
+            let db = try testbed.database()
+            return try db.query("SELECT count(*) AS n FROM payment_queue WHERE NOT finalized").first!.int64("n") == 0
+                && db.query("SELECT count(*) AS n FROM mint_batches WHERE NOT finalized").first!.int64("n") == 0
+        }
+        // Another payment keeps the reorg check running (it watches while something is not final).
+        let later = try await enqueue(testbed, count: 1, offset: 6)
+        try await settledAndMinted(testbed, payments: 7, jobs: jobs + later.items.values.reduce(0, +))
+        let depth = try await reorgOut(testbed, reinject: false)
+        XCTAssertGreaterThan(depth, 2, "deeper than finality_depth")
+        var items = wave.items
+        for (buyer, count) in later.items { items[buyer, default: 0] += count }
+        let owed = UInt256(EngineTestbed.unitPrice) * UInt256(UInt64(items.values.reduce(0, +)))
+        try await testbed.wait("the final settlements the reorg removed restored", seconds: 120) {
+            let receiver = try await testbed.usdcBalance(testbed.configuration.receiver)
+            return try testbed.database().query("SELECT count(*) AS n FROM payment_queue WHERE reorged_at IS NOT NULL").first!.int64("n") == 0
+                && receiver - before.receiver == owed
+        }
+        try await settledAndMinted(testbed, payments: 7, jobs: items.values.reduce(0, +))
+        await testbed.stop()
+        try await assertLedgerMatchesChain(testbed, receiverBefore: before.receiver, payments: 7, mintsBefore: before.mints, items: items)
+    }
+
     func testReorgWithReinjectionRepointsSettlementsAtTheirNewBlocks() async throws {
         let testbed = try await testbed()
         let before = try await balances(testbed)
