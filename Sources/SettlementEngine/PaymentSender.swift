@@ -98,7 +98,9 @@ struct PaymentSender: Sendable {
             var ready = candidates
             if settings.simulateBeforeSend, !candidates.isEmpty {
                 let outcomes = try await chain.calls(candidates.map { CallRequest(to: $0.token, data: $0.calldata) })
-                let sorted = SendPlanner.sort(candidates, verdicts: outcomes.map(SimulationVerdict.init), into: &plan)
+                let facts = await revertFacts(candidates, outcomes)
+                let verdicts = zip(outcomes, candidates).map { outcome, candidate in SimulationVerdict(outcome, facts: facts[candidate.row.id]) }
+                let sorted = SendPlanner.sort(candidates, verdicts: verdicts, into: &plan)
                 ready = sorted.ready
                 try await settleUsed(sorted.used, confirmationsRequired: settings.confirmationsRequired, into: &plan)
             }
@@ -133,6 +135,33 @@ struct PaymentSender: Sendable {
             await engine.paymentLanes.release(reserved[plan.signed.count...].map { ($0.key.address, $0.nonce) })
         }
         return (claimed.rows.count + claimed.unreadable.count, plan.signed)
+    }
+
+    /// For the candidates whose simulation reverted: the token's `authorizationState` and the
+    /// head's timestamp, so the verdict stands on facts rather than on the revert's words (in
+    /// one batch per token plus one header). Missing when they cannot be read now.
+    private func revertFacts(_ candidates: [SendCandidate], _ outcomes: [CallOutcome]) async -> [String: SimulationVerdict.Facts] {
+        let reverted = zip(candidates, outcomes).compactMap { candidate, outcome -> (SendCandidate, TransferWithAuthorization)? in
+            guard case .reverted = outcome, let transfer = candidate.row.transfer else { return nil }
+            return (candidate, transfer)
+        }
+        guard !reverted.isEmpty else { return [:] }
+        do {
+            guard let head = try await chain.block(.latest) else { return [:] }
+            var facts: [String: SimulationVerdict.Facts] = [:]
+            for (token, group) in Dictionary(grouping: reverted, by: { $0.0.token }) {
+                let states = try await chain.authorizationStates(token: token, group.map { (authorizer: $0.1.from, nonce: $0.1.nonce) },
+                                                                 block: .number(head.number))
+                for ((candidate, transfer), used) in zip(group, states) {
+                    facts[candidate.row.id] = SimulationVerdict.Facts(used: used, now: head.timestamp, validAfter: transfer.validAfter.uint64Value ?? .max,
+                                                                      validBefore: transfer.validBefore.uint64Value ?? .max)
+                }
+            }
+            return facts
+        } catch {
+            logger.warning("cannot read the authorizations of reverted simulations; judging by the revert alone", metadata: ["error": "\(error)"])
+            return [:]
+        }
     }
 
     /// Looks up who used the authorizations the token says are used, and decides them.

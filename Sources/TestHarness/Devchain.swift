@@ -129,6 +129,7 @@ public final class Devchain: Sendable {
         try control("devchain_setLatency", [0])
         try control("devchain_setMinPriorityFee", [0])
         try control("devchain_setMaxLogRange", [0])
+        try control("devchain_setOmitRevertData", [false])
     }
 
     /// The end of the node's log, for failure messages.

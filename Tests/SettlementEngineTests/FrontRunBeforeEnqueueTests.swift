@@ -67,6 +67,25 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         XCTAssertLessThanOrEqual(testbed.engine.logRange.blocks(configured: 10_000), 64, "the provider's cap was learned")
     }
 
+    /// Issue 16, found by reading: the send stage judged a reverted simulation by its words;
+    /// behind a node that gives none, a pending payment relayed by someone else was "try again
+    /// later" until it expired, its buyer charged and never served. The token's
+    /// `authorizationState` decides instead.
+    func testAPendingPaymentFrontRunBehindANodeThatGivesNoRevertReasonIsCompleted() async throws {
+        let testbed = try await EngineTestbed(settings: ["max_fee_per_gas_wei": "1"])
+        try await testbed.drainPool()
+        let chain = testbed.chain
+        addTeardownBlock { _ = try? chain.resetFaults() }
+        try chain.control("devchain_setOmitRevertData", [true])
+        let request = try testbed.request(buyer: try testbed.buyerKey(3), idempotencyKey: "front-run-silent")
+        try await testbed.engine.reloadSettings()
+        let queued = try await testbed.engine.enqueue(request)
+        // Held back by the fee ceiling; meanwhile a third party relays its authorization.
+        let frontRun = try await FrontRunner(testbed: testbed).relay(request)
+        let snapshot = try await completedByFrontRunner(queued.paymentID, frontRun, testbed)
+        XCTAssertEqual(snapshot.result?["settled_by"]?.stringValue, "other_transaction")
+    }
+
     func testAnAuthorizationWhoseNonceThePayerSpentElsewhereIsRefused() async throws {
         let testbed = try await EngineTestbed()
         let buyer = try testbed.buyerKey(6)

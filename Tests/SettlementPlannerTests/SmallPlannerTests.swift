@@ -21,6 +21,28 @@ final class SmallPlannerTests: XCTestCase {
         guard case .transient = SimulationVerdict(.reverted(.empty, data: [])) else { return XCTFail() }
     }
 
+    /// Issue 16, found by reading: behind a node that gives no revert reason, a front-run
+    /// payment's simulation read as "try again later" until expiry. With the chain's facts the
+    /// words do not matter.
+    func testARevertIsJudgedByTheAuthorizationsStateAndTheHeadsTimeNotByItsWords() {
+        func facts(used: Bool = false, now: UInt64 = 1_000) -> SimulationVerdict.Facts {
+            SimulationVerdict.Facts(used: used, now: now, validAfter: 100, validBefore: 2_000)
+        }
+        let silent = CallOutcome.reverted(.empty, data: [])
+        XCTAssertEqual(SimulationVerdict(silent, facts: facts(used: true)), .alreadyUsed, "used: find out by whom")
+        guard case .permanent(let expired) = SimulationVerdict(silent, facts: facts(now: 2_000)) else { return XCTFail("expired") }
+        XCTAssertTrue(expired.contains("expired at 2000"), expired)
+        XCTAssertEqual(SimulationVerdict(silent, facts: facts(now: 100)), .notYetValid, "validAfter must be passed")
+        guard case .transient = SimulationVerdict(silent, facts: facts()) else { return XCTFail("unused, in its window: later") }
+        // Facts outrank words: a misleading reason changes nothing.
+        XCTAssertEqual(SimulationVerdict(reverted("FiatTokenV2: authorization is expired"), facts: facts(used: true)), .alreadyUsed)
+        guard case .transient = SimulationVerdict(reverted("FiatTokenV2: authorization is used or canceled"), facts: facts()) else {
+            return XCTFail("the token says unused")
+        }
+        guard case .permanent = SimulationVerdict(reverted("FiatTokenV2: invalid signature"), facts: facts()) else { return XCTFail() }
+        XCTAssertEqual(SimulationVerdict(.returned([]), facts: facts(used: true)), .relay)
+    }
+
     func testMintJobsAreJudgedOneByOne() throws {
         func job(_ id: String, token: String = Fixtures.mintToken.checksummed, hash: String = Fixtures.hash(1).hex,
                  recipient: String = Fixtures.payer.checksummed) -> MintJobRow {

@@ -43,6 +43,7 @@ class Node:
         self.clock = BlockClock()
         self.min_tip = 0
         self.max_log_range = 0  # devchain_setMaxLogRange: eth_getLogs spans above it refused (0: any)
+        self.omit_revert_data = False  # devchain_setOmitRevertData: eth_call reverts say only "execution reverted"
         self.automine = False
         self.mining_paused = False  # miner_stop: no interval or automine blocks
         self._build_lock = threading.RLock()

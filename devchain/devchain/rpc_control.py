@@ -33,6 +33,7 @@ class ControlMethods:
             "anvil_dropAllTransactions": self.drop_all_transactions,
             "devchain_setMinPriorityFee": self.set_min_priority_fee,
             "devchain_setMaxLogRange": self.set_max_log_range,
+            "devchain_setOmitRevertData": self.set_omit_revert_data,
             # chain history
             "anvil_reorg": self.anvil_reorg,
             "devchain_reorg": self.devchain_reorg,
@@ -99,6 +100,11 @@ class ControlMethods:
     def set_max_log_range(self, blocks):
         """Refuse eth_getLogs over more than `blocks` blocks, as hosted providers do (0: no cap)."""
         self.node.max_log_range = _int(blocks, "blocks")
+        return None
+
+    def set_omit_revert_data(self, enabled):
+        """Answer eth_call reverts with neither reason nor data, as some nodes and providers do."""
+        self.node.omit_revert_data = bool(enabled)
         return None
 
     def set_min_priority_fee(self, wei):

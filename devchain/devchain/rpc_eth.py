@@ -13,7 +13,7 @@ from .hexjson import (
     word,
 )
 from .json_shapes import block_json, transaction_json
-from .rpc_errors import RpcError, SERVER_ERROR, invalid_params
+from .rpc_errors import EXECUTION_REVERTED, RpcError, SERVER_ERROR, invalid_params
 
 CLIENT_VERSION = "devchain/0.1.0/py-evm"
 
@@ -154,7 +154,12 @@ class EthMethods:
         output = self.node.fast_views.answer(mined.header.state_root, request)
         if output is None:
             timestamp = self.node.clock.peek_timestamp(mined.header.timestamp)
-            output = execution.call(self.node.chain, mined.header, timestamp, request)
+            try:
+                output = execution.call(self.node.chain, mined.header, timestamp, request)
+            except RpcError as error:
+                if self.node.omit_revert_data and error.code == EXECUTION_REVERTED:
+                    raise RpcError(EXECUTION_REVERTED, "execution reverted") from None
+                raise
         return data(output)
 
     def estimate_gas(self, tx, tag="latest", *_overrides):

@@ -330,3 +330,17 @@ def test_max_log_range_refuses_wider_get_logs_like_a_hosted_provider(chain):
     finally:
         chain.rpc.call("devchain_setMaxLogRange", "0x0")
     assert chain.rpc.call("eth_getLogs", {"fromBlock": "0x0", "toBlock": hex(head)}) is not None
+
+
+def test_omit_revert_data_leaves_only_execution_reverted(chain):
+    call = {"to": chain.usdc, "data": "0xa9059cbb" + "00" * 12 + "11" * 20 + "ff" * 32}  # transfer(0x11…, huge): reverts
+    with pytest.raises(RpcFailure) as full:
+        chain.rpc.call("eth_call", call)
+    assert full.value.code == 3 and full.value.message != "execution reverted" and full.value.data
+    chain.rpc.call("devchain_setOmitRevertData", True)
+    try:
+        with pytest.raises(RpcFailure) as bare:
+            chain.rpc.call("eth_call", call)
+        assert bare.value.code == 3 and bare.value.message == "execution reverted" and bare.value.data is None
+    finally:
+        chain.rpc.call("devchain_setOmitRevertData", False)
