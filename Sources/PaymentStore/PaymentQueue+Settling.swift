@@ -82,11 +82,13 @@ extension PaymentQueue {
     // MARK: Reorgs
 
     /// Every payment the confirmer watches: `sent` ones, and completed ones whose settlement a
-    /// reorg removed and that are being restored. Oldest first.
+    /// reorg removed and that are being restored from bytes of ours (a restoring payment with
+    /// none is the send loop's alone, `claimPending`: two loops deciding about one row signed it
+    /// twice). Oldest first.
     public static func unsettled(on conn: PostgresConnection) throws(StoreError) -> RowBatch<PaymentRow> {
         try StoreError.wrap {
             try RowBatch.read(try conn.query("""
-                \(select) WHERE status = 'sent' OR (status = 'completed' AND reorged_at IS NOT NULL AND settlement_lost IS NULL)
+                \(select) WHERE status = 'sent' OR (status = 'completed' AND reorged_at IS NOT NULL AND settlement_lost IS NULL AND raw_tx IS NOT NULL)
                 ORDER BY sent_at NULLS FIRST, processed_at
                 """).rows, PaymentRow.init(row:))
         }

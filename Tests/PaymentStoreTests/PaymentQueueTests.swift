@@ -75,6 +75,27 @@ final class PaymentQueueTests: XCTestCase {
         try b.execute("ROLLBACK")
     }
 
+    /// Found by reading (issue 16): a completed payment being restored after a reorg, with no
+    /// bytes of ours to broadcast, was read by both loops: the send loop signed it anew while
+    /// the confirm loop, deciding from its earlier read, sent it back to pending, wiping the
+    /// fresh signature, so it was signed twice. Each restoring row is one loop's: without bytes
+    /// the send loop's (it signs, or finds who paid it), with bytes the confirm loop's.
+    func testARestoringPaymentIsReadByExactlyOneLoop() throws {
+        let conn = try migratedDatabase()
+        guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: 9), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
+        try conn.query("""
+            UPDATE payment_queue SET status = 'completed', reorged_at = now(), raw_tx = NULL, signer = NULL, nonce = NULL,
+                tx_hash = $2, confirmed_block = NULL, confirmed_block_hash = NULL WHERE id = $1::uuid
+            """, [row.id, "0x" + String(repeating: "cd", count: 32)])
+        func claimed() throws -> [String] { try conn.transaction { tx in try PaymentQueue.claimPending(limit: 10, on: tx).rows.map(\.id) } }
+        XCTAssertEqual(try claimed(), [row.id], "without bytes: the send loop's")
+        XCTAssertEqual(try PaymentQueue.unsettled(on: conn).rows.map(\.id), [], "and not the confirm loop's")
+        try conn.query("UPDATE payment_queue SET raw_tx = $2, signer = $3, nonce = 5 WHERE id = $1::uuid",
+                       [row.id, "0x02f0", "0x1111111111111111111111111111111111111111"])
+        XCTAssertEqual(try claimed(), [], "with bytes: not the send loop's")
+        XCTAssertEqual(try PaymentQueue.unsettled(on: conn).rows.map(\.id), [row.id], "but the confirm loop's")
+    }
+
     func testCompletionCreatesMintJobsExactlyOnce() throws {
         let conn = try migratedDatabase()
         guard case .inserted(let row) = try PaymentQueue.insert(payment(nonce: 1), maxUnsettledPerPayer: 10, on: conn) else { return XCTFail() }
