@@ -49,6 +49,20 @@ extension PaymentQueue {
         }
     }
 
+    /// Claimed payments left pending because they wait on the chain (a window not open yet, a
+    /// use not visible or not deep enough): claimed again after `seconds`, so that they do not
+    /// fill every batch ahead of newer payments. Nothing else about them changes.
+    public static func postpone(_ ids: [String], seconds: Double, on conn: PostgresConnection) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try StoreError.wrap {
+            try conn.query("""
+                UPDATE payment_queue SET next_attempt_at = now() + make_interval(secs => $2::float8)
+                WHERE id = ANY($1::uuid[])
+                  AND (status = 'pending' OR (status = 'completed' AND reorged_at IS NOT NULL AND settlement_lost IS NULL AND raw_tx IS NULL))
+                """, [PostgresArrayLiteral.encode(ids), String(seconds)])
+        }
+    }
+
     /// Records signed transactions (status `processing`) before anything is broadcast.
     public static func recordSigned(_ signed: [SignedPaymentTransaction], on conn: PostgresConnection) throws(StoreError) {
         guard !signed.isEmpty else { return }

@@ -119,6 +119,7 @@ struct PaymentSender: Sendable {
                 try PaymentQueue.markSettlementLost(recorded.failed.filter(\.row.isRestoring).map { ($0.row.id, $0.error) }, on: conn)
                 try PaymentQueue.complete(recorded.settled, on: conn)
                 try PaymentQueue.deferTransient(recorded.deferred, on: conn)
+                try PaymentQueue.postpone(recorded.waiting, seconds: SendPlan.waitingBackoffSeconds, on: conn)
                 try PaymentQueue.recordSigned(recorded.signed, on: conn)
                 try conn.execute("COMMIT")
             }
@@ -176,7 +177,7 @@ struct PaymentSender: Sendable {
         } catch {
             // Leave them pending for another look; the rest of the batch goes on.
             logger.error("cannot look up who used these authorizations", metadata: ["count": "\(used.count)", "error": "\(error)"])
-            plan.untouched += used.map(\.row.id)
+            for candidate in used { plan.wait(candidate.row.id) }
             return
         }
         SendPlanner.settleUsed(used, uses: uses, head: head, confirmationsRequired: confirmationsRequired, into: &plan)

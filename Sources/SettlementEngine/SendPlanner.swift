@@ -37,7 +37,7 @@ enum SendPlanner {
             switch verdict {
             case .relay: ready.append(candidate)
             case .alreadyUsed: used.append(candidate)
-            case .notYetValid: plan.untouched.append(candidate.row.id)
+            case .notYetValid: plan.wait(candidate.row.id)
             case .permanent(let reason): plan.failed.append((candidate.row, reason))
             case .transient(let reason): plan.deferred.append((candidate.row.id, reason))
             }
@@ -75,7 +75,7 @@ enum SendPlanner {
             switch decision {
             case .settle(let settlement): plan.settled.append(settlement)
             case .fail(let reason, _, _): plan.failed.append((row, reason))
-            default: plan.untouched.append(row.id)
+            default: plan.wait(row.id)
             }
         }
     }
@@ -113,6 +113,18 @@ struct SendPlan: Sendable {
     var deferred: [(id: String, reason: String)] = []
     /// Claimed but left pending this time (not yet valid, no fees, no free lane, a use not visible yet).
     var untouched: [String] = []
+    /// Of those, the ones waiting on the chain (not yet valid, a use not visible or not deep
+    /// enough, a lookup that failed): claimed again only after `waitingBackoffSeconds`, so they
+    /// do not fill every batch ahead of newer payments. (No fees or no free lane: the oldest go
+    /// first once there are.)
+    var waiting: [String] = []
+    static let waitingBackoffSeconds = 2.0
+
+    /// Leaves `id` pending for a short while: it waits on the chain.
+    mutating func wait(_ id: String) {
+        untouched.append(id)
+        waiting.append(id)
+    }
 }
 
 /// A claimed payment with its relay calldata built.

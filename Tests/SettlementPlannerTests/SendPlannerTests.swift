@@ -48,6 +48,19 @@ final class SendPlannerTests: XCTestCase {
         XCTAssertEqual(plan.deferred.map(\.id), [rows[4].id])
     }
 
+    /// Rows waiting on the chain back off briefly; rows waiting for fees or a lane do not (the
+    /// oldest go first once there are).
+    func testRowsWaitingOnTheChainAreTheOnlyOnesThatBackOff() throws {
+        var plan = SendPlan()
+        let rows = (1...4).map { pending("00000000-0000-4000-8000-00000000000\($0)", nonce: UInt8($0)) }
+        let candidates = SendPlanner.candidates(rows, configuration: configuration, into: &plan)
+        _ = SendPlanner.sort(Array(candidates[0..<1]), verdicts: [.notYetValid], into: &plan)
+        SendPlanner.settleUsed([candidates[1]], uses: [:], head: 9, confirmationsRequired: 1, into: &plan)
+        SendPlanner.sign(Array(candidates[2...]), reserved: [], fees: nil, chainID: 31337, gasLimit: 150_000, now: Date(), into: &plan)
+        XCTAssertEqual(plan.untouched, rows.map(\.id))
+        XCTAssertEqual(plan.waiting, [rows[0].id, rows[1].id])
+    }
+
     func testUsedAuthorizationsSettleFailOrWaitByWhatUsedThem() {
         var plan = SendPlan()
         let rows = (1...5).map { pending("00000000-0000-4000-8000-00000000000\($0)", nonce: UInt8($0)) }
