@@ -55,8 +55,11 @@ public actor LeaseKeeper {
 
     init(conninfo: String, instanceName: String) {
         let name = Self.sanitized(instanceName)
-        session = PostgresSession(conninfo: conninfo, name: "leases",
-                                  setupSQL: DatabaseSetup.sql + "; SET application_name = '\(Leases.applicationPrefix)\(name)'")
+        // Keepalives on both ends: a partition ends the session (and its locks) within seconds,
+        // and this instance learns it lost its lanes as soon (ConninfoKeepalive).
+        session = PostgresSession(conninfo: ConninfoKeepalive.applied(to: conninfo), name: "leases",
+                                  setupSQL: DatabaseSetup.sql + "; SET application_name = '\(Leases.applicationPrefix)\(name)'; "
+                                    + ConninfoKeepalive.serverSettingsSQL)
     }
 
     static func resource(_ signer: Address) -> String { "lane:" + signer.lowercaseHex }
