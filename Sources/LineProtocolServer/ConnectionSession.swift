@@ -98,7 +98,18 @@ struct ConnectionSession {
                 }
                 let promise = connection.channel.eventLoop.makePromise(of: ProtocolResponse.self)
                 let dispatcher = environment.dispatcher
-                group.addTask { promise.succeed(await dispatcher.respond(to: request)) }
+                let audit = request.command.requiresAdmin
+                    ? peerMetadata.merging(AuditLine.arguments(of: request.command)) { $1 }.merging(["command": "\(request.command.displayName)"]) { $1 }
+                    : nil
+                let logger = self.logger
+                group.addTask {
+                    let response = await dispatcher.respond(to: request)
+                    if var audit {
+                        audit["outcome"] = "\(AuditLine.outcome(of: response))"
+                        logger.notice("admin command", metadata: audit)
+                    }
+                    promise.succeed(response)
+                }
                 running.append(promise.futureResult)
                 // Anything older than the window has been written, hence finished.
                 if running.count > environment.maximumPipelinedRequests { running.removeFirst() }
@@ -120,7 +131,8 @@ struct ConnectionSession {
     /// (Draining is checked later, just before a request would start.)
     private func refusal(of command: ProtocolCommand) -> ProtocolError? {
         if command.requiresAdmin, !environment.adminPolicy.permits(uid: peer?.uid) {
-            logger.notice("admin command refused", metadata: peerMetadata.merging(["command": "\(command.displayName)"]) { $1 })
+            logger.notice("admin command refused", metadata: peerMetadata.merging(AuditLine.arguments(of: command)) { $1 }
+                .merging(["command": "\(command.displayName)", "outcome": "permission_denied"]) { $1 })
             return .permissionDenied(command: command.displayName, uid: peer?.uid)
         }
         return nil

@@ -92,6 +92,12 @@ final class PayctlGuideCommandsTests: XCTestCase {
         let refund = try await bed.run("payctl", ["refund", payment.paymentID, settledBy] + socket)
         XCTAssertEqual(refund.status, 1, refund.description)
         XCTAssertTrue(refund.stderr.hasPrefix("payctl: refund_not_due: "), refund.stderr)
+        // The journal keeps it (issue 21, 2): who asked, what, and how it ended.
+        let audit = daemon.log().split(separator: "\n").filter { $0.contains("admin command") && $0.contains("tx_hash=\(settledBy)") }
+        XCTAssertEqual(audit.count, 1, "one audit line for the refund: \(audit)")
+        for field in ["command=refund", "outcome=refund_not_due", "payment_id=\(payment.paymentID)", "peer_uid=", "peer_pid="] {
+            XCTAssertTrue(audit.first?.contains(field) ?? false, "\(field) in \(audit)")
+        }
         let badHash = try await bed.run("payctl", ["refund", payment.paymentID, "0x12"] + socket)
         XCTAssertNotEqual(badHash.status, 0)
         XCTAssertTrue(badHash.stderr.contains("64 hex digits"), badHash.stderr)
