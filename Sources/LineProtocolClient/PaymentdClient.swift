@@ -66,6 +66,16 @@ public final class PaymentdClient: Sendable {
         try Self.decode(try await send(.retryMint(paymentID: paymentID)), PaymentSnapshot.init(wire:))
     }
 
+    /// Replaces a product's price (admin); the new price list.
+    public func setPrice(_ price: PriceOverride) async throws(PaymentdClientError) -> [Price] {
+        try Self.decode(try await send(.pricesSet(price)), ListResult.prices(wire:))
+    }
+
+    /// Removes a product's price override (admin); the new price list.
+    public func removePrice(product: String) async throws(PaymentdClientError) -> [Price] {
+        try Self.decode(try await send(.pricesUnset(product: product)), ListResult.prices(wire:))
+    }
+
     /// Records `txHash` as the refund of a paid payment whose mints cannot be made (admin).
     public func refund(paymentID: String, txHash: String) async throws(PaymentdClientError) -> PaymentSnapshot {
         try Self.decode(try await send(.refund(paymentID: paymentID, txHash: txHash)), PaymentSnapshot.init(wire:))

@@ -1,3 +1,4 @@
+import JSON
 import PaymentModel
 
 /// The human shorthand of the protocol: a line of words such as `stats` or
@@ -17,6 +18,20 @@ enum BareWordCommand {
               command.utf8.allSatisfy({ ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }),
               !["true", "false", "null"].contains(command) else { return nil }
         return words
+    }
+
+    /// The JSON form's checks for the words of `prices set|unset`.
+    private static func pricesJSON(_ fields: [String: JSONValue]) throws(RejectedRequest) -> ProtocolCommand {
+        var object = fields
+        object["cmd"] = "prices"
+        do throws(RejectedRequest) {
+            guard let request = try ProtocolRequest.parse(line: JSONWriter.bytes(.object(object))) else {
+                throw RejectedRequest(id: .null, error: .invalidArguments(field: "prices", reason: "empty"))
+            }
+            return request.command
+        } catch {
+            throw RejectedRequest(id: .null, error: error.error)
+        }
     }
 
     static func command(from words: [String]) throws(RejectedRequest) -> ProtocolCommand {
@@ -41,7 +56,22 @@ enum BareWordCommand {
         case .ping: return try noArguments(.ping)
         case .version: return try noArguments(.version)
         case .stats: return try noArguments(.stats)
-        case .prices: return try noArguments(.prices)
+        case .prices:
+            switch arguments.first {
+            case nil, "get":
+                guard arguments.count <= 1 else { throw invalid("prices", "`prices get` takes no further words") }
+                return .prices
+            case "set":
+                guard arguments.count == 5 else { throw invalid("prices", "write `prices set <mint token or deploy> <payment token> <unit price> <max quantity>`") }
+                guard let quantity = Int(arguments[4]) else { throw invalid("max_quantity", "must be an integer") }
+                return try pricesJSON(["action": "set", "product": .string(arguments[1]), "payment_token": .string(arguments[2]),
+                                       "unit_price": .string(arguments[3]), "max_quantity": .int(Int64(quantity))])
+            case "unset":
+                guard arguments.count == 2 else { throw invalid("prices", "write `prices unset <mint token or deploy>`") }
+                return try pricesJSON(["action": "unset", "product": .string(arguments[1])])
+            default:
+                throw invalid("prices", "`\(arguments[0])` is not get, set or unset")
+            }
         case .stop: return try noArguments(.stop)
         case .status: return .status(paymentID: try paymentID())
         case .retry: return .retry(paymentID: try paymentID())

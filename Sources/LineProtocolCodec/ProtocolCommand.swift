@@ -25,6 +25,10 @@ public enum ProtocolCommand: Sendable, Hashable {
     case watch(paymentID: String?)
     /// The price list enqueue enforces.
     case prices
+    /// Replace a product's price (admin).
+    case pricesSet(PriceOverride)
+    /// Remove a product's price override (admin).
+    case pricesUnset(product: String)
 
     public var name: CommandName {
         switch self {
@@ -41,20 +45,22 @@ public enum ProtocolCommand: Sendable, Hashable {
         case .refund: .refund
         case .settingsGet, .settingsSet: .settings
         case .watch: .watch
-        case .prices: .prices
+        case .prices, .pricesSet, .pricesUnset: .prices
         }
     }
 
     /// How the command is named in messages, e.g. `settings set`.
     public var displayName: String {
         if case .settingsSet = self { return "settings set" }
+        if case .pricesSet = self { return "prices set" }
+        if case .pricesUnset = self { return "prices unset" }
         return name.rawValue
     }
 
     /// Admin commands run only for permitted peer uids (see `AdminPolicy`).
     public var requiresAdmin: Bool {
         switch self {
-        case .stop, .settingsSet, .retry, .retryMint, .cancel, .refund: true
+        case .stop, .settingsSet, .retry, .retryMint, .cancel, .refund, .pricesSet, .pricesUnset: true
         case .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }
@@ -63,7 +69,7 @@ public enum ProtocolCommand: Sendable, Hashable {
     /// on one connection they never overlap with the requests around them.
     public var changesState: Bool {
         switch self {
-        case .enqueue, .stop, .settingsSet, .retry, .retryMint, .cancel, .refund: true
+        case .enqueue, .stop, .settingsSet, .retry, .retryMint, .cancel, .refund, .pricesSet, .pricesUnset: true
         case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: false
         }
     }

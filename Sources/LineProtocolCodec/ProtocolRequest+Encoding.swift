@@ -31,6 +31,15 @@ extension ProtocolRequest {
             fields["value"] = .string(value)
         case .watch(let paymentID):
             if let paymentID { fields["payment_id"] = .string(paymentID) }
+        case .pricesSet(let price):
+            fields["action"] = "set"
+            fields["product"] = .string(price.product)
+            fields["payment_token"] = .string(price.paymentToken)
+            fields["unit_price"] = .string(price.unitPrice)
+            fields["max_quantity"] = .int(Int64(price.maxQuantity))
+        case .pricesUnset(let product):
+            fields["action"] = "unset"
+            fields["product"] = .string(product)
         case .stats, .stop, .ping, .version, .prices:
             break
         }

@@ -57,7 +57,7 @@ extension ProtocolRequest {
         case .cancel: return .cancel(paymentID: try arguments.paymentID("payment_id"))
         case .refund: return .refund(paymentID: try arguments.paymentID("payment_id"), txHash: try arguments.string("tx_hash"))
         case .stats: return .stats
-        case .prices: return .prices
+        case .prices: return try pricesCommand(arguments)
         case .stop: return .stop
         case .ping: return .ping
         case .version: return .version
@@ -94,6 +94,42 @@ extension ProtocolRequest {
 
     private enum SettingsAction: String, CaseIterable {
         case get, set
+    }
+
+    private enum PricesAction: String, CaseIterable {
+        case get, set, unset
+    }
+
+    /// `prices` reads the list; `action` `set` (`product`, `payment_token`, `unit_price`,
+    /// `max_quantity`) and `unset` (`product`) change it. Forms are checked here; whether the
+    /// product is sold and the token accepted is the engine's.
+    private static func pricesCommand(_ arguments: JSONObjectReader) throws(JSONShapeError) -> ProtocolCommand {
+        switch try arguments.optionalEnumeration("action", PricesAction.self) ?? .get {
+        case .get:
+            return .prices
+        case .set:
+            let product = try priceProduct(arguments)
+            let token = try arguments.string("payment_token")
+            guard isAddress(token) else { throw arguments.error("payment_token", "must be an address: 0x and 40 hex digits") }
+            let unitPrice = try arguments.strictDecimalString("unit_price")
+            let maxQuantity = try arguments.int("max_quantity")
+            guard (1...1_000_000).contains(maxQuantity) else { throw arguments.error("max_quantity", "must be from 1 to 1000000") }
+            return .pricesSet(PriceOverride(product: product, paymentToken: token, unitPrice: unitPrice, maxQuantity: Int(maxQuantity)))
+        case .unset:
+            return .pricesUnset(product: try priceProduct(arguments))
+        }
+    }
+
+    private static func priceProduct(_ arguments: JSONObjectReader) throws(JSONShapeError) -> String {
+        let product = try arguments.string("product")
+        guard product == "deploy" || isAddress(product) else {
+            throw arguments.error("product", "must be a mint token's address (0x and 40 hex digits) or deploy")
+        }
+        return product
+    }
+
+    private static func isAddress(_ text: String) -> Bool {
+        text.utf8.count == 42 && text.hasPrefix("0x") && text.dropFirst(2).allSatisfy(\.isHexDigit)
     }
 
     private static func settingsCommand(_ arguments: JSONObjectReader) throws(JSONShapeError) -> ProtocolCommand {

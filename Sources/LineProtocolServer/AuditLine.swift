@@ -18,6 +18,11 @@ enum AuditLine {
             return ["payment_id": "\(id)", "tx_hash": "\(txHash)"]
         case .settingsSet(let key, let value):
             return ["key": "\(key)", "value": "\(value)"]
+        case .pricesSet(let price):
+            return ["product": "\(price.product)", "payment_token": "\(price.paymentToken)", "unit_price": "\(price.unitPrice)",
+                    "max_quantity": "\(price.maxQuantity)"]
+        case .pricesUnset(let product):
+            return ["product": "\(product)"]
         case .stop, .enqueue, .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices:
             return [:]
         }

@@ -40,6 +40,10 @@ struct CommandDispatcher: Sendable {
             return ListResult.settings(try await service.updateSetting(key: key, value: value))
         case .prices:
             return ListResult.prices(try await service.prices())
+        case .pricesSet(let price):
+            return ListResult.prices(try await service.setPrice(price))
+        case .pricesUnset(let product):
+            return ListResult.prices(try await service.removePrice(product: product))
         case .ping:
             return ["pong": true]
         case .version:

@@ -12,7 +12,7 @@ enum SchedulingClass: Equatable {
     init(_ command: ProtocolCommand) {
         switch command {
         case .enqueue: self = .enqueue
-        case .stop, .settingsSet, .retry, .retryMint, .cancel, .refund: self = .exclusive
+        case .stop, .settingsSet, .retry, .retryMint, .cancel, .refund, .pricesSet, .pricesUnset: self = .exclusive
         case .status, .stats, .ping, .version, .list, .settingsGet, .watch, .prices: self = .read
         }
     }

@@ -188,6 +188,17 @@ public actor InMemoryPaymentService: PaymentService {
                unitPrice: "1000", maxQuantity: 10, source: .configuration, availableItems: availableItems)]
     }
 
+    /// Sells only its one product: another is refused as the engine refuses it.
+    public func setPrice(_ override: PriceOverride) async throws(PaymentError) -> [Price] {
+        mutatingCalls += 1
+        throw .invalidRequest(field: "product", reason: "\(override.product) is not sold here (the in-memory service sells one product)")
+    }
+
+    public func removePrice(product: String) async throws(PaymentError) -> [Price] {
+        mutatingCalls += 1
+        return try await prices()
+    }
+
     public func settings() async throws(PaymentError) -> [Setting] {
         settingsByKey.values.sorted { $0.key < $1.key }
     }

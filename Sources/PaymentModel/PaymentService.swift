@@ -25,6 +25,10 @@ public protocol PaymentService: Sendable {
     func updateSetting(key: String, value: String) async throws(PaymentError) -> [Setting]
     /// The price list enqueue enforces, as clients need it to ask buyers for the right amount.
     func prices() async throws(PaymentError) -> [Price]
+    /// Replaces a configured product's price (stored, for every instance); returns the new list.
+    func setPrice(_ override: PriceOverride) async throws(PaymentError) -> [Price]
+    /// Removes a product's override: its configured price applies again; returns the new list.
+    func removePrice(product: String) async throws(PaymentError) -> [Price]
     /// State changes from now on, until the stream is dropped or the daemon stops.
     func events() async -> AsyncStream<PaymentEvent>
     /// Daemon version and build facts for `version`.

@@ -1,20 +1,17 @@
+import PaymentModel
 import Postgres
 
-/// One row of `paymentd_prices`: a price that replaces the configured one of its product.
-public struct PriceOverrideRow: Sendable, Hashable {
-    /// A mint token's address in lowercase, or `deploy`.
-    public var product: String
-    public var paymentTokenAddress: String
-    /// Decimal atomic units per item.
-    public var unitPrice: String
-    public var maxQuantity: Int
+/// One row of `paymentd_prices`: the operator's `PriceOverride`, with the product stored as a
+/// mint token's lowercase address or `deploy`.
+public typealias PriceOverrideRow = PriceOverride
 
+extension PriceOverride {
+    /// The row's spelling of the payment token's column.
     public init(product: String, paymentTokenAddress: String, unitPrice: String, maxQuantity: Int) {
-        self.product = product
-        self.paymentTokenAddress = paymentTokenAddress
-        self.unitPrice = unitPrice
-        self.maxQuantity = maxQuantity
+        self.init(product: product, paymentToken: paymentTokenAddress, unitPrice: unitPrice, maxQuantity: maxQuantity)
     }
+
+    public var paymentTokenAddress: String { paymentToken }
 }
 
 /// Every statement on `paymentd_prices`, the price overrides operators edit.

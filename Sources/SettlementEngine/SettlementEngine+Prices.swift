@@ -34,6 +34,51 @@ extension SettlementEngine {
         }
     }
 
+    /// An operator's `prices set`: the price list with this override is built first, so a price
+    /// for a product not sold here, in a token not accepted, or malformed is refused with the
+    /// reason and nothing is written; then the row is stored (every instance reads it at its next
+    /// settings poll) and applied here at once.
+    public func setPrice(_ override: PriceOverride) async throws(PaymentError) -> [Price] {
+        let entry: ProductPrice
+        do {
+            entry = try ProductPrice(product: override.product, paymentToken: override.paymentToken, unitPrice: override.unitPrice,
+                                     maxQuantity: String(override.maxQuantity), source: .database)
+        } catch {
+            throw .invalidRequest(field: "product", reason: error.description)
+        }
+        let rows = try await database(.read) { try await requests.next.withConnection { conn in try PriceOverrides.all(on: conn) } }
+        var overrides: [ProductPrice] = [entry]
+        for row in rows where row.product != entry.product.storedKey {
+            if let existing = try? ProductPrice(product: row.product, paymentToken: row.paymentTokenAddress, unitPrice: row.unitPrice,
+                                                maxQuantity: String(row.maxQuantity), source: .database) {
+                overrides.append(existing)
+            }
+        }
+        do {
+            _ = try configuration.prices.overridden(by: overrides, paymentTokens: configuration.paymentTokens.map(\.address),
+                                                    maxQuantity: configuration.maxMintQuantity)
+        } catch {
+            throw .invalidRequest(field: "product", reason: "the price list would not be valid: \(error.description)")
+        }
+        let row = PriceOverrideRow(product: entry.product.storedKey, paymentTokenAddress: entry.paymentToken.checksummed,
+                                   unitPrice: entry.unitPrice.description, maxQuantity: entry.maxQuantity)
+        try await database(.change) { try await requests.next.withConnection { conn in try PriceOverrides.set(row, on: conn) } }
+        await reloadPrices()
+        logger.notice("price override set", metadata: ["product": "\(entry.product)", "payment_token": "\(row.paymentTokenAddress)",
+                                                       "unit_price": "\(row.unitPrice)", "max_quantity": "\(row.maxQuantity)"])
+        return try await prices()
+    }
+
+    /// An operator's `prices unset`: the product's configured price applies again.
+    public func removePrice(product: String) async throws(PaymentError) -> [Price] {
+        let parsed: Product
+        do { parsed = try Product(parsing: product) } catch { throw .invalidRequest(field: "product", reason: error.description) }
+        try await database(.change) { try await requests.next.withConnection { conn in try PriceOverrides.remove(product: parsed.storedKey, on: conn) } }
+        await reloadPrices()
+        logger.notice("price override removed", metadata: ["product": "\(parsed)"])
+        return try await prices()
+    }
+
     /// The price list, each mint product with what its token can still serve
     /// (`availableItems`, when supply is reserved and the token says): mint-server stops
     /// offering a product that cannot serve a purchase. A supply that cannot be read now leaves

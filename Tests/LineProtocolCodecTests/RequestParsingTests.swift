@@ -40,7 +40,9 @@ final class RequestParsingTests: XCTestCase {
         var urgent = ProtocolSample.paymentRequest()
         urgent.signFirst = true
         let commands: [ProtocolCommand] = [
-            .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .enqueue(urgent), .status(paymentID: id), .stats, .stop, .ping, .version,
+            .enqueue(ProtocolSample.paymentRequest()), .enqueue(vrs), .enqueue(urgent),
+            .pricesSet(PriceOverride(product: "deploy", paymentToken: "0x3333333333333333333333333333333333333333", unitPrice: "5", maxQuantity: 1)),
+            .pricesUnset(product: "0x4444444444444444444444444444444444444444"), .status(paymentID: id), .stats, .stop, .ping, .version,
             .list(PaymentListFilter()), .list(PaymentListFilter(status: .confirmationFailed, payer: ProtocolSample.payer, limit: 1000)),
             .retry(paymentID: id), .cancel(paymentID: id), .settingsGet, .settingsSet(key: "payment_batch_size", value: "50"),
             .watch(paymentID: nil), .watch(paymentID: id), .prices,
@@ -67,6 +69,23 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(payment.metadata, ["quantity": 1, "recipient": "0x1111111111111111111111111111111111111111"])
         XCTAssertEqual(payment.idempotencyKey, "k-1")
         XCTAssertFalse(payment.signFirst, "sign_first defaults to false")
+    }
+
+    func testPricesSetAndUnsetHaveBareWordsAndCheckTheirForms() throws {
+        let token = "0x4444444444444444444444444444444444444444", usdc = "0x3333333333333333333333333333333333333333"
+        XCTAssertEqual(try parse("prices set \(token) \(usdc) 2000 10")?.command,
+                       .pricesSet(PriceOverride(product: token, paymentToken: usdc, unitPrice: "2000", maxQuantity: 10)))
+        XCTAssertEqual(try parse("prices unset deploy")?.command, .pricesUnset(product: "deploy"))
+        XCTAssertEqual(try parse("prices")?.command, .prices)
+        XCTAssertTrue(ProtocolCommand.pricesSet(PriceOverride(product: token, paymentToken: usdc, unitPrice: "1", maxQuantity: 1)).requiresAdmin)
+        XCTAssertFalse(ProtocolCommand.prices.requiresAdmin)
+        assertInvalidArgument(#"{"cmd":"prices","action":"set","product":"0x12","payment_token":"\#(usdc)","unit_price":"1","max_quantity":1}"#,
+                              field: "product")
+        assertInvalidArgument(#"{"cmd":"prices","action":"set","product":"deploy","payment_token":"\#(usdc)","unit_price":1,"max_quantity":1}"#,
+                              field: "unit_price")
+        assertInvalidArgument(#"{"cmd":"prices","action":"set","product":"deploy","payment_token":"\#(usdc)","unit_price":"1","max_quantity":0}"#,
+                              field: "max_quantity")
+        assertInvalidArgument(#"{"cmd":"prices","action":"raise"}"#, field: "action")
     }
 
     func testSignFirstIsABooleanBesideThePayment() throws {

@@ -68,7 +68,7 @@ final class TranscriptShapeTests: XCTestCase {
         case .stats: _ = try PaymentStats(wire: result)
         case .list: _ = try ListResult.payments(wire: result)
         case .settingsGet, .settingsSet: _ = try ListResult.settings(wire: result)
-        case .prices: _ = try ListResult.prices(wire: result)
+        case .prices, .pricesSet, .pricesUnset: _ = try ListResult.prices(wire: result)
         case .version: XCTAssertEqual(try DaemonVersion(wire: result).protocolVersion, DaemonVersion.currentProtocol, context)
         case .ping: XCTAssertEqual(result, ["pong": true], context)
         case .stop: XCTAssertEqual(result, ["stopping": true], context)

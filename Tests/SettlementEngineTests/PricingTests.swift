@@ -77,6 +77,40 @@ final class PricingTests: XCTestCase {
         XCTAssertEqual(accepted.status, .pending)
     }
 
+    /// Issue 16, found by reading: overrides could be written only by SQL. `prices set` checks
+    /// the whole list first and writes only a valid price; `prices unset` restores the configured one.
+    func testAnOperatorSetsAndRemovesAPriceAndAnInvalidOneChangesNothing() async throws {
+        let testbed = try await EngineTestbed(settings: ["reserve_supply": "false"])
+        try await testbed.engine.prepare(migrationsDirectory: EngineTestbed.repositoryRoot + "/migrations")
+        let engine = testbed.engine
+        let set = try await engine.setPrice(PriceOverride(product: testbed.mintToken.checksummed, paymentToken: testbed.usdc.checksummed,
+                                                          unitPrice: "2500", maxQuantity: 4))
+        XCTAssertEqual(set.map(\.unitPrice), ["2500"])
+        XCTAssertEqual(set.map(\.source), [.database])
+        XCTAssertEqual(try testbed.database().query("SELECT unit_price::text AS p FROM paymentd_prices").first?.string("p"), "2500")
+        let accepted = try await engine.enqueue(try testbed.request(buyer: try testbed.buyerKey(1), value: 5_000, quantity: 2))
+        XCTAssertEqual(accepted.status, .pending, "enqueue charges the new price at once")
+
+        func refusal(_ override: PriceOverride) async -> String? {
+            do { _ = try await engine.setPrice(override); return nil } catch { return "\(error.code): \(error.description)" }
+        }
+        let unsold = await refusal(PriceOverride(product: "0x" + String(repeating: "77", count: 20), paymentToken: testbed.usdc.checksummed,
+                                                 unitPrice: "1", maxQuantity: 1))
+        XCTAssertTrue(unsold?.hasPrefix("invalid_request") ?? false, String(describing: unsold))
+        let foreignToken = await refusal(PriceOverride(product: testbed.mintToken.checksummed, paymentToken: "0x" + String(repeating: "66", count: 20),
+                                                       unitPrice: "1", maxQuantity: 1))
+        XCTAssertTrue(foreignToken?.hasPrefix("invalid_request") ?? false, String(describing: foreignToken))
+        let zero = await refusal(PriceOverride(product: testbed.mintToken.checksummed, paymentToken: testbed.usdc.checksummed, unitPrice: "0", maxQuantity: 1))
+        XCTAssertTrue(zero?.contains("positive") ?? false, String(describing: zero))
+        let unchanged = try await engine.prices()
+        XCTAssertEqual(unchanged.map(\.unitPrice), ["2500"], "a refused price changes nothing")
+
+        let restored = try await engine.removePrice(product: testbed.mintToken.checksummed)
+        XCTAssertEqual(restored.map(\.unitPrice), [String(EngineTestbed.unitPrice)])
+        XCTAssertEqual(restored.map(\.source), [.configuration])
+        XCTAssertEqual(try testbed.database().query("SELECT count(*) AS n FROM paymentd_prices").first!.int64("n"), 0)
+    }
+
     /// Pins: a row that does not fit the configuration (a product without a configured price)
     /// stops start-up, and on a reload the prices in use stay.
     func testAnUnusableOverrideStopsStartUpAndIsIgnoredOnReload() async throws {
