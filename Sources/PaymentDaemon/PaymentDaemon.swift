@@ -77,6 +77,9 @@ public final class PaymentDaemon: Sendable {
         services.append(.init(service: ProtocolServerService(server: server), failureTerminationBehavior: .gracefullyShutdownGroup))
         services.append(.init(service: SettingsReloader(engine: engine, logger: logger)))
         services.append(.init(service: SettingsPoller(engine: engine, logger: logger)))
+        let statusEngine = engine
+        services.append(.init(service: ReadyAnnouncer(status: { (try? await StatusReporter.line(statusEngine)) ?? "ready" },
+                                                      socket: "\(server.address)", version: engine.version, logger: logger)))
         services.append(.init(service: ShutdownAnnouncer(logger: logger)))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -84,9 +87,6 @@ public final class PaymentDaemon: Sendable {
         let group = ServiceGroup(configuration: groupConfiguration)
         stop.attach(group)
 
-        let readyStatus = (try? await StatusReporter.line(engine)) ?? "ready"
-        _ = try? SystemdNotifier.ready(status: readyStatus)
-        logger.notice("paymentd ready", metadata: ["socket": "\(server.address)", "version": "\(engine.version)"])
         do {
             try await group.run()
         } catch {
