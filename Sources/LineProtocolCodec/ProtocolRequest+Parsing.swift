@@ -85,7 +85,7 @@ extension ProtocolRequest {
         let lost = try arguments.optionalBool("settlement_lost") ?? false
         let refundDue = try arguments.optionalBool("refund_due") ?? false
         let nonce = try arguments.optionalString("nonce")
-        if let nonce, !(nonce.utf8.count == 66 && nonce.hasPrefix("0x") && nonce.dropFirst(2).allSatisfy(\.isHexDigit)) {
+        if let nonce, !HexText.isPrefixed(nonce, digits: 64) {
             throw arguments.error("nonce", "must be an EIP-3009 nonce: 0x and 64 hex digits")
         }
         return PaymentListFilter(status: status, payer: payer, olderThanSeconds: olderThan, settlementLost: lost, refundDue: refundDue,
@@ -110,7 +110,7 @@ extension ProtocolRequest {
         case .set:
             let product = try priceProduct(arguments)
             let token = try arguments.string("payment_token")
-            guard isAddress(token) else { throw arguments.error("payment_token", "must be an address: 0x and 40 hex digits") }
+            guard HexText.isPrefixed(token, digits: 40) else { throw arguments.error("payment_token", "must be an address: 0x and 40 hex digits") }
             let unitPrice = try arguments.strictDecimalString("unit_price")
             let maxQuantity = try arguments.int("max_quantity")
             guard (1...1_000_000).contains(maxQuantity) else { throw arguments.error("max_quantity", "must be from 1 to 1000000") }
@@ -122,14 +122,10 @@ extension ProtocolRequest {
 
     private static func priceProduct(_ arguments: JSONObjectReader) throws(JSONShapeError) -> String {
         let product = try arguments.string("product")
-        guard product == "deploy" || isAddress(product) else {
+        guard product == "deploy" || HexText.isPrefixed(product, digits: 40) else {
             throw arguments.error("product", "must be a mint token's address (0x and 40 hex digits) or deploy")
         }
         return product
-    }
-
-    private static func isAddress(_ text: String) -> Bool {
-        text.utf8.count == 42 && text.hasPrefix("0x") && text.dropFirst(2).allSatisfy(\.isHexDigit)
     }
 
     private static func settingsCommand(_ arguments: JSONObjectReader) throws(JSONShapeError) -> ProtocolCommand {

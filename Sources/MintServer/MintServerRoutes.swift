@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import JSON
 import LineProtocolClient
+import LineProtocolCodec
 import PaymentModel
 import X402
 
@@ -110,10 +111,10 @@ public struct MintServerRoutes: Sendable {
     }
 
     private func settlement(payer: String, nonce: String) async -> Response {
-        guard payer.utf8.count == 42, payer.hasPrefix("0x"), payer.dropFirst(2).allSatisfy(\.isHexDigit) else {
+        guard HexText.isPrefixed(payer, digits: 40) else {
             return HTTPAnswer.error(.badRequest, X402ErrorReason.invalidPayload.rawValue, "\(payer) is not an address (0x and 40 hex digits).")
         }
-        guard nonce.utf8.count == 66, nonce.hasPrefix("0x"), nonce.dropFirst(2).allSatisfy(\.isHexDigit) else {
+        guard HexText.isPrefixed(nonce, digits: 64) else {
             return HTTPAnswer.error(.badRequest, X402ErrorReason.invalidPayload.rawValue, "\(nonce) is not an EIP-3009 nonce (0x and 64 hex digits).")
         }
         do throws(PaymentdClientError) {

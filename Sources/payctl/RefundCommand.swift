@@ -1,4 +1,5 @@
 import ArgumentParser
+import LineProtocolCodec
 
 struct RefundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +26,7 @@ struct RefundCommand: AsyncParsableCommand {
     var txHash: String
 
     func validate() throws {
-        let digits = txHash.dropFirst(2)
-        guard txHash.hasPrefix("0x"), digits.count == 64, digits.allSatisfy(\.isHexDigit) else {
+        guard HexText.isPrefixed(txHash, digits: 64) else {
             throw ValidationError("'\(txHash)' is not a transaction hash; write it as 0x followed by 64 hex digits.")
         }
     }
