@@ -109,13 +109,15 @@ public struct Checkout: Sendable {
             if let earlier = await keys.earlier(key: key, payer: payment.payer, now: Date().timeIntervalSince1970) {
                 // The same purchase, paid moments ago: its answer, and this authorization is never settled.
                 return await answer(EnqueueResult(paymentID: earlier.paymentID, status: earlier.status, duplicate: true), payment: payment,
-                                    purchase: purchase, resource: resource, mode: configuration.answerMode(for: route, version: payment.x402Version))
+                                    purchase: purchase, resource: resource, base: base,
+                                    mode: configuration.answerMode(for: route, version: payment.x402Version))
             }
             purchaseKey = key
         }
         switch await submitter.submit(payment, purchase: purchase, recipient: recipient, purchaseKey: purchaseKey) {
         case .accepted(let result):
-            return await answer(result, payment: payment, purchase: purchase, resource: resource, mode: configuration.answerMode(for: route, version: payment.x402Version))
+            return await answer(result, payment: payment, purchase: purchase, resource: resource, base: base,
+                                mode: configuration.answerMode(for: route, version: payment.x402Version))
         case .refused(let rejection):
             return .paymentRequired(challenges.challenge(for: purchase, resource: resource, rejection: rejection),
                                     receipt: receipt(payment, success: false, reason: rejection.reason, transaction: nil))
@@ -137,8 +139,9 @@ public struct Checkout: Sendable {
     }
 
     /// A queued payment's answer: settled, failed for good, or pending, per the route's mode.
+    /// `base`: where buyers reach this server (the resource URL's start), for the status URL.
     private func answer(_ result: EnqueueResult, payment: PaymentPayload, purchase: Purchase, resource: ResourceInfo,
-                        mode: AnswerMode) async -> CheckoutAnswer {
+                        base: String, mode: AnswerMode) async -> CheckoutAnswer {
         let outcome: SettlementWaiter.Outcome
         switch (mode, result.status.isTerminal) {
         case (.settle, _):
@@ -150,8 +153,7 @@ public struct Checkout: Sendable {
             // A retry of a payment under way: its transaction may be known by now.
             outcome = result.duplicate ? await waiter.outcome(of: result.paymentID, within: .zero) : .pending(nil)
         }
-        let statusURL = resource.url.hasPrefix("http") ? Self.origin(of: resource.url) + "/api/payment/\(result.paymentID)"
-            : "/api/payment/\(result.paymentID)"
+        let statusURL = base + "/api/payment/\(result.paymentID)"
         func state(_ snapshot: PaymentSnapshot?, success: Bool, reason: X402ErrorReason?) -> CheckoutAnswer.PurchaseState {
             let status = snapshot?.status ?? result.status
             // Where to follow it, in the receipt too: a client that reads only the receipt sees a
@@ -183,13 +185,6 @@ public struct Checkout: Sendable {
 
     /// The receipt extension naming where a queued payment is followed.
     static let statusExtension = "payment-status"
-
-    /// `scheme://host[:port]` of `url`.
-    static func origin(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return "" }
-        let rest = url[schemeEnd.upperBound...]
-        return String(url[..<schemeEnd.upperBound]) + String(rest.prefix { $0 != "/" })
-    }
 
     private func receipt(_ payment: PaymentPayload, success: Bool, reason: String?, transaction: String?,
                          extra: [String: JSONValue] = [:]) -> CheckoutAnswer.Receipt {

@@ -75,7 +75,8 @@ public struct Facilitator: Sendable {
             return SettlementResponse(success: false, errorReason: rejection.reason, transaction: "", network: network, payer: payment.payer)
         }
         let key = payment.idempotencyKey(asset: purchase.price.paymentToken)
-        let remembered = await memory.answer(for: key)
+        // The transaction this process already named for this payment is still its transaction.
+        let remembered = await memory.answer(for: key).map { answer($0.completed, $0.completed ? nil : .settlementPending, $0.transaction) }
         switch await submitter.submit(payment, purchase: purchase, recipient: payment.payer, signFirst: true) {
         case .accepted(let result):
             switch await waiter.outcome(of: result.paymentID, within: .seconds(configuration.settleDeadlineSeconds),
@@ -89,8 +90,7 @@ public struct Facilitator: Sendable {
                     await memory.remember(key, transaction: hash, completed: false)
                     return answer(false, .settlementPending, hash)
                 }
-                if let remembered { return answer(remembered.completed, remembered.completed ? nil : .settlementPending, remembered.transaction) }
-                return answer(false, .settlementPending, nil)
+                return remembered ?? answer(false, .settlementPending, nil)
             }
         case .refused(let rejection):
             return SettlementResponse(success: false, errorReason: rejection.reason, transaction: "", network: network, payer: payment.payer)
@@ -103,8 +103,7 @@ public struct Facilitator: Sendable {
         case .soldOut:
             return answer(false, .soldOut, nil)
         case .unavailable(_, let mayHaveRun):
-            // The transaction this process named for this payment is still its transaction.
-            if let remembered { return answer(remembered.completed, remembered.completed ? nil : .settlementPending, remembered.transaction) }
+            if let remembered { return remembered }
             // A request that may have been queued is pending, so the caller sends the same one again.
             return answer(false, mayHaveRun ? .settlementPending : .unavailable, nil)
         }
