@@ -53,7 +53,7 @@ struct MintSender: Sendable {
         await engine.mintLanes.update(minedNonces: [minter.address: mined],
                                       inFlight: [minter.address: open.rows.filter { $0.signer == minter.address && $0.nonce != nil }.count])
         try await resumeIfFunded(minter, settings: settings)
-        try await broadcastUnminedFillers(minter, minedNonce: mined)
+        try await broadcastUnminedFillers(minter, minedNonce: mined, settings: settings)
         try await settleOpenBatches(open.rows, settings: settings, minter: minter, minedNonce: mined, head: head)
         return try await sendBatch(minter: minter, settings: settings, head: head)
     }
@@ -156,11 +156,14 @@ struct MintSender: Sendable {
 
     /// The minter's recorded fillers not mined yet (one that replaced an unpaid batch, its
     /// broadcast lost to a crash or a node error) go to the node again: each holds a nonce the
-    /// minter's later batches wait behind.
-    private func broadcastUnminedFillers(_ minter: PrivateKey, minedNonce: UInt64) async throws {
+    /// minter's later batches wait behind, so one that waits too long is re-signed with higher
+    /// fees first (`FillerRepricing`).
+    private func broadcastUnminedFillers(_ minter: PrivateKey, minedNonce: UInt64, settings: EngineSettings) async throws {
         let fillers = try await database.withConnection { conn in try NonceFillers.from(signer: minter.address, nonce: minedNonce, on: conn) }
         guard !fillers.isEmpty else { return }
-        _ = try await chain.sendRawTransactions(fillers.map(\.rawTx))
+        let repricing = FillerRepricing(database: database, chain: chain, logger: logger)
+        _ = try await chain.sendRawTransactions(try await repricing.bytes(for: fillers, key: minter, settings: settings,
+                                                                        minimumTip: settings.priorityFeeWei))
     }
 
     /// A batch reopened by a reorg whose payments are not settled on the current chain (being

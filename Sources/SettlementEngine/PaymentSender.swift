@@ -49,7 +49,7 @@ struct PaymentSender: Sendable {
 
     /// One iteration; returns whether it did work (then the next starts at once).
     func iterate(_ settings: EngineSettings) async throws -> Bool {
-        try await releaseSuspectedGaps()
+        try await releaseSuspectedGaps(settings)
         try await rebroadcastLeftovers()
         try await resumePaidSigners(settings)
         if await engine.paymentLanes.allPaused { return false }
@@ -263,9 +263,10 @@ struct PaymentSender: Sendable {
     /// Releases the gaps the confirmer suspects once the database confirms no record holds
     /// them; a nonce some record holds (a payment of any status, a mint batch, a filler) is
     /// given its recorded bytes again instead (DESIGN invariant 7: a nonce the chain forgot is
-    /// re-used only by the bytes recorded for it). Runs at the start of an iteration, when no
-    /// nonce of this loop is reserved but unrecorded.
-    private func releaseSuspectedGaps() async throws {
+    /// re-used only by the bytes recorded for it; a filler waiting there since
+    /// `fee_bump_after_seconds` is re-signed with higher fees first, `FillerRepricing`). Runs at
+    /// the start of an iteration, when no nonce of this loop is reserved but unrecorded.
+    private func releaseSuspectedGaps(_ settings: EngineSettings) async throws {
         let suspects = await engine.paymentLanes.takeSuspectedGaps()
         guard !suspects.isEmpty else { return }
         var released: [(signer: Address, nonce: UInt64)] = []
@@ -275,7 +276,11 @@ struct PaymentSender: Sendable {
                 try NonceRecords.at(signer: suspect.signer, from: suspect.nonce, on: conn)
             }
             if let record = records.first(where: { $0.nonce == suspect.nonce }) {
-                if let raw = record.rawTx { recorded.append(raw) }
+                if record.source == .filler, let key = await engine.paymentLanes.key(for: suspect.signer) {
+                    recorded += try await repricedFiller(key: key, nonce: suspect.nonce, settings: settings)
+                } else if let raw = record.rawTx {
+                    recorded.append(raw)
+                }
             } else {
                 released.append(suspect)
             }
@@ -288,6 +293,14 @@ struct PaymentSender: Sendable {
         guard !released.isEmpty else { return }
         logger.warning("nonce gaps found while running; filling them", metadata: ["gaps": "\(released.map { "\($0.signer.checksummed)#\($0.nonce)" })"])
         await engine.paymentLanes.releaseGaps(released)
+    }
+
+    /// The bytes to broadcast for `key`'s filler at `nonce`, raised in price when it has waited.
+    private func repricedFiller(key: PrivateKey, nonce: UInt64, settings: EngineSettings) async throws -> [[UInt8]] {
+        let fillers = try await database.withConnection { conn in try NonceFillers.from(signer: key.address, nonce: nonce, on: conn) }
+            .filter { $0.nonce == nonce }
+        return try await FillerRepricing(database: database, chain: chain, logger: logger)
+            .bytes(for: fillers, key: key, settings: settings, minimumTip: engine.feeEscalation.minimumTip(settings.priorityFeeWei))
     }
 
     /// A paused signer resumes once its balance covers a few transactions at current fees.
