@@ -16,6 +16,10 @@ public struct AuditExpectation: Sendable, Hashable {
     public var recipient: String
     /// What the daemon answered to the enqueue.
     public var enqueue: EnqueueOutcome
+    /// The drill had the payer spend this authorization's nonce on a transfer to himself in a
+    /// reorg's new fork: the payment may end with its settlement lost (unpaid, never minted)
+    /// instead of completed.
+    public var respent = false
 
     public init(idempotencyKey: String, payer: String, nonce: String, amount: UInt256, paymentToken: String, mintToken: String,
                 quantity: Int, recipient: String, enqueue: EnqueueOutcome) {

@@ -40,7 +40,7 @@ public struct LedgerAudit: Sendable {
         let rows = try conn.query("""
             SELECT id::text AS id, idempotency_key, status, error, payer, auth_nonce, amount, payment_token_address, token_address,
                    metadata->>'quantity' AS quantity, metadata->>'recipient' AS recipient, tx_hash, settlement_log_index,
-                   settlement_lost, reorged_at IS NOT NULL AS reorged
+                   settlement_lost, reorged_at IS NOT NULL AS reorged, refund_tx_hash
             FROM payment_queue
             """).rows
         let payments = try rows.map { row in
@@ -50,7 +50,8 @@ public struct LedgerAudit: Sendable {
                 amount: try row.string("amount"), paymentToken: try row.string("payment_token_address"),
                 mintToken: try row.text("token_address"), quantity: try row.text("quantity"), recipient: try row.text("recipient"),
                 txHash: try row.text("tx_hash"), settlementLogIndex: try row.optionalInt64("settlement_log_index"),
-                settlementLost: try row.text("settlement_lost"), reorged: try row.bool("reorged"))
+                settlementLost: try row.text("settlement_lost"), reorged: try row.bool("reorged"),
+                refundTxHash: try row.text("refund_tx_hash"))
         }
         guard let mintAmount = UInt256(decimal: chain.mintAmount) else {
             throw HarnessError("the deployment's mint amount \(chain.mintAmount) is not a decimal number")
@@ -98,6 +99,10 @@ public struct AuditResult: Sendable {
     public var counts: [String: Int] = [:]
     public var mints = 0
     public var paid = UInt256.zero
+    /// Payments that ended with their settlement lost to the payer's re-spend in a reorg's fork
+    /// (allowed by the fault plan: unpaid, never minted), and completed payments refunded.
+    public var lostToRespend = 0
+    public var refunded = 0
     public var violations: [String] = []
 
     public var passed: Bool { violations.isEmpty }

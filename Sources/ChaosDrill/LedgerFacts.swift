@@ -24,10 +24,13 @@ public struct LedgerFacts: Sendable, Hashable {
         public var settlementLost: String?
         /// `reorged_at` is set: the settlement was orphaned and is being (or was) restored.
         public var reorged: Bool
+        /// The recorded refund's transaction (the buyer paid back instead of minted).
+        public var refundTxHash: String?
 
         public init(id: String, idempotencyKey: String?, status: String, error: String? = nil, payer: String, nonce: String?,
                     amount: String, paymentToken: String, mintToken: String?, quantity: String?, recipient: String?,
-                    txHash: String?, settlementLogIndex: Int64?, settlementLost: String? = nil, reorged: Bool = false) {
+                    txHash: String?, settlementLogIndex: Int64?, settlementLost: String? = nil, reorged: Bool = false,
+                    refundTxHash: String? = nil) {
             self.id = id.lowercased()
             self.idempotencyKey = idempotencyKey
             self.status = status
@@ -43,6 +46,7 @@ public struct LedgerFacts: Sendable, Hashable {
             self.settlementLogIndex = settlementLogIndex
             self.settlementLost = settlementLost
             self.reorged = reorged
+            self.refundTxHash = refundTxHash?.lowercased()
         }
     }
 

@@ -4,10 +4,14 @@ import Ethereum
 /// and the chain say (`LedgerFacts`); pure, so every violation it can name is shown to it in a
 /// unit test. Each request must have exactly one row, with the request's payer, nonce, amount,
 /// tokens, quantity and recipient, ended `completed`, settled by a pair on the canonical chain
-/// that pays no other payment, and minted exactly once per item to its recipient; nothing the
-/// drill did not request may exist, nothing may be minted that no completed payment bought, no
+/// that pays no other payment, and minted exactly once per item to its recipient, or paid back
+/// by a recorded refund that is a transfer to the payer on chain (a charged buyer ends minted or
+/// refunded); nothing the drill did not request may exist, nothing may be minted that no
+/// completed payment bought or that a payment not settled on the canonical chain bought, no
 /// payment that did not complete may have been paid, and the balances must move by exactly
-/// what was paid and bought.
+/// what was paid and bought. The one exception the fault plan makes: a payment whose payer the
+/// drill had re-spend the nonce in a reorg's fork may end with its settlement lost, unpaid and
+/// never minted.
 public struct LedgerJudge: Sendable {
     public let expectations: [AuditExpectation]
     public let facts: LedgerFacts
@@ -44,8 +48,9 @@ public struct LedgerJudge: Sendable {
         var pairsUsed: [String: String] = [:]
         var paid = UInt256.zero
         var bought: [String: UInt64] = [:]
-        /// Item keys of every row the drill requested: (payment, index, bought quantity, recipient, completed).
-        var items: [String: (payment: String, index: Int, quantity: Int, recipient: String, completed: Bool)] = [:]
+        /// Item keys of every row the drill requested: (payment, index, bought quantity, recipient,
+        /// completed, served: owed its mints, neither refunded nor lost to the payer's re-spend).
+        var items: [String: (payment: String, index: Int, quantity: Int, recipient: String, completed: Bool, served: Bool)] = [:]
         /// Completed payments whose settlement pair is not on the canonical chain (or is lost).
         var unsettled: Set<String> = []
 
@@ -72,15 +77,29 @@ public struct LedgerJudge: Sendable {
             if row.reorged && row.settlementLost == nil && row.status == "completed" {
                 violations.append("payment \(row.id) is still being restored after a reorg")
             }
+            let lostToRespend = row.settlementLost != nil && expectation.respent
             if let lost = row.settlementLost {
-                violations.append("payment \(row.id): settlement lost (\(lost))")
+                if !lostToRespend { violations.append("payment \(row.id): settlement lost (\(lost))") }
                 unsettled.insert(row.id)
+            }
+            if lostToRespend, let txHash = paidBy(expectation, logsByTransaction) {
+                violations.append("payment \(row.id) is flagged settlement lost, but \(txHash) on chain paid the receiver with it")
             }
 
             let completed = row.status == "completed"
+            let refunded = completed && row.refundTxHash != nil
+            if let refund = row.refundTxHash, completed, !isRefund(logsByTransaction[refund] ?? [], to: expectation.payer) {
+                violations.append("payment \(row.id) records refund \(refund), which is no transfer of the payment token to its payer on chain")
+            }
             for index in 0..<(expectation.quantity + Self.extraItemsRecognised) {
                 items[Self.mintKey(paymentID: row.id, index: index)] =
-                    (row.id, index, expectation.quantity, expectation.recipient, completed)
+                    (row.id, index, expectation.quantity, expectation.recipient, completed, completed && !refunded && !lostToRespend)
+            }
+            if refunded { result.refunded += 1 }
+            if completed && lostToRespend {
+                // Never paid (the payer spent the nonce elsewhere): nothing is owed either way.
+                result.lostToRespend += 1
+                continue
             }
             if completed {
                 guard let txHash = row.txHash, let logIndex = row.settlementLogIndex else {
@@ -99,7 +118,7 @@ public struct LedgerJudge: Sendable {
                     unsettled.insert(row.id)
                 }
                 paid += expectation.amount
-                bought[expectation.recipient, default: 0] += UInt64(expectation.quantity)
+                if !refunded { bought[expectation.recipient, default: 0] += UInt64(expectation.quantity) }
             } else {
                 let why = row.error.map { ": \($0)" } ?? ""
                 violations.append("payment \(row.id) ended \(row.status)\(why); no fault of the drill lets it end other than completed")
@@ -130,6 +149,9 @@ public struct LedgerJudge: Sendable {
             if item.completed && unsettled.contains(item.payment) {
                 violations.append("\(name) was minted (\(mint.transactionHash)), but its payment is not settled on the canonical chain (minted unpaid)")
             }
+            if item.completed && !item.served && !unsettled.contains(item.payment) {
+                violations.append("\(name) was minted (\(mint.transactionHash)), but the payment was refunded")
+            }
             if item.index >= item.quantity {
                 violations.append("\(name) was minted (\(mint.transactionHash)), but the payment bought \(item.quantity) items")
             }
@@ -138,7 +160,7 @@ public struct LedgerJudge: Sendable {
                 violations.append("\(name) minted \(amount.map(\.description) ?? mint.data) tokens, not \(facts.mintAmount)")
             }
         }
-        for (key, item) in items where item.completed && item.index < item.quantity && mintCounts[key, default: 0] != 1 {
+        for (key, item) in items where item.served && item.index < item.quantity && mintCounts[key, default: 0] != 1 {
             violations.append("item \(item.index) of completed payment \(item.payment) was minted \(mintCounts[key, default: 0]) times")
         }
         result.mints = facts.mints.count
@@ -212,6 +234,14 @@ public struct LedgerJudge: Sendable {
             }
         }
         return nil
+    }
+
+    /// Whether `logs` (one transaction's) hold a transfer of the payment token to `payer`.
+    private func isRefund(_ logs: [LedgerFacts.Log], to payer: String) -> Bool {
+        logs.contains { log in
+            log.address == facts.paymentToken && log.topics.count == 3 && log.topics[0] == EventTopic.transfer.hex
+                && log.topics[2] == Self.word(payer) && (UInt256(hexData: log.data) ?? .zero) > .zero
+        }
     }
 
     private func isAuthorizationUsed(_ log: LedgerFacts.Log, _ expectation: AuditExpectation) -> Bool {

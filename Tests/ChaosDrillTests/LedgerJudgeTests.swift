@@ -169,6 +169,90 @@ final class LedgerJudgeTests: XCTestCase {
         }
     }
 
+    // MARK: What the fault plan allows: a re-spend in a reorg's fork, a recorded refund
+
+    /// Payment 0's payer re-spent its nonce in a reorg's fork: its settlement is gone from the
+    /// canonical chain, the row is flagged lost, nothing was minted for it.
+    private static func respent(_ scenario: inout LedgerScenario) {
+        scenario.expectations[0].respent = true
+        scenario.facts.payments[0].reorged = true
+        scenario.facts.payments[0].settlementLost = "nonce used elsewhere by 0x99…"
+        scenario.facts.paymentTokenLogs.removeAll { $0.transactionHash == LedgerScenario.word(byte: 0x10) }
+        scenario.facts.mints.removeAll { $0.transactionHash == LedgerScenario.word(byte: 0xe0) }
+        scenario.facts.receiverAfter = scenario.facts.receiverAfter - UInt256(10_000)
+        scenario.facts.mintBalancesAfter[LedgerScenario.buyer(0)]! -= LedgerScenario.mintAmount
+    }
+
+    /// Payment 3 (one item, buyer 1) was paid back by `refund` instead of minted.
+    private static func refunded(_ scenario: inout LedgerScenario, refund: String = LedgerScenario.word(byte: 0xd3)) {
+        scenario.facts.payments[3].refundTxHash = refund
+        scenario.facts.paymentTokenLogs.append(LedgerFacts.Log(
+            address: LedgerScenario.usdc, topics: [EventTopic.transfer.hex, LedgerScenario.topic("0x" + String(repeating: "5", count: 40)),
+                                                   LedgerScenario.topic(LedgerScenario.buyer(1))],
+            data: LedgerScenario.amountWord(UInt256(10_000)), transactionHash: LedgerScenario.word(byte: 0xd3), logIndex: 0))
+        scenario.facts.mints.removeAll { $0.transactionHash == LedgerScenario.word(byte: 0xe3) }
+        scenario.facts.mintBalancesAfter[LedgerScenario.buyer(1)]! -= LedgerScenario.mintAmount
+    }
+
+    func testAPaymentLostToItsPayersRespendInAReorgPassesWhenNothingWasMintedForIt() {
+        var scenario = LedgerScenario.clean()
+        Self.respent(&scenario)
+        let result = scenario.judge()
+        XCTAssertTrue(result.passed, result.violations.joined(separator: "\n"))
+        XCTAssertEqual(result.paid, UInt256(60_000), "the lost payment paid nothing")
+        XCTAssertEqual(result.lostToRespend, 1)
+    }
+
+    func testARespentPaymentThatWasMintedAnywayOrNotPlannedFails() {
+        var minted = LedgerScenario.clean()
+        Self.respent(&minted)
+        minted.facts.mints.append(LedgerScenario.mint(to: LedgerScenario.buyer(0), key: LedgerJudge.mintKey(paymentID: LedgerScenario.paymentID(0), index: 0),
+                                                      transaction: LedgerScenario.word(byte: 0xe0)))
+        minted.facts.mintBalancesAfter[LedgerScenario.buyer(0)]! += LedgerScenario.mintAmount
+        assertNames(minted, ["item 0 of payment \(LedgerScenario.paymentID(0)) was minted (\(LedgerScenario.word(byte: 0xe0))), "
+                             + "but its payment is not settled on the canonical chain (minted unpaid)"], "re-spent and minted")
+
+        var unplanned = LedgerScenario.clean()
+        Self.respent(&unplanned)
+        unplanned.expectations[0].respent = false
+        assertNames(unplanned, ["payment \(LedgerScenario.paymentID(0)): settlement lost (nonce used elsewhere by 0x99…)"], "lost, not re-spent by the drill")
+
+        var paidAnyway = LedgerScenario.clean()
+        Self.respent(&paidAnyway)
+        paidAnyway.facts.paymentTokenLogs += LedgerScenario.settlementPair(payer: LedgerScenario.buyer(0), nonce: LedgerScenario.word(byte: 0x40),
+                                                                          amount: UInt256(10_000), transaction: LedgerScenario.word(byte: 0x31), logIndex: 0)
+        paidAnyway.facts.receiverAfter = paidAnyway.facts.receiverAfter + UInt256(10_000)
+        assertNames(paidAnyway, ["payment \(LedgerScenario.paymentID(0)) is flagged settlement lost, but \(LedgerScenario.word(byte: 0x31)) on chain paid the receiver with it"],
+                    "lost, but paid on chain")
+    }
+
+    func testARefundedPaymentPassesWithoutMintsAndFailsWithThemOrWithAFalseRefund() {
+        var scenario = LedgerScenario.clean()
+        Self.refunded(&scenario)
+        let result = scenario.judge()
+        XCTAssertTrue(result.passed, result.violations.joined(separator: "\n"))
+        XCTAssertEqual(result.refunded, 1)
+
+        var minted = LedgerScenario.clean()
+        Self.refunded(&minted)
+        minted.facts.mints.append(LedgerScenario.mint(to: LedgerScenario.buyer(1), key: LedgerJudge.mintKey(paymentID: LedgerScenario.paymentID(3), index: 0),
+                                                      transaction: LedgerScenario.word(byte: 0xe3)))
+        minted.facts.mintBalancesAfter[LedgerScenario.buyer(1)]! += LedgerScenario.mintAmount
+        assertNames(minted, ["item 0 of payment \(LedgerScenario.paymentID(3)) was minted (\(LedgerScenario.word(byte: 0xe3))), but the payment was refunded"],
+                    "refunded and minted")
+
+        var falseRefund = LedgerScenario.clean()
+        Self.refunded(&falseRefund, refund: LedgerScenario.word(byte: 0xd4))
+        assertNames(falseRefund, ["payment \(LedgerScenario.paymentID(3)) records refund \(LedgerScenario.word(byte: 0xd4)), "
+                                  + "which is no transfer of the payment token to its payer on chain"], "a refund that is not on chain")
+
+        // Not refunded and not minted: the charged buyer was never served.
+        var unserved = LedgerScenario.clean()
+        Self.refunded(&unserved)
+        unserved.facts.payments[3].refundTxHash = nil
+        assertNames(unserved, ["item 0 of completed payment \(LedgerScenario.paymentID(3)) was minted 0 times"], "neither minted nor refunded")
+    }
+
     private func assertNames(_ scenario: LedgerScenario, _ fragments: [String], _ name: String = "",
                              file: StaticString = #filePath, line: UInt = #line) {
         let result = scenario.judge()

@@ -63,7 +63,7 @@ final class FrontRunBeforeEnqueueTests: XCTestCase {
         try await testbed.engine.reloadSettings()
         let queued = try await testbed.engine.enqueue(request)
         try testbed.chain.resetFaults()
-        let snapshot = try await completedByFrontRunner(queued.paymentID, frontRun, testbed)
+        _ = try await completedByFrontRunner(queued.paymentID, frontRun, testbed)
         XCTAssertLessThanOrEqual(testbed.engine.logRange.blocks(configured: 10_000), 64, "the provider's cap was learned")
     }
 
