@@ -40,6 +40,11 @@ let package = Package(
         .target(name: "Secp256k1", dependencies: ["CSecp256k1", "ErrorCoding"]),
         .target(name: "Systemd", dependencies: ["CSystemd", "ErrorCoding"]),
 
+        // MARK: Logs the journal can filter: sd-daemon(3) priorities under journald, one live level
+        .target(name: "JournalLog", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // MARK: Ethereum primitives (pure Swift above the secp256k1 wrapper)
         .target(name: "Ethereum", dependencies: ["Secp256k1", "ErrorCoding"]),
 
