@@ -202,6 +202,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestHarness"]),
         .testTarget(name: "HTTPPostTests", dependencies: ["HTTPPost"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(name: "JournalLogTests", dependencies: [
+            "JournalLog",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "LineProtocolCodecTests", dependencies: [
             "LineProtocolCodec", "LineProtocolTesting", "PaymentModel", "JSON", "TestHarness",
         ]),
