@@ -89,7 +89,7 @@ let package = Package(
 
         // MARK: The daemon: configuration, systemd glue, and the engine behind the socket
         .target(name: "PaymentDaemon", dependencies: [
-            "SettlementEngine", "LineProtocolServer", "Systemd", "Ethereum", "PaymentModel",
+            "SettlementEngine", "LineProtocolServer", "Systemd", "Ethereum", "PaymentModel", "JournalLog",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -97,7 +97,7 @@ let package = Package(
 
         // MARK: Executables (thin: parse arguments, build the services, run them)
         .executableTarget(name: "paymentd", dependencies: [
-            "PaymentDaemon", "SettlementEngine",
+            "PaymentDaemon", "SettlementEngine", "JournalLog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -161,7 +161,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mint-server", dependencies: [
-            "MintServer",
+            "MintServer", "JournalLog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

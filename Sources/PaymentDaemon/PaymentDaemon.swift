@@ -1,4 +1,5 @@
 import Foundation
+import JournalLog
 import LineProtocolServer
 import Logging
 import ServiceLifecycle
@@ -19,11 +20,20 @@ public final class PaymentDaemon: Sendable {
     let engine: SettlementEngine
     let logger: Logger
 
-    public init(configuration: DaemonConfiguration, engineConfiguration: EngineConfiguration, version: String, logger: Logger) {
+    /// `logLevel`: the level the process's log handlers read; the `log_level` setting moves it
+    /// while the daemon runs (back to the configuration's when set to `default`).
+    public init(configuration: DaemonConfiguration, engineConfiguration: EngineConfiguration, version: String, logger: Logger,
+                logLevel: LiveLogLevel? = nil) {
         self.configuration = configuration
         self.logger = logger
+        let configured = configuration.logLevel
+        var settingsApplied: (@Sendable (EngineSettings) -> Void)?
+        if let logLevel {
+            settingsApplied = { settings in logLevel.set(settings.logLevel ?? configured) }
+        }
         engine = SettlementEngine(configuration: engineConfiguration, conninfo: configuration.databaseURL,
-                                  rpcURLs: configuration.rpcURLs, version: version, logger: logger)
+                                  rpcURLs: configuration.rpcURLs, version: version, logger: logger,
+                                  settingsApplied: settingsApplied)
     }
 
     /// Most time a graceful shutdown may take (drain the socket, finish the loops' iterations)

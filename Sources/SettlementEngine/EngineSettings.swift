@@ -1,4 +1,5 @@
 import Ethereum
+import Logging
 import PaymentModel
 
 /// The live tunables, parsed from `system_settings`. Every loop reads the current value at the
@@ -33,6 +34,8 @@ public struct EngineSettings: Sendable, Equatable {
     public var revertRetries = 2
     /// Whether enqueue reserves each mint token's remaining supply (refusing `sold_out`).
     public var reserveSupply = true
+    /// The daemon's log level while set; nil: the configuration's `log_level`.
+    public var logLevel: Logger.Level?
 
     public init() {}
 
@@ -157,6 +160,18 @@ public struct EngineSettings: Sendable, Equatable {
                 return "must be eager or interval"
             }
             settings.sendPacing = pacing
+            return nil
+        },
+        Key(name: "log_level",
+            description: "trace, debug, info, notice, warning, error or critical: what the daemon logs from now on, on every instance; default: the configuration's log_level") { settings, text in
+            let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if value == "default" {
+                settings.logLevel = nil
+            } else if let level = Logger.Level(rawValue: value) {
+                settings.logLevel = level
+            } else {
+                return "must be trace, debug, info, notice, warning, error, critical or default"
+            }
             return nil
         },
         integer("confirm_batch_size", 0...100_000,

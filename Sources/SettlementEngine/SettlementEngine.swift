@@ -44,11 +44,15 @@ public final class SettlementEngine: PaymentService {
     let supplyReader: SupplyReader
     /// The `eth_getLogs` span the provider accepts (front-run and authorization-use searches).
     let logRange: LogRange
+    /// Told every settings value applied (start, reload, `settings set`, another instance's change).
+    let settingsApplied: (@Sendable (EngineSettings) -> Void)?
 
     /// `rpcURLs`: the chain's JSON-RPC endpoints, in order of preference (see `RPCEndpointSet`).
+    /// `settingsApplied` sees each settings value as it takes effect (the daemon's log level).
     public init(configuration: EngineConfiguration, conninfo: String, rpcURLs: [String], version: String = "dev",
-                logger: Logger = Logger(label: "paymentd.engine")) {
+                logger: Logger = Logger(label: "paymentd.engine"), settingsApplied: (@Sendable (EngineSettings) -> Void)? = nil) {
         self.configuration = configuration
+        self.settingsApplied = settingsApplied
         self.conninfo = conninfo
         rpcEndpoints = RPCEndpoints(urls: rpcURLs, chainID: configuration.chainID, onChange: { endpoint in
             switch endpoint.health {
@@ -173,6 +177,7 @@ public final class SettlementEngine: PaymentService {
 
     private func apply(_ parsed: EngineSettings) {
         settings.replace(parsed)
+        settingsApplied?(parsed)
         sendWake.signal()
         mintWake.signal()
     }

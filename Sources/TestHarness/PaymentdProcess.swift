@@ -32,10 +32,14 @@ public final class PaymentdProcess: Sendable {
         public var arguments: [String]?
         /// Arguments added after `arguments`.
         public var extraArguments: [String]
+        /// Starts it as systemd does under journald: `JOURNAL_STREAM` names the device and inode
+        /// of its standard error (here the log file, created first and appended to).
+        public var underJournal: Bool
 
         public init(mode: Mode = .plain, watchdogMicroseconds: UInt64? = nil, environment: [String: String] = [:],
-                    arguments: [String]? = nil, extraArguments: [String] = []) {
+                    arguments: [String]? = nil, extraArguments: [String] = [], underJournal: Bool = false) {
             self.mode = mode
+            self.underJournal = underJournal
             self.watchdogMicroseconds = watchdogMicroseconds
             self.environment = environment
             self.arguments = arguments
@@ -70,13 +74,27 @@ public final class PaymentdProcess: Sendable {
         daemonEnvironment["NOTIFY_SOCKET"] = listener.path
         if let usec = options.watchdogMicroseconds { daemonEnvironment["WATCHDOG_USEC"] = String(usec) }
         daemonEnvironment.merge(options.environment) { $1 }
+        var output = ChildProcess.Output.file(logPath)
+        if options.underJournal {
+            guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+                listener.close()
+                throw HarnessError("cannot create \(logPath)")
+            }
+            var info = stat()
+            guard stat(logPath, &info) == 0 else {
+                listener.close()
+                throw HarnessError("cannot stat \(logPath)")
+            }
+            daemonEnvironment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+            output = .appending(logPath)
+        }
         let daemonArguments = (options.arguments ?? ["--config", workspace.configPath]) + options.extraArguments
 
         let child: ChildProcess
         do {
             switch options.mode {
             case .plain:
-                child = try ChildProcess.spawn(binary, daemonArguments, environment: daemonEnvironment, stdout: .file(logPath))
+                child = try ChildProcess.spawn(binary, daemonArguments, environment: daemonEnvironment, stdout: output)
             case .socketActivated:
                 let activator = try activatorPath()
                 // The socket belongs to the activator, as it would to systemd: a file left at
@@ -86,7 +104,7 @@ public final class PaymentdProcess: Sendable {
                 // in its own environment, so only the daemon talks to the listener.
                 let setenv = daemonEnvironment.sorted { $0.key < $1.key }.map { "--setenv=\($0.key)=\($0.value)" }
                 child = try ChildProcess.spawn(activator, ["-l", workspace.socketPath] + setenv + [binary] + daemonArguments,
-                                               environment: Self.baseEnvironment(), stdout: .file(logPath))
+                                               environment: Self.baseEnvironment(), stdout: output)
             }
         } catch {
             listener.close()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JournalLog
 import Logging
 import MintServer
 
@@ -70,12 +71,8 @@ struct MintServerCommand: AsyncParsableCommand {
                   + "network \(settings.network.caip2) (\(settings.network.v1Name)), pay_to \(settings.payTo)")
             return
         }
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Under journald (JOURNAL_STREAM names our stderr) each line carries its priority.
+        LoggingSystem.bootstrap(JournalLogHandler.bootstrap(level: LiveLogLevel(settings.logLevel)), metadataProvider: nil)
         try await MintServer(configuration: settings, logger: Logger(label: "mint-server")).run()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JournalLog
 import Logging
 import PaymentDaemon
 
@@ -80,12 +81,10 @@ struct PaymentdCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Under journald (JOURNAL_STREAM names our stderr) each line carries its priority;
+        // the level stays live: the `log_level` setting moves it.
+        let level = LiveLogLevel(settings.logLevel)
+        LoggingSystem.bootstrap(JournalLogHandler.bootstrap(level: level), metadataProvider: nil)
         let logger = Logger(label: "paymentd")
         let engineConfiguration = try settings.engineConfiguration(keys: KeyFiles())
         if checkConfig {
@@ -96,7 +95,8 @@ struct PaymentdCommand: AsyncParsableCommand {
                   + "prices \(engineConfiguration.prices.entries.map { "\($0.product) \($0.unitPrice) x1..\($0.maxQuantity)" }.joined(separator: "; "))")
             return
         }
-        let daemon = PaymentDaemon(configuration: settings, engineConfiguration: engineConfiguration, version: PaymentdVersion.string, logger: logger)
+        let daemon = PaymentDaemon(configuration: settings, engineConfiguration: engineConfiguration, version: PaymentdVersion.string, logger: logger,
+                                   logLevel: level)
         let status: Int32
         do {
             status = try await daemon.run()

@@ -16,7 +16,7 @@ final class PayctlGuideCommandsTests: XCTestCase {
         let before = Dictionary(try await client.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
 
         // The guide's live settings: each set answers 0 and `settings get` shows the new value.
-        let changes = [("payment_batch_size", "50"), ("finality_depth", "120"), ("mint_confirmations", "3")]
+        let changes = [("payment_batch_size", "50"), ("finality_depth", "120"), ("mint_confirmations", "3"), ("log_level", "debug")]
         for (key, value) in changes {
             let set = try await bed.run("payctl", ["settings", "set", key, value] + socket)
             XCTAssertEqual(set.status, 0, set.description)
