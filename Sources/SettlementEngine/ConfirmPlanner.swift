@@ -107,6 +107,27 @@ enum ConfirmPlanner {
         }
     }
 
+    /// Whether a sent payment is asked about this tick (its receipts, then its authorization).
+    ///
+    /// The node can have news of a payment only when its signer's mined nonce passed the
+    /// payment's nonce (something was mined there: ours, settling or reverted, or another
+    /// transaction). Until then the one thing that can change is a third party using the
+    /// authorization, which our own transaction's revert will show once mined, and the age rules
+    /// (rebroadcast, fee bump, expiry) look at it anyway. So a young row whose nonce is not yet
+    /// mined waits without a question to the node: the confirm loop's cost follows what the
+    /// chain mined, not how many payments are in flight. Rows this cannot judge are always
+    /// asked: no signer or nonce known, no recorded bytes, restoring after a reorg, attempts at
+    /// more than one nonce (re-signed after a nonce was taken), or a signer whose count was not read.
+    static func needsChainLook(_ row: PaymentRow, facts: ConfirmFacts) -> Bool {
+        guard let slot = row.relaySlot, let minedNonce = facts.minedNonces[slot.signer], row.rawTx != nil, !row.isRestoring,
+              let transfer = row.transfer, Set(row.attempts.map(\.nonce)).count <= 1,
+              row.attempts.allSatisfy({ $0.nonce == slot.nonce }) else { return true }
+        if minedNonce > slot.nonce { return true }
+        if (transfer.validBefore.uint64Value ?? .max) <= facts.head.timestamp { return true }
+        let broadcastAt = (row.reorgedAt ?? row.sentAt ?? row.processedAt ?? row.createdAt).timeIntervalSince1970
+        return facts.now - broadcastAt >= facts.rebroadcastAfterSeconds || age(sinceSigning: row, facts: facts) >= facts.feeBumpAfterSeconds
+    }
+
     /// Rows whose transactions must be looked up in the node's pool: nothing of theirs mined,
     /// authorization unused, and old enough to be rebroadcast, expired, or with nothing to rebroadcast.
     static func needsPoolCheck(_ row: PaymentRow, facts: ConfirmFacts) -> Bool {

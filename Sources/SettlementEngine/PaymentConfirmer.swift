@@ -111,11 +111,14 @@ struct PaymentConfirmer: Sendable {
                                  feeBumpAfterSeconds: Double(settings.feeBumpAfterSeconds))
         facts.revertRetries = settings.revertRetries
         facts.minedNonces = mined
-        facts.receipts = try await chain.receiptsByHash(rows.flatMap(\.allTransactionHashes))
+        // Only rows the chain can have news of are asked about (nonce passed, or old enough for
+        // the age rules); the others wait this tick without a question to the node.
+        let asked = rows.filter { ConfirmPlanner.needsChainLook($0, facts: facts) }
+        facts.receipts = try await chain.receiptsByHash(asked.flatMap(\.allTransactionHashes))
         // A question the chain cannot answer now (a token that answers nonsense, a log query a
         // provider refuses) leaves those payments undecided this tick; it must not hold back
         // the ones already proven.
-        let open = rows.filter { row in
+        let open = asked.filter { row in
             ConfirmPlanner.needsAuthorizationFacts(row, receipts: facts.receipts) && engine.configuration.paymentToken(row.paymentToken) != nil
         }
         // States as of the head the receipts were read against, so "used" always has its event
@@ -127,13 +130,13 @@ struct PaymentConfirmer: Sendable {
             logger.error("cannot look up who used these authorizations this tick", metadata: ["error": "\(error)"])
             for row in open where facts.authorizationUsed[row.id] == true { facts.authorizationUsed[row.id] = nil }
         }
-        let poolRows = rows.filter { ConfirmPlanner.needsPoolCheck($0, facts: facts) }
+        let poolRows = asked.filter { ConfirmPlanner.needsPoolCheck($0, facts: facts) }
         if !poolRows.isEmpty {
             facts.known = try await chain.knownHashes(poolRows.flatMap(\.allTransactionHashes))
             facts.poolChecked = Set(poolRows.map(\.id))
         }
 
-        let decisions = ConfirmPlanner.oneSettlementPerPair(rows.map { ($0, ConfirmPlanner.decide($0, facts: facts)) })
+        let decisions = ConfirmPlanner.oneSettlementPerPair(asked.map { ($0, ConfirmPlanner.decide($0, facts: facts)) })
         try await carryOut(decisions, settings: settings)
     }
 
