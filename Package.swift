@@ -179,7 +179,7 @@ let package = Package(
         ]),
 
         // MARK: The reliability drill: faults while payments flow, then the ledger audited against the chain
-        .target(name: "ChaosDrill", dependencies: ["TestHarness", "LineProtocolClient", "X402Buyer", "Ethereum", "PaymentModel", "Postgres", "JSON"]),
+        .target(name: "ChaosDrill", dependencies: ["TestHarness", "LineProtocolClient", "X402Buyer", "Ethereum", "PaymentModel", "PaymentStore", "Postgres", "JSON"]),
         .executableTarget(name: "paymentd-chaos", dependencies: [
             "ChaosDrill", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

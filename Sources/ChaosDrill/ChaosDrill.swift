@@ -185,13 +185,14 @@ public final class ChaosDrill: Sendable {
     /// Cancels the payments of `keys` as an operator would; returns what the daemon answered.
     /// Every answer but a refusal leaves a failed row the audit names.
     private func cancel(_ keys: [String], context: Context) async throws -> String {
+        let conn = try PostgresConnection(conninfo: context.databaseURL)
+        let ids = try keys.compactMap { key in
+            try conn.query("SELECT id::text AS id FROM payment_queue WHERE idempotency_key = $1", [key]).first?.text("id")
+        }
+        conn.close()
         let client = PaymentdClient(socketPath: context.socketPath, requestTimeout: .seconds(30))
         var answers: [String: Int] = [:]
-        for key in keys {
-            let conn = try PostgresConnection(conninfo: context.databaseURL)
-            let id = try conn.query("SELECT id::text AS id FROM payment_queue WHERE idempotency_key = $1", [key]).first?.text("id")
-            conn.close()
-            guard let id else { continue }
+        for id in ids {
             do throws(PaymentdClientError) {
                 let snapshot = try await client.cancel(paymentID: id)
                 answers["cancelled (\(snapshot.status.rawValue))", default: 0] += 1
@@ -208,11 +209,15 @@ public final class ChaosDrill: Sendable {
     private func revertWindow(seconds: Int, context: Context) async throws -> String {
         let client = PaymentdClient(socketPath: context.socketPath, requestTimeout: .seconds(30))
         let before = Dictionary(try await client.settings().map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        // Seeded by the migrations; put back exactly what was there, never a guessed default.
+        guard let gasLimit = before["transfer_gas_limit"], let simulate = before["simulate_before_send"] else {
+            throw HarnessError("settings get shows no transfer_gas_limit or simulate_before_send to restore after the revert window")
+        }
         _ = try await client.updateSetting(key: "simulate_before_send", value: "false")
         _ = try await client.updateSetting(key: "transfer_gas_limit", value: "55000")
         try await Task.sleep(for: .seconds(seconds))
-        _ = try await client.updateSetting(key: "transfer_gas_limit", value: before["transfer_gas_limit"] ?? "120000")
-        _ = try await client.updateSetting(key: "simulate_before_send", value: before["simulate_before_send"] ?? "true")
+        _ = try await client.updateSetting(key: "transfer_gas_limit", value: gasLimit)
+        _ = try await client.updateSetting(key: "simulate_before_send", value: simulate)
         await client.close()
         let keys = try context.keys(where: "revert_retries > 0 AND status <> 'completed'", limit: 4)
         let hashes = try await context.thirdParty.relay(keys.compactMap(context.request(key:)))

@@ -1,6 +1,7 @@
 import Ethereum
 import JSON
 import PaymentModel
+import PaymentStore
 import TestHarness
 import X402Buyer
 
@@ -69,13 +70,10 @@ struct ThirdParty: Sendable {
     }
 
     private func calldata(_ authorization: AuthorizationPayload) throws -> [UInt8] {
-        guard let signatureHex = authorization.signature, let value = UInt256(decimal: authorization.value),
-              let validAfter = UInt256(decimal: authorization.validAfter), let validBefore = UInt256(decimal: authorization.validBefore) else {
+        guard let transfer = try authorization.transferWithAuthorization(), let signature = try authorization.parsedSignature() else {
             throw HarnessError("the drill's own authorization cannot be relayed: \(authorization)")
         }
-        let transfer = TransferWithAuthorization(from: try Address(hex: authorization.from), to: try Address(hex: authorization.to), value: value,
-                                                 validAfter: validAfter, validBefore: validBefore, nonce: try Bytes32(hex: authorization.nonce))
-        return USDCCalldata.transferWithAuthorization(transfer, signature: try EthereumSignature(hex: signatureHex))
+        return USDCCalldata.transferWithAuthorization(transfer, signature: signature)
     }
 
     /// A transaction to the payment token at `nonce`, priced well above the chain's current

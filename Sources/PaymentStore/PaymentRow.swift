@@ -179,12 +179,9 @@ public struct PaymentRow: Sendable, Hashable {
     static func parse(_ payload: AuthorizationPayload?) -> (TransferWithAuthorization?, EthereumSignature?, String?) {
         guard let payload else { return (nil, nil, nil) }
         do throws(EthereumError) {
-            guard let value = UInt256(decimal: payload.value), let validAfter = UInt256(decimal: payload.validAfter),
-                  let validBefore = UInt256(decimal: payload.validBefore) else {
+            guard let transfer = try payload.transferWithAuthorization() else {
                 return (nil, nil, "the stored authorization's value or validity window is not a decimal number")
             }
-            let transfer = TransferWithAuthorization(from: try Address(hex: payload.from), to: try Address(hex: payload.to), value: value,
-                                                     validAfter: validAfter, validBefore: validBefore, nonce: try Bytes32(hex: payload.nonce))
             do throws(EthereumError) {
                 guard let signature = try payload.parsedSignature() else {
                     return (transfer, nil, "the stored authorization has no signature")
@@ -200,6 +197,15 @@ public struct PaymentRow: Sendable, Hashable {
 }
 
 extension AuthorizationPayload {
+    /// The EIP-3009 authorization this payload spells; nil when its value or validity window is
+    /// not a decimal number, an error when an address or the nonce is not hex of its size.
+    public func transferWithAuthorization() throws(EthereumError) -> TransferWithAuthorization? {
+        guard let value = UInt256(decimal: value), let validAfter = UInt256(decimal: validAfter),
+              let validBefore = UInt256(decimal: validBefore) else { return nil }
+        return TransferWithAuthorization(from: try Address(hex: from), to: try Address(hex: to), value: value,
+                                         validAfter: validAfter, validBefore: validBefore, nonce: try Bytes32(hex: nonce))
+    }
+
     /// The signature in whichever form was given (65-byte `signature`, or `v`/`r`/`s` with v
     /// 0/1/27/28); nil when neither form is complete.
     public func parsedSignature() throws(EthereumError) -> EthereumSignature? {

@@ -161,13 +161,3 @@ struct AuthorizationCheck: Sendable {
         return n
     }
 }
-
-extension AuthorizationPayload {
-    /// The signature in whichever form was given (65-byte `signature`, or `v`/`r`/`s` with v
-    /// 0/1/27/28); nil when neither form is complete.
-    func parsedSignature() throws(EthereumError) -> EthereumSignature? {
-        if let signature { return try EthereumSignature(hex: signature) }
-        guard let v, let r, let s else { return nil }
-        return try EthereumSignature(v: v, r: r, s: s)
-    }
-}

@@ -120,8 +120,7 @@ enum ConfirmPlanner {
     /// more than one nonce (re-signed after a nonce was taken), or a signer whose count was not read.
     static func needsChainLook(_ row: PaymentRow, facts: ConfirmFacts) -> Bool {
         guard let slot = row.relaySlot, let minedNonce = facts.minedNonces[slot.signer], row.rawTx != nil, !row.isRestoring,
-              let transfer = row.transfer, Set(row.attempts.map(\.nonce)).count <= 1,
-              row.attempts.allSatisfy({ $0.nonce == slot.nonce }) else { return true }
+              let transfer = row.transfer, row.attempts.allSatisfy({ $0.nonce == slot.nonce }) else { return true }
         if minedNonce > slot.nonce { return true }
         if (transfer.validBefore.uint64Value ?? .max) <= facts.head.timestamp { return true }
         let broadcastAt = (row.reorgedAt ?? row.sentAt ?? row.processedAt ?? row.createdAt).timeIntervalSince1970

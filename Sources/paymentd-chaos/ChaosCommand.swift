@@ -38,7 +38,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "How many payments to run.") var payments = 2000
     @Option(help: "Seed of the fault schedule (same seed, same drill).") var seed: UInt64 = 1
     @Option(help: "How many times to SIGKILL and restart the daemon.") var kills = 4
-    @Option(help: "How many reorgs (half with reinjection, half losing the orphans).") var reorgs = 4
+    @Option(help: "How many reorgs (those without a re-spend alternate with and without reinjection; a re-spend fork never reinjects).") var reorgs = 4
     @Option(name: .customLong("rpc-faults"), help: "How many bursts of failed RPC requests (all four failure modes).") var rpcFaults = 6
     @Option(name: .customLong("max-reorg-depth"), help: "Deepest reorg, in blocks.") var maxReorgDepth = 8
     @Option(help: "How many of the reorgs have a payer re-spend an orphaned payment's nonce in the new fork.") var respends = 1
